@@ -1,0 +1,72 @@
+"""The base of every custom action: a failure still answers the citizen.
+
+Rasa 3.6 drops an action that raises (or an action server that fails) without any reply, which
+leaves an anxious citizen looking at silence. Every action here therefore runs its `act` inside a
+guard that logs the failure (masked, see bot/logmask.py) and utters `utter_service_error`, which
+offers a work order.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.names import Response, Slot
+
+logger = logging.getLogger(__name__)
+
+
+class CourtAction(Action, ABC):
+    """Runs `act`; on any exception answers with the service-error message instead of silence."""
+
+    @abstractmethod
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """The action's own work."""
+
+    def on_failure(self, tracker: Tracker) -> list[EventType]:
+        """Events to return after a failure; forms override this to stop the form."""
+        return []
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        try:
+            return await self.act(dispatcher, tracker, domain)
+        except Exception as exc:  # noqa: BLE001 - the whole point is to catch everything
+            logger.error("action %s failed: %s", self.name(), type(exc).__name__, exc_info=True)
+            dispatcher.messages.clear()
+            dispatcher.utter_message(response=Response.SERVICE_ERROR)
+            return self.on_failure(tracker)
+
+
+class FormValidation(CourtAction, ABC):
+    """A form's validation action: a failure stops the form (and says so) instead of looping."""
+
+    def on_failure(self, tracker: Tracker) -> list[EventType]:
+        return [SlotSet(Slot.REQUESTED, None)]
+
+
+def latest_entities(tracker: Tracker, name: str) -> list[dict[str, Any]]:
+    """Entities of the latest user message with that name, in message order."""
+    entities = tracker.latest_message.get("entities") or []
+    return [e for e in entities if e.get("entity") == name]
+
+
+def latest_entity_value(tracker: Tracker, name: str) -> str | None:
+    found = latest_entities(tracker, name)
+    return str(found[0]["value"]) if found else None
+
+
+def latest_text(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
+def latest_intent(tracker: Tracker) -> str:
+    return str((tracker.latest_message.get("intent") or {}).get("name") or "")

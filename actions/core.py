@@ -1,0 +1,147 @@
+"""Actions of the basic dialogue: session start, FAQ answers, clarification, cancel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import CourtAction, latest_entity_value, latest_intent
+from bot.faq import FAQ_BUTTONS
+from bot.names import FAQ_KEYS, INTENT_LABELS, Action, Entity, Intent, Response, Slot
+from bot.settings import court_settings
+
+# Slots a cancelled form leaves empty again (verification survives: it is cleared by the session's end).
+FORM_SLOTS = (
+    Slot.CP_CASE_NUMBER, Slot.CP_IDENTITY, Slot.CP_CODE, Slot.CP_NAME, Slot.CP_VERIFICATION,
+    Slot.DEBTOR_NAME, Slot.DEBTOR_IDENTITY,
+    Slot.WO_KIND, Slot.WO_CASE_NUMBER, Slot.WO_NAME, Slot.WO_PHONE, Slot.WO_SUMMARY, Slot.WO_CONFIRM,
+)
+FAILED_TURNS_BEFORE_HUMAN = 2
+
+
+class ActionSessionStart(CourtAction):
+    """A new session greets with what the assistant can do and the privacy notice.
+
+    Nothing is carried over from an earlier session, so a verification ends with its session.
+    """
+
+    def name(self) -> str:
+        return Action.SESSION_START
+
+    async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        dispatcher.utter_message(response=Response.WELCOME, **court_settings())
+        return [SessionStarted(), ActionExecuted("action_listen")]
+
+
+class ActionAnswerFaq(CourtAction):
+    """Answers the FAQ key the response selector chose, filling in this court's own figures."""
+
+    def name(self) -> str:
+        return Action.ANSWER_FAQ
+
+    async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        key = faq_key(tracker.latest_message)
+        if key is None:
+            dispatcher.utter_message(response=Response.FAQ_MENU)
+        else:
+            dispatcher.utter_message(response=Response.FAQ_PREFIX + key, **court_settings())
+        return []
+
+
+def faq_key(parse_data: dict[str, Any]) -> str | None:
+    """`faq/<key>` from the response selector's output, if it names a key we answer."""
+    selector = (parse_data.get("response_selector") or {}).get("faq") or {}
+    full_key = ((selector.get("response") or {}).get("intent_response_key")) or ""
+    key = full_key.split("/", 1)[1] if "/" in full_key else ""
+    return key if key in FAQ_KEYS else None
+
+
+class ActionClarify(CourtAction):
+    """Low confidence: offer the two likeliest meanings; after two failed turns, offer a human."""
+
+    def name(self) -> str:
+        return Action.CLARIFY
+
+    async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        if failed_turns(tracker.events) >= FAILED_TURNS_BEFORE_HUMAN:
+            dispatcher.utter_message(
+                text="抱歉，我还是没能理解您的意思。可以为您转人工，或登记工单由工作人员回电。",
+                buttons=[
+                    {"title": "转人工", "payload": f"/{Intent.REQUEST_HUMAN}"},
+                    {"title": "不用了", "payload": f"/{Intent.DENY}"},
+                ],
+            )
+            return []
+        buttons = clarification_buttons(tracker.latest_message)
+        dispatcher.utter_message(
+            text="抱歉，我没太明白。您是想：" if buttons else "抱歉，我没太明白，能换个说法吗？",
+            buttons=buttons,
+        )
+        return []
+
+
+def failed_turns(events: list[dict[str, Any]]) -> int:
+    """Consecutive latest user turns that fell back (the current one included)."""
+    count = 0
+    for event in reversed(events):
+        if event.get("event") != "user":
+            continue
+        if ((event.get("parse_data") or {}).get("intent") or {}).get("name") != Intent.NLU_FALLBACK:
+            break
+        count += 1
+    return count
+
+
+def clarification_buttons(parse_data: dict[str, Any]) -> list[dict[str, str]]:
+    """Buttons for the two likeliest intents; an FAQ button re-asks its canonical question."""
+    ranking = [r for r in parse_data.get("intent_ranking") or [] if r.get("name") != Intent.NLU_FALLBACK]
+    buttons = []
+    for item in ranking[:2]:
+        intent = item.get("name")
+        if intent == Intent.FAQ:
+            key = faq_key(parse_data)
+            title, question = FAQ_BUTTONS.get(key or "", ("常见问题", "常见问题"))
+            buttons.append({"title": title, "payload": question})
+        elif intent in INTENT_LABELS:
+            buttons.append({"title": INTENT_LABELS[intent], "payload": f"/{intent}"})
+    return buttons
+
+
+class ActionCancelForm(CourtAction):
+    """“算了/取消” inside a form: stop it, forget what it collected, say so."""
+
+    def name(self) -> str:
+        return Action.CANCEL_FORM
+
+    async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        dispatcher.utter_message(response=Response.CANCELLED)
+        return [ActiveLoop(None), SlotSet(Slot.REQUESTED, None)] + [SlotSet(s, None) for s in FORM_SLOTS]
+
+
+class ActionInformWithoutContext(CourtAction):
+    """The citizen sent a case number or other details without saying what for: ask, don't guess."""
+
+    def name(self) -> str:
+        return Action.INFORM_WITHOUT_CONTEXT
+
+    async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        from bot.nlu.extract import find_problems  # the same checks the NLU component uses
+
+        problems = find_problems(str(tracker.latest_message.get("text") or ""))
+        for problem in problems:
+            dispatcher.utter_message(text=problem.message)
+        case_number = latest_entity_value(tracker, Entity.CASE_NUMBER)
+        if case_number:
+            dispatcher.utter_message(
+                text=f"收到案号 {case_number}。请问您想：",
+                buttons=[
+                    {"title": "查案件进度", "payload": f"/{Intent.QUERY_CASE_PROGRESS}"},
+                    {"title": "联系承办法官", "payload": f"/{Intent.CONTACT_JUDGE}"},
+                ],
+            )
+        elif not problems or latest_intent(tracker) != Intent.INFORM:
+            dispatcher.utter_message(response=Response.ANYTHING_ELSE)
+        return []

@@ -1,0 +1,50 @@
+"""A logging filter that masks ID and phone numbers in every log record of a process.
+
+Rasa and rasa-sdk log message texts and slot values at debug level; our own code logs lookups.
+Installing this filter on the root handlers of each process (see bot/cli.py) keeps raw personal
+data out of every log line, whoever wrote the log call.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.privacy import mask_text
+
+
+class MaskingFilter(logging.Filter):
+    """Rewrites the record's message with `mask_text`, once, and drops the args."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed log call must not break logging
+            return True
+        masked = mask_text(message)
+        if masked != message or record.args:
+            record.msg, record.args = masked, None
+        if record.exc_text:
+            record.exc_text = mask_text(record.exc_text)
+        return True
+
+
+def install() -> None:
+    """Attach the filter to the root logger and to every handler that exists now."""
+    root = logging.getLogger()
+    flt = MaskingFilter()
+    root.addFilter(flt)
+    for handler in root.handlers:
+        handler.addFilter(flt)
+    logging.setLogRecordFactory(_masking_factory(logging.getLogRecordFactory()))
+
+
+def _masking_factory(base):
+    """Records created anywhere (child loggers propagate past root filters) are masked at birth."""
+
+    def factory(*args, **kwargs):
+        record = base(*args, **kwargs)
+        MaskingFilter().filter(record)
+        return record
+
+    factory._court_masking = True  # type: ignore[attr-defined]
+    return base if getattr(base, "_court_masking", False) else factory
