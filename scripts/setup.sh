@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what is missing: the Python 3.10 venv and the pinned packages (only when requirements.txt
+# changed). Safe to run again; the run and test commands call it first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x .venv/bin/python ]; then
+  echo "» creating .venv with Python 3.10"
+  if command -v pyenv >/dev/null 2>&1 && pyenv versions --bare | grep -qx '3.10.13'; then
+    PYENV_VERSION=3.10.13 python3.10 -m venv .venv
+  else
+    python3.10 -m venv .venv
+  fi
+fi
+
+stamp=.venv/.requirements.sha256
+want=$(cat requirements.txt | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "» installing Python packages (first run takes a few minutes)"
+  .venv/bin/pip install -q --disable-pip-version-check -U pip wheel
+  .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
+  echo "$want" > "$stamp"
+fi
+mkdir -p var models

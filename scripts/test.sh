@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): lint, Rasa data validation, then every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/ensure_chromium.sh
+export TF_DETERMINISTIC_OPS=1 PYTHONHASHSEED=0 TF_CPP_MIN_LOG_LEVEL=2
+echo "» ruff"
+.venv/bin/ruff check .
+echo "» rasa data validate"
+.venv/bin/rasa data validate --domain domain.yml --data data --config config.yml --fail-on-warnings
+echo "» pytest"
+.venv/bin/pytest -p no:cacheprovider "$@"
