@@ -1,0 +1,36 @@
+"""Session-wide fixtures: one seeded model trained per test run, one running stack shared by e2e tests."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(scope="session")
+def trained_model(tmp_path_factory) -> Path:
+    """Trains the real config on the real data once per run (nothing cached between runs)."""
+    from tests.stack import train_model
+
+    return train_model(tmp_path_factory.mktemp("model"))
+
+
+@pytest.fixture(scope="session")
+def stack(trained_model, tmp_path_factory):
+    from tests.stack import start_stack
+
+    running = start_stack(trained_model, tmp_path_factory.mktemp("stack"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def chat(stack, request):
+    from tests.stack import Chat
+
+    return Chat(stack.urls["rasa"], f"t-{request.node.name[:40]}-{id(request)}")

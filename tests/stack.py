@@ -1,0 +1,170 @@
+"""Start the assistant's real processes on free loopback ports for end-to-end tests.
+
+Used by the e2e, browser and benchmark code: a trained model, the reference court-data service, the
+work-order desk, the action server and the Rasa server, each a real process speaking real HTTP.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = str(ROOT / ".venv" / "bin" / "python")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"process for {url} exited with {proc.returncode}")
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout}s")
+
+
+def train_model(out_dir: Path, name: str = "court") -> Path:
+    """Train the full model (seeded) into out_dir; fails on a misaligned-entity warning."""
+    env = dict(os.environ, TF_DETERMINISTIC_OPS="1", PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="2")
+    proc = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "rasa"), "train", "--config", "config.yml", "--domain", "domain.yml",
+         "--data", "data", "--out", str(out_dir), "--fixed-model-name", name, "--force"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    log = proc.stdout + proc.stderr
+    if proc.returncode != 0:
+        raise RuntimeError("rasa train failed:\n" + log[-5000:])
+    if "Misaligned entity annotation" in log:
+        raise AssertionError("training data has misaligned entity annotations:\n" + log[-5000:])
+    return out_dir / f"{name}.tar.gz"
+
+
+@dataclass
+class Stack:
+    """The running processes and their URLs; `stop()` ends them all."""
+
+    root: Path
+    env: dict[str, str]
+    procs: list[subprocess.Popen] = field(default_factory=list)
+    urls: dict[str, str] = field(default_factory=dict)
+
+    def start(self, name: str, args: list[str], health: str, timeout: float = 60) -> None:
+        log = open(self.root / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
+        proc = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        self.procs.append(proc)
+        try:
+            wait_http(health, timeout, proc)
+        except Exception as exc:
+            log.flush()
+            raise RuntimeError(f"{name} did not start: {exc}\n{self.log(name)[-4000:]}") from exc
+
+    def log(self, name: str) -> str:
+        path = self.root / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def stop(self) -> None:
+        for proc in reversed(self.procs):
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
+def start_stack(model: Path, workdir: Path, extra_env: dict[str, str] | None = None,
+                endpoints: str = "endpoints.yml") -> Stack:
+    """Court data, desk, actions and Rasa on free ports, wired together by environment variables."""
+    ports = {k: free_port() for k in ("court", "desk", "actions", "rasa", "wechat")}
+    env = dict(os.environ)
+    env.update({
+        "PYTHONPATH": str(ROOT),
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "COURTDATA_PORT": str(ports["court"]),
+        "COURT_API_URL": f"http://127.0.0.1:{ports['court']}",
+        "DESK_PORT": str(ports["desk"]),
+        "DESK_URL": f"http://127.0.0.1:{ports['desk']}",
+        "DESK_DATABASE_URL": f"sqlite:///{workdir / 'desk.db'}",
+        "SMS_OUTBOX": str(workdir / "sms_outbox.jsonl"),
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports['actions']}/webhook",
+        "RASA_URL": f"http://127.0.0.1:{ports['rasa']}",
+        "RASA_TOKEN": "test-rasa-token",
+        "DESK_API_TOKEN": "test-desk-token",
+        "CHANNEL_PUSH_TOKEN": "test-push-token",
+        "WEBCHAT_SECRET": "test-webchat-secret",
+        "WECHAT_TOKEN": "testtoken",
+        "WECHAT_APP_ID": "wx0000000000000000",
+        "WECHAT_APP_SECRET": "test-app-secret",
+        "WECHAT_ENCODING_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+        "WECHAT_API_BASE": f"http://127.0.0.1:{ports['wechat']}",
+        "WECHAT_STUB_PORT": str(ports["wechat"]),
+    })
+    env.update(extra_env or {})
+    endpoints_file = workdir / "endpoints.yml"
+    text = (ROOT / endpoints).read_text(encoding="utf-8").replace(
+        "http://127.0.0.1:5055/webhook", env["ACTION_ENDPOINT_URL"])
+    endpoints_file.write_text(text, encoding="utf-8")
+    stack = Stack(workdir, env)
+    stack.urls = {k: f"http://127.0.0.1:{p}" for k, p in ports.items()}
+    try:
+        stack.start("courtdata", [PY, "-m", "services.courtdata"], stack.urls["court"] + "/health")
+        stack.start("desk", [PY, "-m", "services.desk"], stack.urls["desk"] + "/health")
+        stack.start("actions", [PY, "-m", "bot.cli", "run", "actions", "--actions", "actions",
+                                "--port", str(ports["actions"])], stack.urls["actions"] + "/health")
+        stack.start("rasa", [PY, "-m", "bot.cli", "run", "-m", str(model), "--enable-api", "--auth-token",
+                             env["RASA_TOKEN"], "--endpoints", str(endpoints_file), "--credentials",
+                             str(ROOT / "credentials.yml"), "--port", str(ports["rasa"])],
+                    stack.urls["rasa"] + "/status?token=" + env["RASA_TOKEN"], timeout=180)
+    except Exception:
+        stack.stop()
+        raise
+    return stack
+
+
+class Chat:
+    """One citizen talking through the REST channel."""
+
+    def __init__(self, rasa_url: str, sender: str) -> None:
+        self.url = rasa_url + "/webhooks/rest/webhook"
+        self.sender = sender
+
+    def say(self, text: str) -> list[dict]:
+        reply = requests.post(self.url, json={"sender": self.sender, "message": text}, timeout=60)
+        reply.raise_for_status()
+        return reply.json()
+
+    def text(self, text: str) -> str:
+        return "\n".join(m.get("text", "") for m in self.say(text))
+
+
+if __name__ == "__main__":  # manual: python tests/stack.py MODEL → runs until Ctrl-C
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        s = start_stack(Path(sys.argv[1]), Path(tmp))
+        print(s.urls, flush=True)
+        try:
+            while True:
+                time.sleep(1)
+        finally:
+            s.stop()
