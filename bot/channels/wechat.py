@@ -1,0 +1,327 @@
+"""The WeChat Official Account channel: `/webhooks/wechat/webhook`.
+
+Every callback is checked in this order: body size (413), XML safety with defusedxml (400, before any
+other parsing), signature in constant time, timestamp freshness and nonce replay (403), decryption in
+safe/compatible mode. Then the message is de-duplicated across processes (WeChat retries three times
+when it hears nothing for 5 s) and the bot's turn runs. If the bot answers within the reply budget
+(~4 s) the answer goes back as a passive reply; otherwise WeChat gets "success" at once and the
+answer follows as customer-service messages (or SMS when WeChat's window is closed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
+from rasa.shared.exceptions import RasaException
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from wechatpy.parser import parse_message
+from wechatpy.replies import create_reply
+
+from bot.channels import wechat_security as sec
+from bot.channels.wechat_api import WeChatApi
+from bot.channels.wechat_inbound import Inbound, classify
+from bot.channels.wechat_outbound import Outbox, PhoneBook, default_sms_sender, mask_openid
+from bot.channels.wechat_settings import WeChatSettings
+from bot.channels.wechat_text import ButtonMemory, render, split_text
+from bot.channels.wechat_window import ServiceWindow
+from bot.kv import KV, default_kv
+
+logger = logging.getLogger(__name__)
+
+SORRY = "抱歉，系统暂时繁忙，请稍后再试，或拨打12368热线咨询。"
+Handler = Callable[[UserMessage], Awaitable[Any]]
+
+
+class Deduper:
+    """One turn per WeChat message across processes. The record also keeps the passive reply, so a
+    retry that arrives after the turn (WeChat lost our answer) gets the same answer, not a new turn."""
+
+    PROCESSING, ASYNC, PASSIVE = "processing", "async", "passive:"
+
+    def __init__(self, kv: KV, ttl: float) -> None:
+        self._kv = kv
+        self._ttl = ttl
+
+    def claim(self, key: str) -> str | None:
+        """None if this process owns the message now; otherwise the existing record."""
+        if self._kv.set_if_absent(f"wechat:dedupe:{key}", self.PROCESSING, ttl=self._ttl):
+            return None
+        return self._kv.get(f"wechat:dedupe:{key}") or self.PROCESSING
+
+    def finish(self, key: str, record: str) -> None:
+        self._kv.set(f"wechat:dedupe:{key}", record, ttl=self._ttl)
+
+    def mark_retried(self, key: str) -> None:
+        self._kv.set(f"wechat:retried:{key}", "1", ttl=self._ttl)
+
+    def retried(self, key: str) -> bool:
+        return self._kv.get(f"wechat:retried:{key}") is not None
+
+
+class WeChatOutput(OutputChannel):
+    """Proactive messages (Rasa's trigger_intent / reminders with output_channel=wechat, staff replies
+    through Rasa's API): customer-service message or SMS, like slow answers."""
+
+    def __init__(self, channel: WeChatInput) -> None:
+        self._channel = channel
+
+    @classmethod
+    def name(cls) -> str:
+        return "wechat"
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        await self._channel.deliver_later(recipient_id, [message])
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._channel.deliver_later(recipient_id, [{"text": text}])
+
+
+class WeChatInput(InputChannel):
+    """Custom Rasa input channel for a WeChat Official Account (see docs/wechat.md)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "wechat"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> WeChatInput:
+        try:
+            return cls(WeChatSettings.load(credentials))
+        except ValueError as exc:
+            raise RasaException(f"WeChat channel: {exc}") from None
+
+    def __init__(
+        self,
+        settings: WeChatSettings,
+        kv: KV | None = None,
+        clock: Callable[[], float] = time.time,
+        sms_sender: Callable[[str, str], None] = default_sms_sender,
+    ) -> None:
+        self.settings = settings
+        kv = kv or default_kv()
+        self._clock = clock
+        self._key = settings.key
+        self.api = WeChatApi(settings.api_base, settings.app_id, settings.app_secret, kv, clock)
+        self.window = ServiceWindow(kv, clock)
+        self.phones = PhoneBook(kv)
+        self.outbox = Outbox(self.api, self.window, self.phones, sms_sender, settings.text_limit)
+        self.buttons = ButtonMemory(kv)
+        self._nonces = sec.NonceGuard(kv, settings.timestamp_window)
+        self._dedupe = Deduper(kv, ttl=2 * settings.timestamp_window)
+        self._background: set[asyncio.Future] = set()
+
+    def get_output_channel(self) -> OutputChannel:
+        return WeChatOutput(self)
+
+    # ---- HTTP -------------------------------------------------------------------------------------
+
+    def blueprint(self, on_new_message: Handler) -> Blueprint:
+        bp = Blueprint(f"wechat_webhook_{id(self)}", inspect.getmodule(self).__name__)
+
+        @bp.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.route("/webhook", methods=["GET"])
+        async def verify(request: Request) -> HTTPResponse:
+            try:
+                return response.text(self._verify_url(request.args))
+            except sec.RejectedRequest as exc:
+                return self._rejected(exc)
+
+        @bp.route("/webhook", methods=["POST"], stream=True)
+        async def receive(request: Request) -> HTTPResponse:
+            started = asyncio.get_running_loop().time()
+            try:
+                body = await self._read_body(request)
+                xml, encrypted = self._authenticate(request.args, body)
+                message = parse_message(xml)
+            except sec.RejectedRequest as exc:
+                return self._rejected(exc)
+            nonce = request.args.get("nonce", "")
+            reply = await self._handle(message, on_new_message, started)
+            return self._passive(message, reply, encrypted, nonce)
+
+        return bp
+
+    def _rejected(self, exc: sec.RejectedRequest) -> HTTPResponse:
+        logger.warning("wechat callback rejected: %s", exc.reason)
+        return response.json({"errcode": exc.status, "reason": exc.reason}, status=exc.status)
+
+    async def _read_body(self, request: Request) -> bytes:
+        """At most `max_body` bytes, refused as soon as the declared or received size exceeds it."""
+        limit = self.settings.max_body
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise sec.RejectedRequest(413, f"body larger than {limit} bytes")
+        chunks, size = [], 0
+        while True:
+            chunk = await request.stream.read()
+            if chunk is None:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise sec.RejectedRequest(413, f"body larger than {limit} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _check_time(self, args) -> tuple[str, str]:
+        timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
+        if not timestamp or not nonce:
+            raise sec.RejectedRequest(400, "timestamp and nonce are required")
+        sec.check_fresh(timestamp, self._clock(), self.settings.timestamp_window)
+        return timestamp, nonce
+
+    def _verify_url(self, args) -> str:
+        """GET from WeChat when the server URL is configured: echo `echostr` if the signature holds.
+        (An encrypted echostr with msg_signature, as WeCom sends it, is decrypted and echoed.)"""
+        timestamp, nonce = self._check_time(args)
+        echostr = args.get("echostr", "")
+        if args.get("msg_signature") and self._key:
+            sec.check_msg_signature(self.settings.token, args.get("msg_signature"), timestamp, nonce, echostr)
+            return sec.decrypt(self._key, self.settings.app_id, echostr)
+        sec.check_url_signature(self.settings.token, args.get("signature"), timestamp, nonce)
+        return echostr
+
+    def _authenticate(self, args, body: bytes) -> tuple[str, bool]:
+        """The message XML once every check passed, and whether the reply must be encrypted."""
+        root = sec.safe_xml(body)
+        token = self.settings.token
+        encrypted = args.get("encrypt_type", "raw").lower() == "aes"
+        if encrypted and not self._key:
+            raise sec.RejectedRequest(400, "encrypted callback but no EncodingAESKey configured")
+        if not encrypted and self._key:
+            raise sec.RejectedRequest(403, "plaintext callback refused: this account uses encryption")
+        if encrypted:
+            encrypt = sec.field(root, "Encrypt")
+            timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
+            sec.check_msg_signature(token, args.get("msg_signature"), timestamp, nonce, encrypt)
+        else:
+            timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
+            sec.check_url_signature(token, args.get("signature"), timestamp, nonce)
+        self._check_time(args)
+        self._nonces.check(timestamp, nonce, body)
+        if not encrypted:
+            return body.decode("utf-8"), False
+        xml = sec.decrypt(self._key, self.settings.app_id, encrypt)
+        sec.safe_xml(xml)  # the decrypted document gets the same screening
+        return xml, True
+
+    def _passive(self, message, text: str | None, encrypted: bool, nonce: str) -> HTTPResponse:
+        """A passive text reply (encrypted when the callback was), or "success" for none."""
+        if not text:
+            return response.text("success")
+        # wechatpy wraps Content in CDATA without escaping: split any "]]>" across two sections.
+        xml = create_reply(text.replace("]]>", "]]]]><![CDATA[>"), message).render()
+        if encrypted:
+            xml = sec.encrypt_reply(self.settings.token, self._key, self.settings.app_id, xml, nonce)
+        return response.text(xml, content_type="application/xml")
+
+    # ---- turns ------------------------------------------------------------------------------------
+
+    async def _handle(self, message, on_new_message: Handler, started: float) -> str | None:
+        """Decide, de-duplicate and run; returns the passive reply text or None for "success"."""
+        inbound = classify(message)
+        openid = message.source
+        if inbound.kind == "ignore":
+            if message.type == "unsubscribe":
+                self.buttons.forget(openid)
+            return None
+        if inbound.grant:
+            self.window.open(openid, inbound.grant, inbound.grant_id)
+        record = self._dedupe.claim(inbound.dedupe_key)
+        if record is not None:
+            self._dedupe.mark_retried(inbound.dedupe_key)
+            logger.info("wechat: duplicate delivery of %s ignored", inbound.dedupe_key)
+            return record[len(Deduper.PASSIVE) :] if record.startswith(Deduper.PASSIVE) else None
+        if inbound.kind == "reply":
+            self._dedupe.finish(inbound.dedupe_key, Deduper.PASSIVE + inbound.text)
+            return inbound.text
+        return await self._turn(message, inbound, on_new_message, started)
+
+    async def _turn(self, message, inbound: Inbound, on_new_message: Handler, started: float) -> str | None:
+        openid = message.source
+        text = self.buttons.resolve(openid, inbound.text)
+        collector = CollectingOutputChannel()
+        metadata = {
+            "wechat": {"msg_type": message.type, "msg_id": str(message.id or ""), "create_time": message.time}
+        }
+        user_message = UserMessage(text, collector, openid, input_channel=self.name(), metadata=metadata)
+        task = asyncio.ensure_future(self._run(on_new_message, user_message, collector))
+        remaining = self.settings.reply_budget - (asyncio.get_running_loop().time() - started)
+        done, _ = await asyncio.wait({task}, timeout=max(0.0, remaining))
+        if not done:
+            self._dedupe.finish(inbound.dedupe_key, Deduper.ASYNC)
+            logger.info("wechat: slow turn for %s, answering later", mask_openid(openid))
+            self._keep(task, lambda t: self.deliver_later(openid, t.result()))
+            return None
+        pieces = self._pieces(openid, task.result())
+        if not pieces or self._dedupe.retried(inbound.dedupe_key):
+            # WeChat already gave up on this connection and retried: a passive reply would be lost.
+            self._dedupe.finish(inbound.dedupe_key, Deduper.ASYNC)
+            self._keep(asyncio.ensure_future(self._send(openid, pieces)))
+            return None
+        self._dedupe.finish(inbound.dedupe_key, Deduper.PASSIVE + pieces[0])
+        if len(pieces) > 1:
+            self._keep(asyncio.ensure_future(self._send(openid, pieces[1:])))
+        return pieces[0]
+
+    @staticmethod
+    async def _run(
+        on_new_message: Handler, message: UserMessage, collector: CollectingOutputChannel
+    ) -> list[dict]:
+        """The bot's turn; a failure becomes an apology rather than silence."""
+        try:
+            await on_new_message(message)
+        except Exception:
+            logger.exception("wechat: the bot failed on a message from %s", mask_openid(message.sender_id))
+            return [*collector.messages, {"text": SORRY}]
+        return collector.messages
+
+    def _pieces(self, openid: str, messages: list[dict]) -> list[str]:
+        text, payloads = render(messages)
+        self.buttons.remember(openid, payloads)
+        return split_text(text, self.settings.text_limit)
+
+    async def _send(self, openid: str, pieces: list[str]) -> list[str]:
+        if not pieces:
+            return []
+        return await asyncio.to_thread(self.outbox.deliver, openid, pieces)
+
+    async def deliver_later(self, openid: str, messages: list[dict]) -> list[str]:
+        """Render bot messages and send them outside a passive reply (customer service, else SMS)."""
+        return await self._send(openid, self._pieces(openid, messages))
+
+    def _keep(
+        self, future: asyncio.Future, then: Callable[[asyncio.Future], Awaitable[Any]] | None = None
+    ) -> None:
+        """Hold a reference to background work until it ends (asyncio keeps only weak ones)."""
+        if then is not None:
+            source = future
+
+            async def chain() -> Any:
+                await asyncio.wait({source})
+                return await then(source)
+
+            future = asyncio.ensure_future(chain())
+        self._background.add(future)
+        future.add_done_callback(self._background.discard)
+        future.add_done_callback(_log_failure)
+
+    async def drain(self) -> None:
+        """Wait for background deliveries (tests and graceful shutdown)."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
+
+
+def _log_failure(future: asyncio.Future) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        logger.error("wechat: background delivery failed", exc_info=future.exception())

@@ -1,0 +1,109 @@
+"""Messages to a WeChat user that are not a passive reply: slow bot answers and staff replies.
+
+Order of preference: a customer-service message while WeChat's window is open, else an SMS through
+the outbox (services/sms.py) to the phone number we know for that OpenID, else a logged (masked)
+"could not deliver". The desk calls `send_to_wechat_user`; the channel uses `Outbox.deliver`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+
+from bot.channels.wechat_api import WeChatApi, WeChatApiError
+from bot.channels.wechat_text import split_text
+from bot.channels.wechat_window import ServiceWindow
+from bot.kv import KV
+
+logger = logging.getLogger(__name__)
+
+PHONE_TTL = 180 * 24 * 3600
+WECHAT, SMS, UNDELIVERED = "wechat", "sms", "undelivered"
+
+
+def mask_phone(phone: str) -> str:
+    """bot/privacy.py's masking when present (138****5678); the same shape otherwise."""
+    try:
+        from bot.privacy import mask_phone as shared
+    except ImportError:
+        digits = re.sub(r"\D", "", phone)
+        return f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 7 else "****"
+    return shared(phone)
+
+
+def mask_openid(openid: str) -> str:
+    """OpenIDs identify a person to anyone holding the AppID; logs keep only a recognisable edge."""
+    return f"{openid[:6]}…{openid[-2:]}" if len(openid) > 8 else "…"
+
+
+def default_sms_sender(phone: str, text: str) -> None:
+    """The project's SMS adapter, imported on use (it may be configured after this module loads)."""
+    from services.sms import send_sms
+
+    send_sms(phone, text)
+
+
+class PhoneBook:
+    """OpenID → phone number, for the SMS fallback; filled when a user's phone is verified."""
+
+    def __init__(self, kv: KV, ttl: float = PHONE_TTL) -> None:
+        self._kv = kv
+        self._ttl = ttl
+
+    def remember(self, openid: str, phone: str) -> None:
+        self._kv.set(f"wechat:phone:{openid}", phone, ttl=self._ttl)
+
+    def lookup(self, openid: str) -> str | None:
+        return self._kv.get(f"wechat:phone:{openid}")
+
+
+class Outbox:
+    """Delivers text to one user by the best route still open, never silently dropping it."""
+
+    def __init__(
+        self,
+        api: WeChatApi,
+        window: ServiceWindow,
+        phones: PhoneBook,
+        sms_sender: Callable[[str, str], None] = default_sms_sender,
+        text_limit: int = 2048,
+    ) -> None:
+        self._api = api
+        self._window = window
+        self._phones = phones
+        self._sms = sms_sender
+        self._limit = text_limit
+
+    def deliver(self, openid: str, pieces: list[str], phone: str | None = None) -> list[str]:
+        """Send each piece (already within WeChat's size limit); returns the route each piece took."""
+        routes: list[str] = []
+        for index, piece in enumerate(pieces):
+            if not self._window.consume(openid):
+                return routes + self._fallback(openid, pieces[index:], phone, "window closed")
+            try:
+                self._api.send_text(openid, piece)
+            except WeChatApiError as exc:
+                return routes + self._fallback(openid, pieces[index:], phone, f"WeChat errcode {exc.errcode}")
+            routes.append(WECHAT)
+        return routes
+
+    def send(self, openid: str, text: str, phone: str | None = None) -> list[str]:
+        """Like `deliver`, for text of any length."""
+        return self.deliver(openid, split_text(text, self._limit), phone)
+
+    def _fallback(self, openid: str, pieces: list[str], phone: str | None, why: str) -> list[str]:
+        number = phone or self._phones.lookup(openid)
+        who = mask_openid(openid)
+        if not number:
+            logger.warning(
+                "wechat: could not deliver %d message(s) to %s (%s, no phone known)", len(pieces), who, why
+            )
+            return [UNDELIVERED] * len(pieces)
+        try:
+            self._sms(number, "\n".join(pieces))
+        except Exception:
+            logger.exception("wechat: SMS fallback to %s for %s failed", mask_phone(number), who)
+            return [UNDELIVERED] * len(pieces)
+        logger.info("wechat: %s for %s, sent by SMS to %s", why, who, mask_phone(number))
+        return [SMS] * len(pieces)

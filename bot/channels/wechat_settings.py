@@ -1,0 +1,73 @@
+"""Configuration of the WeChat channel: credentials.yml values first, environment variables second."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.channels.wechat_security import aes_key
+
+DEFAULT_API_BASE = "https://api.weixin.qq.com"
+
+# field name -> (environment variable, default)
+_SOURCES: dict[str, tuple[str, str]] = {
+    "token": ("WECHAT_TOKEN", ""),
+    "app_id": ("WECHAT_APP_ID", ""),
+    "app_secret": ("WECHAT_APP_SECRET", ""),
+    "encoding_aes_key": ("WECHAT_ENCODING_AES_KEY", ""),
+    "api_base": ("WECHAT_API_BASE", DEFAULT_API_BASE),
+    "reply_budget": ("WECHAT_REPLY_BUDGET", "4.0"),
+    "timestamp_window": ("WECHAT_TIMESTAMP_WINDOW", "300"),
+    "max_body": ("WECHAT_MAX_BODY", "65536"),
+    "text_limit": ("WECHAT_TEXT_LIMIT", "2048"),
+}
+
+
+@dataclass(frozen=True)
+class WeChatSettings:
+    """Everything the channel and the outbound helper need to know.
+
+    With an EncodingAESKey set, only encrypted callbacks (compatible or safe mode) are accepted: in
+    those modes WeChat always sends `encrypt_type=aes`, and only the encrypted part is covered by a
+    signature. Leave it empty to run the Official Account in plaintext mode.
+    """
+
+    token: str
+    app_id: str
+    app_secret: str = ""
+    encoding_aes_key: str = ""
+    api_base: str = DEFAULT_API_BASE
+    reply_budget: float = 4.0  # WeChat waits 5 s for a passive reply; keep 1 s for the network
+    timestamp_window: float = 300.0
+    max_body: int = 64 * 1024
+    text_limit: int = 2048
+
+    def __post_init__(self) -> None:
+        if not self.token or not self.app_id:
+            raise ValueError("the WeChat channel needs WECHAT_TOKEN and WECHAT_APP_ID")
+        if self.encoding_aes_key:
+            aes_key(self.encoding_aes_key)  # fail at start-up, not on the first message
+
+    @property
+    def key(self) -> bytes | None:
+        return aes_key(self.encoding_aes_key) if self.encoding_aes_key else None
+
+    @classmethod
+    def load(
+        cls, credentials: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None
+    ) -> WeChatSettings:
+        """A non-empty credentials.yml value wins; otherwise the environment variable, then the default."""
+        credentials = credentials or {}
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for name, (variable, default) in _SOURCES.items():
+            given = credentials.get(name)
+            raw = str(given).strip() if given not in (None, "") else env.get(variable, default).strip()
+            values[name] = raw or default
+        for name in ("reply_budget", "timestamp_window"):
+            values[name] = float(values[name])
+        for name in ("max_body", "text_limit"):
+            values[name] = int(values[name])
+        return cls(**values)
