@@ -1,0 +1,82 @@
+"""Which member of staff may see and work on which order.
+
+The transition table (lifecycle.py) says what a *role* may do; this module adds what depends on the order:
+a judge sees only what is routed to them, complaints are for supervision only (so the judge concerned never
+sees a complaint), and on an order someone has taken only that person (or supervision) answers it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, false, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from . import lifecycle as lc
+from .models import StaffUser, WorkOrder
+from .routing import COMPLAINT
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person (or the system) doing something; what the store needs to know about them."""
+
+    id: int | None
+    name: str
+    role: str
+
+    @classmethod
+    def of(cls, user: StaffUser) -> Actor:
+        return cls(user.id, user.display_name, user.role)
+
+
+SYSTEM_ACTOR = Actor(None, "系统", lc.SYSTEM)
+# Actions that, on an order somebody has taken, only that person (or supervision) may take.
+_ASSIGNEE_ONLY = (lc.ACCEPT, lc.RETURN, lc.ANSWER)
+
+
+class AccessDenied(PermissionError):
+    """The actor may not see or touch this order; the message is shown as is."""
+
+
+def may_view(actor: Actor, order: WorkOrder) -> bool:
+    """Judges their own orders, clerks all but complaints, supervision and admins everything."""
+    if actor.role in (lc.SUPERVISOR, lc.ADMIN, lc.SYSTEM):
+        return True
+    if order.kind == COMPLAINT:
+        return False
+    if actor.role == lc.JUDGE:
+        return order.assignee_id == actor.id
+    return actor.role == lc.CLERK
+
+
+def visible_clause(actor: Actor) -> ColumnElement:
+    """The same rule as `may_view`, as a WHERE clause for lists."""
+    if actor.role in (lc.SUPERVISOR, lc.ADMIN, lc.SYSTEM):
+        return true()
+    if actor.role == lc.JUDGE:
+        return and_(WorkOrder.kind != COMPLAINT, WorkOrder.assignee_id == actor.id)
+    if actor.role == lc.CLERK:
+        return WorkOrder.kind != COMPLAINT
+    return false()
+
+
+def check_may_work(actor: Actor, order: WorkOrder, action: str | None = None) -> None:
+    """Raise AccessDenied unless `actor` may act on `order` (with `action`, if it is a transition)."""
+    if actor.role == lc.ADMIN:
+        raise AccessDenied("管理员只管理账号，不处理工单")
+    if not may_view(actor, order):
+        raise AccessDenied("无权处理该工单")
+    taken_by_other = order.assignee_id is not None and order.assignee_id != actor.id
+    if action in _ASSIGNEE_ONLY and actor.role in (lc.CLERK, lc.JUDGE) and taken_by_other:
+        raise AccessDenied(f"该工单由{order.assignee_name}承办")
+
+
+def check_dispatch_target(order: WorkOrder, target: StaffUser | None) -> None:
+    """Complaints go to supervision only; other orders to an active judge."""
+    if order.kind == COMPLAINT:
+        if target is not None and target.role != lc.SUPERVISOR:
+            raise AccessDenied("投诉举报只能派发给督查室，不能派发给法官或接线员")
+        return
+    if target is None or not target.active or target.role != lc.JUDGE:
+        raise AccessDenied("请选择在岗的承办法官")

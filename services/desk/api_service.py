@@ -1,0 +1,55 @@
+"""Endpoints for the action server (token DESK_API_TOKEN): create, look up and rate work orders.
+
+A creation answer is sent only after the order is committed; retrying with the same conversation_id and
+message_id returns the same order (200 instead of 201), so the bot can retry after any failure.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+
+from .app import json_body, require_service
+from .validation import parse_new_order, parse_rating, text_field
+
+service_api = Blueprint("desk_service_api", __name__, url_prefix="/api/v1/workorders")
+
+
+@service_api.before_request
+def _authenticate() -> None:
+    require_service()
+
+
+def _store():
+    return current_app.config["DESK_STORE"]
+
+
+@service_api.post("")
+def create():
+    """Open a work order; 201 with number and promised deadlines, 200 when the key was seen before."""
+    new = parse_new_order(json_body())
+    store = _store()
+    result = store.create_work_order(new)
+    store.faults.reach("after_commit", result.view["number"])
+    return jsonify(result.view), 201 if result.created else 200
+
+
+def _number_and_phone(data: dict) -> tuple[str, str]:
+    number = text_field(data, "number", "工单编号", 32)
+    phone = text_field(data, "phone", "手机号", 20)
+    return number, phone
+
+
+@service_api.post("/lookup")
+def lookup():
+    """A citizen's view of their order, by number and callback phone (POST keeps the phone out of URLs)."""
+    number, phone = _number_and_phone(json_body())
+    return jsonify(_store().lookup(number, phone))
+
+
+@service_api.post("/rating")
+def rate():
+    """The citizen's satisfaction with an answered order (once)."""
+    data = json_body()
+    number, phone = _number_and_phone(data)
+    score, comment = parse_rating(data)
+    return jsonify(_store().rate_by_citizen(number, phone, score, comment))

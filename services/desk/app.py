@@ -1,0 +1,159 @@
+"""The Flask app of the work-order service: `create_app(settings, store)`.
+
+Two kinds of caller: the action server (and other services) with the shared DESK_API_TOKEN, and staff with a
+signed, expiring token from /api/v1/staff/login. Errors are JSON with a Chinese `message`, never a traceback.
+The desk pages (a later layer) register their own blueprint on this app and call the same `DeskStore`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app, g, jsonify, request
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from . import lifecycle as lc
+from .access import AccessDenied, Actor
+from .settings import DeskSettings
+from .store import Conflict, DeskStore, NotFound
+from .validation import InvalidInput
+
+log = logging.getLogger(__name__)
+# Called after a reply is stored: (order detail, reply view) -> delivery status to record, or None.
+ReplySink = Callable[[dict[str, Any], dict[str, Any]], "str | None"]
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def error(status: int, code: str, message: str, **extra: Any):
+    """The one shape of every error answer."""
+    return jsonify({"error": code, "message": message, **extra}), status
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object, or InvalidInput."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InvalidInput("body", "请求内容应为 JSON 对象")
+    return data
+
+
+def _bearer() -> str:
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else ""
+
+
+def require_service() -> None:
+    """The caller holds DESK_API_TOKEN (the action server)."""
+    expected = current_app.config["DESK_SETTINGS"].api_token
+    if not expected:
+        raise PermissionError("服务令牌未配置（DESK_API_TOKEN）")
+    if not hmac.compare_digest(_bearer().encode(), expected.encode()):
+        raise PermissionError("服务令牌无效")
+
+
+def staff_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["DESK_SECRET"], salt="desk-staff-token")
+
+
+def issue_staff_token(actor: Actor) -> str:
+    return staff_serializer().dumps({"uid": actor.id})
+
+
+def require_staff() -> Actor:
+    """The logged-in member of staff behind the bearer token (still active), or PermissionError."""
+    settings: DeskSettings = current_app.config["DESK_SETTINGS"]
+    try:
+        payload = staff_serializer().loads(_bearer(), max_age=settings.staff_token_minutes * 60)
+    except SignatureExpired as exc:
+        raise PermissionError("登录已过期，请重新登录") from exc
+    except BadSignature as exc:
+        raise PermissionError("请先登录") from exc
+    actor = current_app.config["DESK_STORE"].staff.actor(int(payload.get("uid", 0)))
+    if actor is None:
+        raise PermissionError("账号已停用，请联系管理员")
+    g.actor = actor
+    return actor
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(InvalidInput)
+    def _invalid(exc: InvalidInput):
+        return error(400, "invalid", exc.message, field=exc.field)
+
+    @app.errorhandler(lc.NoteRequired)
+    def _note(exc):
+        return error(400, "note_required", str(exc))
+
+    @app.errorhandler(lc.RoleNotAllowed)
+    def _role(exc):
+        return error(403, "forbidden", str(exc))
+
+    @app.errorhandler(lc.TransitionError)
+    def _transition(exc):
+        return error(409, "not_allowed", str(exc))
+
+    @app.errorhandler(AccessDenied)
+    def _denied(exc):
+        return error(403, "forbidden", str(exc))
+
+    @app.errorhandler(PermissionError)
+    def _unauthenticated(exc):
+        return error(401, "unauthorized", str(exc))
+
+    @app.errorhandler(NotFound)
+    def _not_found(exc):
+        return error(404, "not_found", str(exc))
+
+    @app.errorhandler(LookupError)
+    def _lookup(exc):
+        return error(404, "not_found", str(exc) or "未找到")
+
+    @app.errorhandler(Conflict)
+    def _conflict(exc):
+        return error(409, "conflict", str(exc))
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        messages = {404: "接口不存在", 405: "不支持该请求方法", 413: "请求内容过大", 400: "请求格式不正确"}
+        return error(exc.code or 400, "http_error", messages.get(exc.code, "请求无法处理"))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unhandled error in the desk service")
+        return error(500, "internal", "服务器内部错误，请稍后重试")
+
+
+def create_app(settings: DeskSettings, store: DeskStore, reply_sink: ReplySink | None = None) -> Flask:
+    """Build the service app around an opened store (migrations are the caller's job, see DeskStore.open)."""
+    from .api_service import service_api
+    from .api_staff import staff_api
+
+    app = Flask(__name__)
+    secret = settings.secret_key
+    if not secret:
+        log.warning("DESK_SECRET_KEY is not set: staff tokens will not survive a restart")
+        secret = secrets.token_urlsafe(32)
+    if not settings.api_token:
+        log.warning("DESK_API_TOKEN is not set: the action server cannot create work orders")
+    app.config.update(
+        SECRET_KEY=secret, DESK_SECRET=secret, DESK_SETTINGS=settings, DESK_STORE=store,
+        DESK_REPLY_SINK=reply_sink, MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_AS_ASCII=False,
+    )
+    app.json.ensure_ascii = False
+    app.register_blueprint(service_api)
+    app.register_blueprint(staff_api)
+    _register_errors(app)
+
+    @app.get("/healthz")
+    def healthz():
+        with store.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return jsonify({"status": "ok"})
+
+    return app

@@ -1,0 +1,168 @@
+"""Tables of the work-order service (SQLAlchemy 1.4, 2.0-style declarative).
+
+Datetimes are naive UTC (see clock.py). The schema itself is created by the Alembic migrations in
+`migrations/`; a test checks that these models and the migrations agree.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Base = declarative_base(metadata=MetaData(naming_convention=NAMING))
+
+# Kinds of work order and channels (stored as these labels).
+KINDS = ("联系法官", "投诉举报", "人工咨询", "信用修复", "系统故障转人工")
+CHANNELS = ("web", "wechat", "rest")
+# Where an order is routed.
+ROUTE_JUDGE = "judge"
+ROUTE_SUPERVISION = "supervision"
+ROUTE_POOL = "pool"
+# Callback records.
+CALLBACK_METHODS = ("电话", "短信", "留言")
+CALLBACK_PURPOSES = ("联系", "回访")
+CALLBACK_OUTCOMES = ("接通", "未接通", "已发送", "已留言")
+SUCCESSFUL_OUTCOMES = ("接通", "已发送", "已留言")
+
+
+class StaffUser(Base):
+    """A member of staff who logs in to the desk."""
+
+    __tablename__ = "staff_users"
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), nullable=False, unique=True)
+    display_name = Column(String(64), nullable=False)
+    role = Column(String(16), nullable=False)
+    password_hash = Column(String(255), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime, nullable=False)
+    last_login_at = Column(DateTime)
+
+
+class WorkOrder(Base):
+    """A citizen's request that a person must answer."""
+
+    __tablename__ = "work_orders"
+    __table_args__ = (UniqueConstraint("conversation_id", "message_id", name="uq_work_orders_idempotency"),)
+    id = Column(Integer, primary_key=True)
+    number = Column(String(32), nullable=False, unique=True)
+    kind = Column(String(16), nullable=False, index=True)
+    channel = Column(String(16), nullable=False, index=True)
+    status = Column(String(8), nullable=False, index=True)
+    citizen_name = Column(String(64), nullable=False)
+    callback_phone = Column(String(20), nullable=False)
+    case_number = Column(String(64))
+    court = Column(String(64))
+    case_judge = Column(String(64))
+    route = Column(String(16), nullable=False)
+    assignee_id = Column(Integer, ForeignKey("staff_users.id"), index=True)
+    assignee_name = Column(String(64), nullable=False)
+    summary = Column(Text, nullable=False)
+    transcript = Column(JSON, nullable=False)
+    conversation_id = Column(String(128))
+    message_id = Column(String(128))
+    first_contact_due = Column(DateTime, nullable=False)
+    answer_due = Column(DateTime, nullable=False, index=True)
+    first_contact_at = Column(DateTime)
+    answered_at = Column(DateTime)
+    visited_at = Column(DateTime)
+    closed_at = Column(DateTime)
+    overdue = Column(Boolean, nullable=False, default=False)
+    satisfaction = Column(Integer)
+    satisfaction_comment = Column(Text)
+    created_at = Column(DateTime, nullable=False, index=True)
+    updated_at = Column(DateTime, nullable=False)
+    version = Column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    assignee = relationship(StaffUser, lazy="joined")
+    history = relationship("TransitionRecord", order_by="TransitionRecord.id", lazy="selectin")
+    callbacks = relationship("CallbackRecord", order_by="CallbackRecord.id", lazy="selectin")
+    replies = relationship("Reply", order_by="Reply.id", lazy="selectin")
+
+
+class NumberCounter(Base):
+    """Last sequence number handed out per local day and prefix; bumped inside the creating transaction."""
+
+    __tablename__ = "number_counters"
+    day = Column(String(32), primary_key=True)
+    last = Column(Integer, nullable=False)
+
+
+class TransitionRecord(Base):
+    """Who moved an order from which status to which, when, and why."""
+
+    __tablename__ = "transitions"
+    id = Column(Integer, primary_key=True)
+    work_order_id = Column(Integer, ForeignKey("work_orders.id"), nullable=False, index=True)
+    source = Column(String(8))
+    action = Column(String(8), nullable=False)
+    target = Column(String(8), nullable=False)
+    actor_id = Column(Integer, ForeignKey("staff_users.id"))
+    actor_name = Column(String(64), nullable=False)
+    actor_role = Column(String(16), nullable=False)
+    note = Column(Text)
+    at = Column(DateTime, nullable=False)
+
+
+class CallbackRecord(Base):
+    """A call, SMS or message to the citizen: first contact (联系) or satisfaction callback (回访)."""
+
+    __tablename__ = "callbacks"
+    id = Column(Integer, primary_key=True)
+    work_order_id = Column(Integer, ForeignKey("work_orders.id"), nullable=False, index=True)
+    method = Column(String(8), nullable=False)
+    purpose = Column(String(8), nullable=False)
+    outcome = Column(String(8), nullable=False)
+    note = Column(Text)
+    at = Column(DateTime, nullable=False)
+    by_id = Column(Integer, ForeignKey("staff_users.id"))
+    by_name = Column(String(64), nullable=False)
+
+
+class Reply(Base):
+    """An answer written by staff for the citizen; delivery is done by whoever is plugged into the app."""
+
+    __tablename__ = "replies"
+    id = Column(Integer, primary_key=True)
+    work_order_id = Column(Integer, ForeignKey("work_orders.id"), nullable=False, index=True)
+    author_id = Column(Integer, ForeignKey("staff_users.id"))
+    author_name = Column(String(64), nullable=False)
+    body = Column(Text, nullable=False)
+    delivery = Column(String(16), nullable=False)
+    created_at = Column(DateTime, nullable=False)
+    delivered_at = Column(DateTime)
+
+
+class AuditEntry(Base):
+    """Who viewed or changed what; written in the same transaction as the change."""
+
+    __tablename__ = "audit_log"
+    id = Column(Integer, primary_key=True)
+    actor_id = Column(Integer, ForeignKey("staff_users.id"))
+    actor_name = Column(String(64), nullable=False)
+    action = Column(String(32), nullable=False)
+    object_type = Column(String(32), nullable=False)
+    object_ref = Column(String(64))
+    detail = Column(Text)
+    at = Column(DateTime, nullable=False, index=True)

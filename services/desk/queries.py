@@ -1,0 +1,85 @@
+"""Queue queries: filters, paging and the overdue rule in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.sql.elements import ColumnElement
+
+from . import lifecycle as lc
+from .access import Actor, visible_clause
+from .clock import to_stored
+from .models import WorkOrder
+
+MAX_PER_PAGE = 200
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    """What the queue can be narrowed by; every field optional."""
+
+    status: str | None = None
+    kind: str | None = None
+    channel: str | None = None
+    overdue: bool = False
+    mine: bool = False
+    open_only: bool = False
+    search: str | None = None
+    created_from: date | None = None
+    created_to: date | None = None
+    sort: str = "created"
+    page: int = 1
+    per_page: int = 50
+
+
+def overdue_clause(now: datetime) -> ColumnElement:
+    """Not closed, and first contact or the answer is past its deadline (same rule as views.overdue_now)."""
+    return and_(
+        WorkOrder.status != lc.CLOSED,
+        or_(
+            and_(WorkOrder.first_contact_at.is_(None), WorkOrder.first_contact_due < now),
+            and_(WorkOrder.answered_at.is_(None), WorkOrder.answer_due < now),
+        ),
+    )
+
+
+def _conditions(actor: Actor, flt: OrderFilter, now: datetime, tz: str) -> list[ColumnElement]:
+    conditions = [visible_clause(actor)]
+    for column, value in ((WorkOrder.status, flt.status), (WorkOrder.kind, flt.kind),
+                          (WorkOrder.channel, flt.channel)):
+        if value:
+            conditions.append(column == value)
+    if flt.overdue:
+        conditions.append(overdue_clause(now))
+    if flt.mine:
+        conditions.append(WorkOrder.assignee_id == actor.id)
+    if flt.open_only:
+        conditions.append(WorkOrder.status.in_(lc.OPEN_STATUSES))
+    if flt.search:
+        pattern = f"%{flt.search.strip()}%"
+        conditions.append(or_(WorkOrder.number.ilike(pattern), WorkOrder.case_number.ilike(pattern),
+                              WorkOrder.citizen_name.ilike(pattern)))
+    zone = ZoneInfo(tz)
+    if flt.created_from:
+        conditions.append(WorkOrder.created_at >= to_stored(datetime.combine(flt.created_from, time(0), zone)))
+    if flt.created_to:
+        end = datetime.combine(flt.created_to + timedelta(days=1), time(0), zone)
+        conditions.append(WorkOrder.created_at < to_stored(end))
+    return conditions
+
+
+def filtered_orders(session: Session, actor: Actor, flt: OrderFilter, now: datetime,
+                    tz: str) -> tuple[list[WorkOrder], int]:
+    """One page of the orders `actor` may see that match `flt`, and how many match in all."""
+    conditions = _conditions(actor, flt, now, tz)
+    total = session.execute(select(func.count(WorkOrder.id)).where(*conditions)).scalar_one()
+    order_by = (WorkOrder.answer_due.asc(), WorkOrder.id) if flt.sort == "due" else (WorkOrder.id.desc(),)
+    per_page = max(1, min(flt.per_page, MAX_PER_PAGE))
+    query = (select(WorkOrder).where(*conditions).order_by(*order_by)
+             .options(lazyload(WorkOrder.history), lazyload(WorkOrder.callbacks), lazyload(WorkOrder.replies))
+             .offset((max(flt.page, 1) - 1) * per_page).limit(per_page))
+    return list(session.execute(query).scalars().unique()), total

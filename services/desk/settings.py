@@ -1,0 +1,66 @@
+"""Settings of the work-order service, read once from the environment.
+
+Everything a deployment may change lives here so that the factory `create_app(settings, store)` and the
+store receive plain values and tests can build their own without touching `os.environ`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import time
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _time(value: str | None, default: time) -> time:
+    if not value:
+        return default
+    hours, minutes = value.split(":", 1)
+    return time(int(hours), int(minutes))
+
+
+@dataclass(frozen=True)
+class DeskSettings:
+    """Values the service needs; defaults give the one-command demo run."""
+
+    database_url: str = "sqlite:///var/desk.db"
+    api_token: str = ""
+    secret_key: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8020
+    timezone: str = "Asia/Shanghai"
+    number_prefix: str = "GD"
+    first_contact_days: int = 1
+    answer_days: int = 2
+    workday_end: time = time(17, 30)
+    staff_token_minutes: int = 480
+    seed_demo: bool = True
+    demo_password: str = "demo12368"
+    fault_hook: str = ""
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> DeskSettings:
+        """Build settings from DESK_* variables (see docs/workorders.md)."""
+        env = dict(os.environ if env is None else env)
+        defaults = cls()
+        return cls(
+            database_url=env.get("DESK_DATABASE_URL") or defaults.database_url,
+            api_token=env.get("DESK_API_TOKEN", ""),
+            secret_key=env.get("DESK_SECRET_KEY", ""),
+            host=env.get("DESK_HOST") or defaults.host,
+            port=int(env.get("DESK_PORT") or defaults.port),
+            timezone=env.get("DESK_TIMEZONE") or defaults.timezone,
+            number_prefix=env.get("DESK_NUMBER_PREFIX") or defaults.number_prefix,
+            first_contact_days=int(env.get("DESK_FIRST_CONTACT_DAYS") or defaults.first_contact_days),
+            answer_days=int(env.get("DESK_ANSWER_DAYS") or defaults.answer_days),
+            workday_end=_time(env.get("DESK_WORKDAY_END"), defaults.workday_end),
+            staff_token_minutes=int(env.get("DESK_STAFF_TOKEN_MINUTES") or defaults.staff_token_minutes),
+            seed_demo=_bool(env.get("DESK_SEED_DEMO"), defaults.seed_demo),
+            demo_password=env.get("DESK_DEMO_PASSWORD") or defaults.demo_password,
+            fault_hook=env.get("DESK_FAULT_HOOK", ""),
+        )

@@ -1,0 +1,173 @@
+"""Staff accounts: argon2-hashed passwords, roles, the demo accounts, and logins in the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from . import lifecycle as lc
+from .access import AccessDenied, Actor
+from .clock import utcnow
+from .models import AuditEntry, StaffUser
+from .settings import DeskSettings
+from .validation import InvalidInput
+from .views import user_view
+
+MIN_PASSWORD = 8
+# (username, display name, role). The judges' names are the 承办法官 of the court demo data, so demo cases
+# route to them; see docs/workorders.md.
+DEMO_STAFF = (
+    ("clerk", "周敏", lc.CLERK),
+    ("judge_wang", "王立新", lc.JUDGE),
+    ("judge_chen", "陈静", lc.JUDGE),
+    ("supervisor", "孙立", lc.SUPERVISOR),
+    ("admin", "系统管理员", lc.ADMIN),
+)
+
+
+class StaffDirectory:
+    """Reads and changes staff accounts; every change is audited."""
+
+    def __init__(self, sessions: sessionmaker, settings: DeskSettings) -> None:
+        self._sessions = sessions
+        self._settings = settings
+        self._hasher = PasswordHasher()
+        self._dummy_hash = self._hasher.hash("timing-equaliser")
+
+    # ---------------------------------------------------------------- reading
+
+    @staticmethod
+    def judge_ids(session: Session) -> dict[str, int]:
+        """Active judges by display name, for routing 联系法官 and 信用修复 orders."""
+        rows = session.execute(
+            select(StaffUser.display_name, StaffUser.id).where(StaffUser.role == lc.JUDGE, StaffUser.active)
+        ).all()
+        return {name: user_id for name, user_id in rows}
+
+    def actor(self, user_id: int) -> Actor | None:
+        """The active user with this id as an Actor (None if gone or deactivated)."""
+        with self._sessions() as session:
+            user = session.get(StaffUser, user_id)
+            return Actor.of(user) if user is not None and user.active else None
+
+    def list_users(self, actor: Actor) -> list[dict[str, Any]]:
+        """All accounts, for administrators; other staff get the active judges and supervisors (派发)."""
+        with self._sessions() as session:
+            query = select(StaffUser).order_by(StaffUser.id)
+            if actor.role != lc.ADMIN:
+                query = query.where(StaffUser.active, StaffUser.role.in_((lc.JUDGE, lc.SUPERVISOR)))
+            return [user_view(u, self._settings.timezone) for u in session.execute(query).scalars()]
+
+    # ---------------------------------------------------------------- logins
+
+    def authenticate(self, username: str, password: str) -> Actor | None:
+        """The actor if the password matches an active account; both outcomes are audited."""
+        now = utcnow()
+        with self._sessions.begin() as session:
+            user = session.execute(
+                select(StaffUser).where(StaffUser.username == (username or "").strip())
+            ).scalar_one_or_none()
+            if not self._verify(user, password or ""):
+                session.add(AuditEntry(actor_name=(username or "")[:64], action="登录失败", object_type="账号",
+                                       object_ref=(username or "")[:64], at=now))
+                return None
+            if self._hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = self._hasher.hash(password)
+            user.last_login_at = now
+            session.add(AuditEntry(actor_id=user.id, actor_name=user.display_name, action="登录",
+                                   object_type="账号", object_ref=user.username, at=now))
+            return Actor.of(user)
+
+    def _verify(self, user: StaffUser | None, password: str) -> bool:
+        """Check the password; unknown users cost the same time, so logins do not reveal usernames."""
+        try:
+            if user is None or not user.active:
+                self._hasher.verify(self._dummy_hash, password)
+                return False
+            return self._hasher.verify(user.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    # --------------------------------------------------------------- changes
+
+    def create_user(self, actor: Actor | None, username: str, display_name: str, role: str,
+                    password: str) -> dict[str, Any]:
+        """A new account (administrators only; `actor` None is the start-up seeding)."""
+        if actor is not None and actor.role != lc.ADMIN:
+            raise AccessDenied("只有管理员可以管理账号")
+        self._check_fields(username, display_name, role, password)
+        now = utcnow()
+        try:
+            with self._sessions.begin() as session:
+                user = StaffUser(username=username.strip(), display_name=display_name.strip(), role=role,
+                                 password_hash=self._hasher.hash(password), active=True, created_at=now)
+                session.add(user)
+                session.flush()
+                session.add(AuditEntry(actor_id=actor.id if actor else None,
+                                       actor_name=actor.name if actor else "系统", action="创建账号",
+                                       object_type="账号", object_ref=user.username, detail=role, at=now))
+                return user_view(user, self._settings.timezone)
+        except IntegrityError as exc:
+            raise InvalidInput("username", "该用户名已存在") from exc
+
+    def update_user(self, actor: Actor, user_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        """Change display name, role, active flag or password (administrators only)."""
+        if actor.role != lc.ADMIN:
+            raise AccessDenied("只有管理员可以管理账号")
+        now = utcnow()
+        with self._sessions.begin() as session:
+            user = session.get(StaffUser, user_id)
+            if user is None:
+                raise LookupError("未找到该账号")
+            if user.id == actor.id and (changes.get("active") is False or changes.get("role", lc.ADMIN) != lc.ADMIN):
+                raise InvalidInput("role", "不能停用自己的账号或取消自己的管理员角色")
+            self._apply_changes(user, changes)
+            detail = "、".join(sorted(k for k in changes if k != "password")) or None
+            if "password" in changes:
+                detail = f"{detail + '、' if detail else ''}重置密码"
+            session.add(AuditEntry(actor_id=actor.id, actor_name=actor.name, action="修改账号",
+                                   object_type="账号", object_ref=user.username, detail=detail, at=now))
+            return user_view(user, self._settings.timezone)
+
+    def _apply_changes(self, user: StaffUser, changes: dict[str, Any]) -> None:
+        if "display_name" in changes:
+            self._check_fields(user.username, changes["display_name"], user.role, None)
+            user.display_name = changes["display_name"].strip()
+        if "role" in changes:
+            self._check_fields(user.username, user.display_name, changes["role"], None)
+            user.role = changes["role"]
+        if "active" in changes:
+            if not isinstance(changes["active"], bool):
+                raise InvalidInput("active", "active 应为 true 或 false")
+            user.active = changes["active"]
+        if "password" in changes:
+            self._check_fields(user.username, user.display_name, user.role, changes["password"])
+            user.password_hash = self._hasher.hash(changes["password"])
+
+    @staticmethod
+    def _check_fields(username: Any, display_name: Any, role: Any, password: Any) -> None:
+        if not isinstance(username, str) or not 2 <= len(username.strip()) <= 64:
+            raise InvalidInput("username", "用户名应为2到64个字符")
+        if not isinstance(display_name, str) or not 1 <= len(display_name.strip()) <= 64:
+            raise InvalidInput("display_name", "姓名应为1到64个字符")
+        if role not in lc.STAFF_ROLES:
+            raise InvalidInput("role", f"角色应为以下之一：{'、'.join(lc.STAFF_ROLES)}")
+        if password is not None and (not isinstance(password, str) or len(password) < MIN_PASSWORD):
+            raise InvalidInput("password", f"密码至少{MIN_PASSWORD}位")
+
+    def seed_demo(self) -> bool:
+        """Create the demo accounts on a database without any staff; True if it did."""
+        with self._sessions() as session:
+            if session.execute(select(func.count(StaffUser.id))).scalar_one() > 0:
+                return False
+        for username, display_name, role in DEMO_STAFF:
+            try:
+                self.create_user(None, username, display_name, role, self._settings.demo_password)
+            except InvalidInput:  # another process seeded it at the same moment
+                continue
+        return True

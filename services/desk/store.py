@@ -1,0 +1,410 @@
+"""The work-order service: every read and write of work orders goes through `DeskStore`.
+
+The HTTP API, the desk pages and the figures page all call these methods, so the rules live in one place:
+idempotent creation committed before anyone is told the number, the transition table, who may see what,
+the audit log (written in the same transaction as the change it records) and masking on the way out.
+Methods return plain dicts (views.py), never live ORM objects.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from . import lifecycle as lc
+from . import views
+from .access import SYSTEM_ACTOR, AccessDenied, Actor, check_dispatch_target, check_may_work, may_view
+from .clock import to_local, to_stored, utcnow
+from .db import make_engine, migrate
+from .faults import Faults
+from .figures import compute_figures
+from .models import (
+    ROUTE_JUDGE,
+    ROUTE_POOL,
+    ROUTE_SUPERVISION,
+    SUCCESSFUL_OUTCOMES,
+    AuditEntry,
+    CallbackRecord,
+    Reply,
+    StaffUser,
+    TransitionRecord,
+    WorkOrder,
+)
+from .numbering import next_number
+from .queries import OrderFilter, filtered_orders, overdue_clause
+from .routing import CLERK_POOL, SUPERVISION_OFFICE, route_for
+from .settings import DeskSettings
+from .staff import StaffDirectory
+from .validation import NewCallback, NewWorkOrder, normalize_phone
+from .workdays import deadline
+
+CREATE_ATTEMPTS = 3
+DELIVERY_PENDING = "待发送"
+
+
+class NotFound(LookupError):
+    """No such work order (or not one this caller may know about)."""
+
+
+class Conflict(RuntimeError):
+    """Somebody else changed the order first; the caller should reload and retry."""
+
+
+@dataclass(frozen=True)
+class Created:
+    """The outcome of a creation request: the view and whether this call stored it."""
+
+    view: dict[str, Any]
+    created: bool
+
+
+class DeskStore:
+    """Work orders, their history and the staff who handle them, on one database."""
+
+    def __init__(self, engine: Engine, settings: DeskSettings, faults: Faults | None = None) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.faults = faults or Faults()
+        self._sessions = sessionmaker(engine, future=True, expire_on_commit=False)
+        self.staff = StaffDirectory(self._sessions, settings)
+
+    @classmethod
+    def open(cls, settings: DeskSettings, engine: Engine | None = None) -> DeskStore:
+        """Connect, migrate to the newest schema and, on a fresh database, seed the demo staff."""
+        engine = engine or make_engine(settings.database_url)
+        migrate(engine)
+        store = cls(engine, settings, Faults.from_spec(settings.fault_hook))
+        if settings.seed_demo:
+            store.staff.seed_demo()
+        return store
+
+    # ----------------------------------------------------------------- helpers
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        """A transaction that commits on success; a lost optimistic-lock race becomes `Conflict`."""
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except StaleDataError as exc:
+            raise Conflict("工单已被他人更新，请刷新后重试") from exc
+
+    @staticmethod
+    def _load(session: Session, number: str) -> WorkOrder:
+        order = session.execute(
+            select(WorkOrder).where(WorkOrder.number == (number or "").strip().upper())
+        ).scalar_one_or_none()
+        if order is None:
+            raise NotFound("未找到该工单")
+        return order
+
+    def _due(self, now: datetime, working_days: int) -> datetime:
+        return to_stored(deadline(to_local(now, self.settings.timezone), working_days, self.settings.workday_end))
+
+    @staticmethod
+    def _audit(session: Session, actor: Actor, action: str, ref: str | None, detail: str | None, now: datetime,
+               object_type: str = "工单") -> None:
+        session.add(
+            AuditEntry(actor_id=actor.id, actor_name=actor.name, action=action, object_type=object_type,
+                       object_ref=ref, detail=detail, at=now)
+        )
+
+    def _apply(self, session: Session, order: WorkOrder, actor: Actor, action: str, note: str | None,
+               now: datetime) -> None:
+        """Take one step of the transition table and record it with who, when and why."""
+        row = lc.find(order.status, action, actor.role, note)
+        order.history.append(
+            TransitionRecord(source=order.status, action=action, target=row.target, actor_id=actor.id,
+                             actor_name=actor.name, actor_role=actor.role, note=(note or "").strip() or None,
+                             at=now)
+        )
+        order.status = row.target
+        order.updated_at = now
+        self._side_effects(order, actor, action, now)
+
+    def _side_effects(self, order: WorkOrder, actor: Actor, action: str, now: datetime) -> None:
+        if action == lc.ACCEPT and order.assignee_id is None:
+            order.assignee_id, order.assignee_name = actor.id, actor.name
+        elif action == lc.RETURN:
+            order.route, order.assignee_id, order.assignee_name = ROUTE_POOL, None, CLERK_POOL
+        elif action == lc.ANSWER:
+            order.answered_at = now
+            order.first_contact_at = order.first_contact_at or now
+        elif action == lc.VISIT:
+            order.visited_at = now
+        elif action == lc.CLOSE:
+            order.closed_at = now
+        elif action == lc.REOPEN:
+            order.answered_at = order.visited_at = order.closed_at = None
+            order.answer_due = self._due(now, self.settings.answer_days)
+
+    # ---------------------------------------------------------------- creation
+
+    def create_work_order(self, new: NewWorkOrder, now: datetime | None = None) -> Created:
+        """Store a work order once per (conversation_id, message_id) and return its number and promise.
+
+        The transaction has committed when this returns, so whatever the caller tells the citizen is on disk.
+        A concurrent request with the same key loses on the unique constraint and is answered with the
+        order the winner stored.
+        """
+        for _ in range(CREATE_ATTEMPTS):
+            existing = self._by_key(new)
+            if existing is not None:
+                return Created(existing, False)
+            try:
+                with self._write() as session:
+                    order = self._insert(session, new, now or utcnow())
+                    self.faults.reach("before_commit", order.number)
+                return Created(views.created_view(order, True, self.settings.timezone), True)
+            except IntegrityError:
+                continue
+        raise Conflict("工单创建冲突，请稍后重试")
+
+    def _by_key(self, new: NewWorkOrder) -> dict[str, Any] | None:
+        if not (new.conversation_id and new.message_id):
+            return None
+        with self._sessions() as session:
+            order = session.execute(
+                select(WorkOrder).where(WorkOrder.conversation_id == new.conversation_id,
+                                        WorkOrder.message_id == new.message_id)
+            ).scalar_one_or_none()
+            return None if order is None else views.created_view(order, False, self.settings.timezone)
+
+    def _insert(self, session: Session, new: NewWorkOrder, now: datetime) -> WorkOrder:
+        route = route_for(new.kind, new.case_judge, self.staff.judge_ids(session))
+        local_day = to_local(now, self.settings.timezone).date()
+        order = WorkOrder(
+            number=next_number(session, self.settings.number_prefix, local_day),
+            kind=new.kind, channel=new.channel, status=lc.NEW, citizen_name=new.citizen_name,
+            callback_phone=new.callback_phone, case_number=new.case_number, court=new.court,
+            case_judge=new.case_judge, route=route.route, assignee_id=route.judge_id,
+            assignee_name=route.label, summary=new.summary, transcript=new.transcript,
+            conversation_id=new.conversation_id, message_id=new.message_id,
+            first_contact_due=self._due(now, self.settings.first_contact_days),
+            answer_due=self._due(now, self.settings.answer_days),
+            overdue=False, created_at=now, updated_at=now,
+        )
+        order.history.append(TransitionRecord(source=None, action="创建", target=lc.NEW, actor_id=None,
+                                              actor_name=f"{SYSTEM_ACTOR.name}（{new.channel}）",
+                                              actor_role=lc.SYSTEM, at=now))
+        session.add(order)
+        if route.route in (ROUTE_JUDGE, ROUTE_SUPERVISION):
+            self._apply(session, order, SYSTEM_ACTOR, lc.DISPATCH, f"自动派发至{route.label}", now)
+        session.flush()
+        return order
+
+    # ----------------------------------------------------------------- citizens
+
+    def _citizen_order(self, session: Session, number: str, phone: str) -> WorkOrder:
+        """The order if number and phone match; the same NotFound either way, so nothing leaks."""
+        normalized = normalize_phone(phone) or ""
+        try:
+            order = self._load(session, number)
+        except NotFound:
+            order = None
+        if order is None or not hmac.compare_digest(order.callback_phone, normalized):
+            raise NotFound("未找到与该手机号匹配的工单，请核对工单编号和手机号")
+        return order
+
+    def lookup(self, number: str, phone: str) -> dict[str, Any]:
+        """A citizen's minimal view of their order (number + callback phone)."""
+        with self._sessions() as session:
+            return views.citizen_view(self._citizen_order(session, number, phone), self.settings.timezone)
+
+    def rate_by_citizen(self, number: str, phone: str, score: int, comment: str | None,
+                        now: datetime | None = None) -> dict[str, Any]:
+        """The citizen rates an answered order, once."""
+        now = now or utcnow()
+        with self._write() as session:
+            order = self._citizen_order(session, number, phone)
+            if order.status not in (lc.ANSWERED, lc.VISITED, lc.CLOSED):
+                raise lc.TransitionError("工单答复后才能评价")
+            if order.satisfaction is not None:
+                raise Conflict("该工单已评价，感谢您的反馈")
+            order.satisfaction, order.satisfaction_comment, order.updated_at = score, comment, now
+            self._audit(session, SYSTEM_ACTOR, "群众评价", order.number, f"满意度{score}", now)
+            return views.citizen_view(order, self.settings.timezone)
+
+    # -------------------------------------------------------------------- staff
+
+    def list_orders(self, actor: Actor, flt: OrderFilter, now: datetime | None = None) -> dict[str, Any]:
+        """The queue as `actor` may see it, filtered and paged."""
+        now = now or utcnow()
+        with self._sessions() as session:
+            rows, total = filtered_orders(session, actor, flt, now, self.settings.timezone)
+            items = [views.staff_summary(o, now, self.settings.timezone) for o in rows]
+        return {"items": items, "total": total, "page": flt.page, "per_page": flt.per_page}
+
+    def get_order(self, actor: Actor, number: str, now: datetime | None = None) -> dict[str, Any]:
+        """The work-order page; the view is written to the audit log."""
+        now = now or utcnow()
+        with self._write() as session:
+            order = self._load(session, number)
+            if not may_view(actor, order):
+                raise AccessDenied("无权查看该工单")
+            self._audit(session, actor, "查看", order.number, None, now)
+            return views.staff_detail(order, actor, now, self.settings.timezone)
+
+    def reveal_phone(self, actor: Actor, number: str, now: datetime | None = None) -> str:
+        """The full callback phone, for the person about to call back; audited."""
+        now = now or utcnow()
+        with self._write() as session:
+            order = self._load(session, number)
+            check_may_work(actor, order)
+            self._audit(session, actor, "查看电话", order.number, "为回访查看完整电话", now)
+            return order.callback_phone
+
+    def transition(self, actor: Actor, number: str, action: str, note: str | None = None,
+                   target_id: int | None = None, now: datetime | None = None) -> dict[str, Any]:
+        """Apply one action of the transition table to an order (with a target user for 派发)."""
+        now = now or utcnow()
+        with self._write() as session:
+            order = self._load(session, number)
+            check_may_work(actor, order, action)
+            source = order.status
+            if action == lc.DISPATCH:
+                self._set_dispatch_target(session, order, target_id)
+            self._apply(session, order, actor, action, note, now)
+            self._audit(session, actor, action, order.number, f"{source}→{order.status}", now)
+            session.flush()
+            return views.staff_detail(order, actor, now, self.settings.timezone)
+
+    def claim(self, actor: Actor, number: str, now: datetime | None = None) -> dict[str, Any]:
+        """受理: the actor takes the order (pool orders become theirs)."""
+        return self.transition(actor, number, lc.ACCEPT, now=now)
+
+    @staticmethod
+    def _set_dispatch_target(session: Session, order: WorkOrder, target_id: int | None) -> None:
+        target = session.get(StaffUser, target_id) if target_id is not None else None
+        if target_id is not None and target is None:
+            raise NotFound("未找到派发对象")
+        check_dispatch_target(order, target)
+        if target is None:
+            order.route, order.assignee_id, order.assignee_name = ROUTE_SUPERVISION, None, SUPERVISION_OFFICE
+        else:
+            order.route = ROUTE_SUPERVISION if target.role == lc.SUPERVISOR else ROUTE_JUDGE
+            order.assignee_id, order.assignee_name = target.id, target.display_name
+
+    def add_reply(self, actor: Actor, number: str, body: str, now: datetime | None = None) -> dict[str, Any]:
+        """Write an answer for the citizen; the first one moves 处理中 → 已答复. Delivery is left pending."""
+        now = now or utcnow()
+        with self._write() as session:
+            order = self._load(session, number)
+            check_may_work(actor, order, lc.ANSWER)
+            if order.status == lc.IN_PROGRESS:
+                self._apply(session, order, actor, lc.ANSWER, None, now)
+            elif order.status not in (lc.ANSWERED, lc.VISITED):
+                raise lc.TransitionError(f"工单当前状态为“{order.status}”，请先受理再答复")
+            else:
+                order.updated_at = now
+            reply = Reply(author_id=actor.id, author_name=actor.name, body=body, delivery=DELIVERY_PENDING,
+                          created_at=now)
+            order.replies.append(reply)
+            self._audit(session, actor, "答复", order.number, None, now)
+            session.flush()
+            return {"reply": views.reply_view(reply, self.settings.timezone),
+                    "order": views.staff_detail(order, actor, now, self.settings.timezone)}
+
+    def mark_delivery(self, reply_id: int, delivery: str, now: datetime | None = None) -> None:
+        """Record how a reply reached the citizen (e.g. 已送达（在线）, 已发短信, 发送失败)."""
+        now = now or utcnow()
+        with self._write() as session:
+            session.execute(update(Reply).where(Reply.id == reply_id)
+                            .values(delivery=delivery[:16], delivered_at=now))
+
+    def record_callback(self, actor: Actor, number: str, cb: NewCallback,
+                        now: datetime | None = None) -> dict[str, Any]:
+        """A call/SMS/message to the citizen. A reached 回访 on an answered order moves it to 已回访."""
+        now = now or utcnow()
+        with self._write() as session:
+            order = self._load(session, number)
+            check_may_work(actor, order)
+            reached = cb.outcome in SUCCESSFUL_OUTCOMES
+            if cb.purpose == "回访":
+                self._check_visit(actor, order)
+            order.callbacks.append(CallbackRecord(method=cb.method, purpose=cb.purpose, outcome=cb.outcome,
+                                                  note=cb.note, at=now, by_id=actor.id, by_name=actor.name))
+            if reached and order.first_contact_at is None:
+                order.first_contact_at = now
+            if cb.purpose == "回访" and reached and order.status == lc.ANSWERED:
+                self._apply(session, order, actor, lc.VISIT, cb.note, now)
+            order.updated_at = now
+            self._audit(session, actor, "记录回访", order.number, f"{cb.method}/{cb.purpose}/{cb.outcome}", now)
+            session.flush()
+            return views.staff_detail(order, actor, now, self.settings.timezone)
+
+    @staticmethod
+    def _check_visit(actor: Actor, order: WorkOrder) -> None:
+        if actor.role not in (lc.CLERK, lc.SUPERVISOR):
+            raise AccessDenied("满意度回访由接线员或督查完成")
+        if order.status not in (lc.ANSWERED, lc.VISITED, lc.CLOSED):
+            raise lc.TransitionError("工单尚未答复，不能进行满意度回访")
+
+    def rate(self, actor: Actor, number: str, score: int, comment: str | None,
+             now: datetime | None = None) -> dict[str, Any]:
+        """Staff record the satisfaction the citizen gave during the callback."""
+        now = now or utcnow()
+        with self._write() as session:
+            order = self._load(session, number)
+            check_may_work(actor, order)
+            if actor.role not in (lc.CLERK, lc.SUPERVISOR):
+                raise AccessDenied("满意度由接线员或督查在回访时记录")
+            if order.status not in (lc.ANSWERED, lc.VISITED, lc.CLOSED):
+                raise lc.TransitionError("工单答复后才能记录满意度")
+            order.satisfaction, order.satisfaction_comment, order.updated_at = score, comment, now
+            self._audit(session, actor, "记录满意度", order.number, f"满意度{score}", now)
+            return views.staff_detail(order, actor, now, self.settings.timezone)
+
+    # ------------------------------------------------------------- supervision
+
+    def flag_overdue(self, now: datetime | None = None) -> list[str]:
+        """Set the lasting overdue flag on orders that are late now; returns the newly flagged numbers."""
+        now = now or utcnow()
+        with self._write() as session:
+            late = session.execute(
+                select(WorkOrder).where(overdue_clause(now), WorkOrder.overdue.is_(False))
+            ).scalars().all()
+            for order in late:
+                order.overdue = True
+                self._audit(session, SYSTEM_ACTOR, "超期督办", order.number, "超过承诺期限", now)
+            return [order.number for order in late]
+
+    def count_orders(self) -> int:
+        """How many work orders exist (for health checks and the kill test)."""
+        with self._sessions() as session:
+            return session.execute(select(func.count(WorkOrder.id))).scalar_one()
+
+    def audit_log(self, actor: Actor, number: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        """Recent audit entries, for supervision and administrators."""
+        if actor.role not in (lc.SUPERVISOR, lc.ADMIN):
+            raise AccessDenied("只有督查和管理员可以查看审计日志")
+        with self._sessions() as session:
+            query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(min(limit, 1000))
+            if number:
+                query = query.where(AuditEntry.object_ref == number)
+            return [views.audit_view(e, self.settings.timezone) for e in session.execute(query).scalars()]
+
+    def figures(self, actor: Actor, start: date, end: date, now: datetime | None = None) -> dict[str, Any]:
+        """Figures for orders created in [start, end] (local dates, inclusive) that `actor` may see."""
+        if actor.role == lc.JUDGE:
+            raise AccessDenied("统计数据仅对接线员、督查和管理员开放")
+        now = now or utcnow()
+        zone = ZoneInfo(self.settings.timezone)
+        begin = to_stored(datetime.combine(start, time(0), tzinfo=zone))
+        finish = to_stored(datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone))
+        with self._sessions() as session:
+            return compute_figures(session, actor, begin, finish, now, self.settings.timezone)
+
+
+__all__ = ["DeskStore", "Created", "NotFound", "Conflict", "AccessDenied", "OrderFilter"]

@@ -1,0 +1,152 @@
+"""Work orders as plain dicts for the API and the desk pages.
+
+Only these functions decide what leaves the store, so masking is done once, here: the callback phone is
+always masked (the full number has its own audited call, `DeskStore.reveal_phone`), and the citizen's view
+carries no case facts and no staff names.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from . import lifecycle as lc
+from .access import Actor
+from .clock import iso_local
+from .models import AuditEntry, StaffUser, WorkOrder
+from .privacy import mask_phone
+
+SATISFACTION_LABELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+
+
+def overdue_now(order: WorkOrder, now: datetime) -> bool:
+    """First contact or answer is late right now (same rule as `queries.overdue_clause`)."""
+    if order.status == lc.CLOSED:
+        return False
+    contact_late = order.first_contact_at is None and order.first_contact_due < now
+    answer_late = order.answered_at is None and order.answer_due < now
+    return contact_late or answer_late
+
+
+def staff_summary(order: WorkOrder, now: datetime, tz: str) -> dict[str, Any]:
+    """One row of the queue."""
+    return {
+        "number": order.number,
+        "kind": order.kind,
+        "channel": order.channel,
+        "status": order.status,
+        "citizen_name": order.citizen_name,
+        "phone": mask_phone(order.callback_phone),
+        "case_number": order.case_number,
+        "court": order.court,
+        "route": order.route,
+        "assignee": order.assignee_name,
+        "assignee_id": order.assignee_id,
+        "summary": order.summary,
+        "created_at": iso_local(order.created_at, tz),
+        "first_contact_due": iso_local(order.first_contact_due, tz),
+        "answer_due": iso_local(order.answer_due, tz),
+        "first_contact_at": iso_local(order.first_contact_at, tz),
+        "answered_at": iso_local(order.answered_at, tz),
+        "overdue": overdue_now(order, now),
+        "was_overdue": bool(order.overdue),
+        "satisfaction": order.satisfaction,
+    }
+
+
+def staff_detail(order: WorkOrder, actor: Actor, now: datetime, tz: str) -> dict[str, Any]:
+    """The work-order page: the row plus transcript, history, callbacks, replies and allowed actions."""
+    view = staff_summary(order, now, tz)
+    view.update(
+        case_judge=order.case_judge,
+        transcript=order.transcript,
+        satisfaction_comment=order.satisfaction_comment,
+        visited_at=iso_local(order.visited_at, tz),
+        closed_at=iso_local(order.closed_at, tz),
+        actions=[] if actor.role == lc.ADMIN else lc.allowed_actions(order.status, actor.role),
+        history=[
+            {
+                "from": t.source,
+                "action": t.action,
+                "to": t.target,
+                "by": t.actor_name,
+                "role": t.actor_role,
+                "note": t.note,
+                "at": iso_local(t.at, tz),
+            }
+            for t in order.history
+        ],
+        callbacks=[
+            {
+                "method": c.method,
+                "purpose": c.purpose,
+                "outcome": c.outcome,
+                "note": c.note,
+                "by": c.by_name,
+                "at": iso_local(c.at, tz),
+            }
+            for c in order.callbacks
+        ],
+        replies=[reply_view(r, tz) for r in order.replies],
+    )
+    return view
+
+
+def reply_view(reply, tz: str) -> dict[str, Any]:
+    return {
+        "id": reply.id,
+        "body": reply.body,
+        "by": reply.author_name,
+        "delivery": reply.delivery,
+        "at": iso_local(reply.created_at, tz),
+    }
+
+
+def citizen_view(order: WorkOrder, tz: str) -> dict[str, Any]:
+    """What a citizen who knows the number and phone may see: status, promise, replies. No case facts."""
+    return {
+        "number": order.number,
+        "kind": order.kind,
+        "status": order.status,
+        "phone": mask_phone(order.callback_phone),
+        "created_at": iso_local(order.created_at, tz),
+        "first_contact_due": iso_local(order.first_contact_due, tz),
+        "answer_due": iso_local(order.answer_due, tz),
+        "replies": [{"body": r.body, "at": iso_local(r.created_at, tz)} for r in order.replies],
+        "rated": order.satisfaction is not None,
+    }
+
+
+def created_view(order: WorkOrder, created: bool, tz: str) -> dict[str, Any]:
+    """The answer to a creation request: the number and the promise the bot reads to the citizen."""
+    return {
+        "number": order.number,
+        "status": order.status,
+        "kind": order.kind,
+        "route": order.route,
+        "first_contact_due": iso_local(order.first_contact_due, tz),
+        "answer_due": iso_local(order.answer_due, tz),
+        "created": created,
+    }
+
+
+def user_view(user: StaffUser, tz: str) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "active": user.active,
+        "last_login_at": iso_local(user.last_login_at, tz),
+    }
+
+
+def audit_view(entry: AuditEntry, tz: str) -> dict[str, Any]:
+    return {
+        "by": entry.actor_name,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object": entry.object_ref,
+        "detail": entry.detail,
+        "at": iso_local(entry.at, tz),
+    }
