@@ -33,10 +33,11 @@ DEMO_STAFF = (
 class StaffDirectory:
     """Reads and changes staff accounts; every change is audited."""
 
-    def __init__(self, sessions: sessionmaker, settings: DeskSettings) -> None:
+    def __init__(self, sessions: sessionmaker, settings: DeskSettings,
+                 hasher: PasswordHasher | None = None) -> None:
         self._sessions = sessions
         self._settings = settings
-        self._hasher = PasswordHasher()
+        self._hasher = hasher or PasswordHasher()
         self._dummy_hash = self._hasher.hash("timing-equaliser")
 
     # ---------------------------------------------------------------- reading

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from argon2 import PasswordHasher
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -72,12 +73,13 @@ class Created:
 class DeskStore:
     """Work orders, their history and the staff who handle them, on one database."""
 
-    def __init__(self, engine: Engine, settings: DeskSettings, faults: Faults | None = None) -> None:
+    def __init__(self, engine: Engine, settings: DeskSettings, faults: Faults | None = None,
+                 hasher: PasswordHasher | None = None) -> None:
         self.engine = engine
         self.settings = settings
         self.faults = faults or Faults()
         self._sessions = sessionmaker(engine, future=True, expire_on_commit=False)
-        self.staff = StaffDirectory(self._sessions, settings)
+        self.staff = StaffDirectory(self._sessions, settings, hasher)
 
     @classmethod
     def open(cls, settings: DeskSettings, engine: Engine | None = None) -> DeskStore:
