@@ -28,7 +28,7 @@ from wechatpy.replies import create_reply
 from bot.channels import wechat_security as sec
 from bot.channels.wechat_api import WeChatApi
 from bot.channels.wechat_inbound import Inbound, classify
-from bot.channels.wechat_outbound import Outbox, PhoneBook, default_sms_sender, mask_openid
+from bot.channels.wechat_outbound import Outbox, PhoneBook, mask_openid
 from bot.channels.wechat_settings import WeChatSettings
 from bot.channels.wechat_text import ButtonMemory, render, split_text
 from bot.channels.wechat_window import ServiceWindow
@@ -103,7 +103,7 @@ class WeChatInput(InputChannel):
         settings: WeChatSettings,
         kv: KV | None = None,
         clock: Callable[[], float] = time.time,
-        sms_sender: Callable[[str, str], None] = default_sms_sender,
+        sms_sender: Callable[[str, str], None] | None = None,
     ) -> None:
         self.settings = settings
         kv = kv or default_kv()
@@ -173,22 +173,24 @@ class WeChatInput(InputChannel):
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _check_time(self, args) -> tuple[str, str]:
+    @staticmethod
+    def _require_time(args) -> tuple[str, str]:
         timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
         if not timestamp or not nonce:
             raise sec.RejectedRequest(400, "timestamp and nonce are required")
-        sec.check_fresh(timestamp, self._clock(), self.settings.timestamp_window)
         return timestamp, nonce
 
     def _verify_url(self, args) -> str:
         """GET from WeChat when the server URL is configured: echo `echostr` if the signature holds.
         (An encrypted echostr with msg_signature, as WeCom sends it, is decrypted and echoed.)"""
-        timestamp, nonce = self._check_time(args)
+        timestamp, nonce = self._require_time(args)
         echostr = args.get("echostr", "")
         if args.get("msg_signature") and self._key:
             sec.check_msg_signature(self.settings.token, args.get("msg_signature"), timestamp, nonce, echostr)
+            sec.check_fresh(timestamp, self._clock(), self.settings.timestamp_window)
             return sec.decrypt(self._key, self.settings.app_id, echostr)
         sec.check_url_signature(self.settings.token, args.get("signature"), timestamp, nonce)
+        sec.check_fresh(timestamp, self._clock(), self.settings.timestamp_window)
         return echostr
 
     def _authenticate(self, args, body: bytes) -> tuple[str, bool]:
@@ -200,14 +202,13 @@ class WeChatInput(InputChannel):
             raise sec.RejectedRequest(400, "encrypted callback but no EncodingAESKey configured")
         if not encrypted and self._key:
             raise sec.RejectedRequest(403, "plaintext callback refused: this account uses encryption")
+        timestamp, nonce = self._require_time(args)
         if encrypted:
             encrypt = sec.field(root, "Encrypt")
-            timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
             sec.check_msg_signature(token, args.get("msg_signature"), timestamp, nonce, encrypt)
         else:
-            timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
             sec.check_url_signature(token, args.get("signature"), timestamp, nonce)
-        self._check_time(args)
+        sec.check_fresh(timestamp, self._clock(), self.settings.timestamp_window)
         self._nonces.check(timestamp, nonce, body)
         if not encrypted:
             return body.decode("utf-8"), False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable
 
 from bot.channels.wechat_api import WeChatApi, WeChatApiError
@@ -66,12 +67,12 @@ class Outbox:
         api: WeChatApi,
         window: ServiceWindow,
         phones: PhoneBook,
-        sms_sender: Callable[[str, str], None] = default_sms_sender,
+        sms_sender: Callable[[str, str], None] | None = None,
         text_limit: int = 2048,
     ) -> None:
         self._api = api
         self._window = window
-        self._phones = phones
+        self.phones = phones
         self._sms = sms_sender
         self._limit = text_limit
 
@@ -93,7 +94,7 @@ class Outbox:
         return self.deliver(openid, split_text(text, self._limit), phone)
 
     def _fallback(self, openid: str, pieces: list[str], phone: str | None, why: str) -> list[str]:
-        number = phone or self._phones.lookup(openid)
+        number = phone or self.phones.lookup(openid)
         who = mask_openid(openid)
         if not number:
             logger.warning(
@@ -101,9 +102,43 @@ class Outbox:
             )
             return [UNDELIVERED] * len(pieces)
         try:
-            self._sms(number, "\n".join(pieces))
+            (self._sms or default_sms_sender)(number, "\n".join(pieces))
         except Exception:
             logger.exception("wechat: SMS fallback to %s for %s failed", mask_phone(number), who)
             return [UNDELIVERED] * len(pieces)
         logger.info("wechat: %s for %s, sent by SMS to %s", why, who, mask_phone(number))
         return [SMS] * len(pieces)
+
+
+_default: Outbox | None = None
+_default_lock = threading.Lock()
+
+
+def default_outbox() -> Outbox:
+    """The process-wide outbox from WECHAT_* variables and the shared KV store (built on first use)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            from bot.channels.wechat_settings import WeChatSettings
+            from bot.kv import default_kv
+
+            settings = WeChatSettings.load()
+            kv = default_kv()
+            api = WeChatApi(settings.api_base, settings.app_id, settings.app_secret, kv)
+            _default = Outbox(api, ServiceWindow(kv), PhoneBook(kv), text_limit=settings.text_limit)
+        return _default
+
+
+def send_to_wechat_user(openid: str, text: str, phone: str | None = None) -> list[str]:
+    """Push a staff reply (or any notice) to a WeChat user: customer-service message while WeChat's
+    window is open, else SMS to `phone` (or the number remembered for the OpenID).
+
+    Blocking (HTTP): call it from a worker thread in async code. Returns the route of each piece
+    ("wechat", "sms" or "undelivered"); long text is split to WeChat's size limit.
+    """
+    return default_outbox().send(openid, text, phone)
+
+
+def remember_phone(openid: str, phone: str) -> None:
+    """Record a verified phone number for an OpenID, so that answers WeChat cannot deliver go by SMS."""
+    default_outbox().phones.remember(openid, phone)

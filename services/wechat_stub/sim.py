@@ -144,13 +144,19 @@ class WeChatServer:
                 f"{self.stub_url}/stub/interactions", json=body, timeout=self.timeout
             ).raise_for_status()
 
-    def send(
+    def build(
         self, openid: str, msg_type: str, window: str | None = "message", **extra: str | int
-    ) -> SimReply:
+    ) -> tuple[dict[str, str], bytes]:
+        """One signed callback (query, body) for a user action, reported to the stand-in's window."""
         fields = self.message_fields(openid, msg_type, **extra)
         if window:
             self._report(openid, window, fields.get("MsgId") or fields["CreateTime"])
-        return self.post(*self.sign(_xml(fields)))
+        return self.sign(_xml(fields))
+
+    def send(
+        self, openid: str, msg_type: str, window: str | None = "message", **extra: str | int
+    ) -> SimReply:
+        return self.post(*self.build(openid, msg_type, window, **extra))
 
     def text(self, openid: str, content: str) -> SimReply:
         return self.send(openid, "text", Content=content)

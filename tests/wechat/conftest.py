@@ -162,16 +162,24 @@ def make_rig(stub: Stub, clock: FakeClock, kv, sms):
     """Factory: a channel in `mode` behind a real server, a fake bot and wechatpy playing WeChat."""
     servers: list[BotServer] = []
 
-    def make(mode: str = "plaintext", bot: FakeBot | None = None, kv_store=None, **settings) -> Rig:
-        key = "" if mode == "plaintext" else AES_KEY
-        config = WeChatSettings(TOKEN, APP_ID, APP_SECRET, key, api_base=stub.url, **settings)
+    def make(
+        mode: str = "plaintext",
+        bot: FakeBot | None = None,
+        kv_store=None,
+        token: str = TOKEN,
+        app_id: str = APP_ID,
+        aes_key: str = AES_KEY,
+        **settings,
+    ) -> Rig:
+        key = "" if mode == "plaintext" else aes_key
+        config = WeChatSettings(token, app_id, APP_SECRET, key, api_base=stub.url, **settings)
         channel = WeChatInput(
             config, kv=kv_store or kv, clock=clock, sms_sender=lambda p, t: sms.append((p, t))
         )
         bot = bot or FakeBot()
         server = BotServer(channel, bot)
         servers.append(server)
-        wechat = WeChatServer(server.url, TOKEN, APP_ID, key, mode=mode, stub_url=stub.url, clock=clock)
+        wechat = WeChatServer(server.url, token, app_id, key, mode=mode, stub_url=stub.url, clock=clock)
         return Rig(channel, bot, server, wechat, stub)
 
     yield make
