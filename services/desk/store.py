@@ -82,11 +82,12 @@ class DeskStore:
         self.staff = StaffDirectory(self._sessions, settings, hasher)
 
     @classmethod
-    def open(cls, settings: DeskSettings, engine: Engine | None = None) -> DeskStore:
+    def open(cls, settings: DeskSettings, engine: Engine | None = None,
+             hasher: PasswordHasher | None = None) -> DeskStore:
         """Connect, migrate to the newest schema and, on a fresh database, seed the demo staff."""
         engine = engine or make_engine(settings.database_url)
         migrate(engine)
-        store = cls(engine, settings, Faults.from_spec(settings.fault_hook))
+        store = cls(engine, settings, Faults.from_spec(settings.fault_hook), hasher)
         if settings.seed_demo:
             store.staff.seed_demo()
         return store

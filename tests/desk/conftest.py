@@ -57,6 +57,22 @@ def backend(request, tmp_path_factory):
     admin.dispose()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def fresh_engine(request, tmp_path):
+    """An empty, unmigrated database of each kind."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+        yield engine
+        engine.dispose()
+        return
+    engine, admin, schema = _postgres_engine()
+    yield engine
+    engine.dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
 @pytest.fixture
 def settings() -> DeskSettings:
     return DeskSettings(database_url="(engine given)", api_token=API_TOKEN, secret_key="test-secret",
