@@ -1,0 +1,36 @@
+"""`python -m services.courtdata`: serve the court-data service with waitress (settings from COURTDATA_*)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from waitress import serve
+
+from services.courtdata import CourtStore, DataFileError, Settings, create_app
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s courtdata: %(message)s")
+    try:
+        from bot import logmask
+
+        logmask.install()  # IDs and phones never reach a log line in clear
+    except ImportError:  # pragma: no cover - bot package always present in this repo
+        pass
+    try:
+        settings = Settings.from_env()
+        store = CourtStore.from_file(settings.data_file)
+        app = create_app(settings, store)
+    except (DataFileError, ValueError) as exc:
+        print(f"courtdata: cannot start: {exc}", file=sys.stderr)
+        return 2
+    logging.getLogger("courtdata").info(
+        "serving %s (%d cases, %d list entries) on http://%s:%d", store.source, len(store.cases),
+        len(store.debtors), settings.host, settings.port)
+    serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="courtdata")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
