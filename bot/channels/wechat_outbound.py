@@ -8,7 +8,6 @@ the outbox (services/sms.py) to the phone number we know for that OpenID, else a
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Callable
 
@@ -16,21 +15,14 @@ from bot.channels.wechat_api import WeChatApi, WeChatApiError
 from bot.channels.wechat_text import split_text
 from bot.channels.wechat_window import ServiceWindow
 from bot.kv import KV
+from bot.privacy import mask_phone
 
 logger = logging.getLogger(__name__)
 
 PHONE_TTL = 180 * 24 * 3600
 WECHAT, SMS, UNDELIVERED = "wechat", "sms", "undelivered"
-
-
-def mask_phone(phone: str) -> str:
-    """bot/privacy.py's masking when present (138****5678); the same shape otherwise."""
-    try:
-        from bot.privacy import mask_phone as shared
-    except ImportError:
-        digits = re.sub(r"\D", "", phone)
-        return f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 7 else "****"
-    return shared(phone)
+# An SMS arrives out of context: say where the answer comes from.
+SMS_PREFIX = "您在微信诉讼服务号的咨询有新回复：\n"
 
 
 def mask_openid(openid: str) -> str:
@@ -39,10 +31,10 @@ def mask_openid(openid: str) -> str:
 
 
 def default_sms_sender(phone: str, text: str) -> None:
-    """The project's SMS adapter, imported on use (it may be configured after this module loads)."""
-    from services.sms import send_sms
+    """The project's SMS adapter (outbox file or gateway, by SMS_BACKEND), looked up on each use."""
+    from services.sms import gateway_from_env
 
-    send_sms(phone, text)
+    gateway_from_env().send(phone, text, purpose="wechat")
 
 
 class PhoneBook:
@@ -102,7 +94,7 @@ class Outbox:
             )
             return [UNDELIVERED] * len(pieces)
         try:
-            (self._sms or default_sms_sender)(number, "\n".join(pieces))
+            (self._sms or default_sms_sender)(number, SMS_PREFIX + "\n".join(pieces))
         except Exception:
             logger.exception("wechat: SMS fallback to %s for %s failed", mask_phone(number), who)
             return [UNDELIVERED] * len(pieces)

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from bot.channels import wechat_outbound
-from bot.channels.wechat_outbound import SMS, UNDELIVERED, WECHAT
+from bot.channels.wechat_outbound import SMS, SMS_PREFIX, UNDELIVERED, WECHAT
 from tests.wechat.conftest import FakeBot
 
 OPENID = "oCitizen0000000000000000003"
@@ -96,7 +96,7 @@ def test_customer_service_quota_is_five_per_user_message(make_rig, sms):
     rig.wechat.text(OPENID, "你好")
     routes = [rig.channel.outbox.send(OPENID, f"第{i}条")[0] for i in range(1, 7)]
     assert routes == [WECHAT] * 5 + [SMS]
-    assert sms == [(PHONE, "第6条")]
+    assert sms == [(PHONE, SMS_PREFIX + "第6条")]
     rig.wechat.text(OPENID, "又来了")  # a new user message starts a new count
     assert rig.channel.outbox.send(OPENID, "第7条") == [WECHAT]
 
@@ -107,7 +107,7 @@ def test_after_48_hours_staff_reply_goes_to_the_sms_outbox(make_rig, clock, sms)
     rig.channel.phones.remember(OPENID, PHONE)
     clock.advance(48 * 3600 + 1)
     assert rig.channel.outbox.send(OPENID, "您好，承办法官已回复：请于周三上午来院。") == [SMS]
-    assert sms == [(PHONE, "您好，承办法官已回复：请于周三上午来院。")]
+    assert sms == [(PHONE, SMS_PREFIX + "您好，承办法官已回复：请于周三上午来院。")]
     assert _delivered(rig) == []
 
 
@@ -116,7 +116,7 @@ def test_window_closed_at_wechat_falls_back_to_sms(make_rig, sms):
     rig.wechat.text(OPENID, "你好")
     rig.stub.store._grants.clear()  # e.g. the user unfollowed: WeChat answers 45015
     assert rig.channel.outbox.send(OPENID, "回复", phone=PHONE) == [SMS]
-    assert sms == [(PHONE, "回复")]
+    assert sms == [(PHONE, SMS_PREFIX + "回复")]
 
 
 def test_unknown_phone_is_logged_masked_and_not_lost_silently(make_rig, caplog):
@@ -167,7 +167,7 @@ def test_desk_helper_sends_by_wechat_then_sms(make_rig, monkeypatch, kv, sms, st
     wechat_outbound.remember_phone(OPENID, PHONE)
     rig.stub.store._grants.clear()
     assert wechat_outbound.send_to_wechat_user(OPENID, "工作人员：请补充材料。") == [SMS]
-    assert sms == [(PHONE, "工作人员：请补充材料。")]
+    assert sms == [(PHONE, SMS_PREFIX + "工作人员：请补充材料。")]
 
 
 @pytest.mark.redis
@@ -193,3 +193,19 @@ def test_dedupe_across_two_processes_sharing_redis(make_rig, redis_url):
     first.server.drain()
     assert bot.texts == ["我是不是失信被执行人"]  # exactly one turn
     assert _delivered(first) == ["收到：我是不是失信被执行人"]
+
+
+def test_sms_fallback_lands_in_the_project_outbox(make_rig, clock, monkeypatch, tmp_path):
+    from services.sms import read_messages
+
+    outbox_file = tmp_path / "sms_outbox.jsonl"
+    monkeypatch.setenv("SMS_BACKEND", "outbox")
+    monkeypatch.setenv("SMS_OUTBOX", str(outbox_file))
+    rig = make_rig("plaintext")
+    rig.channel.outbox._sms = None  # the real adapter, as in production
+    rig.wechat.text(OPENID, "你好")
+    clock.advance(48 * 3600 + 1)
+    assert rig.channel.outbox.send(OPENID, "法官回复：请补交证据。", phone=PHONE) == [SMS]
+    [message] = read_messages(outbox_file)
+    assert message.phone == PHONE and message.text.endswith("法官回复：请补交证据。")
+    assert message.purpose == "wechat"
