@@ -150,8 +150,8 @@ def create_app(settings: DeskSettings, store: DeskStore, reply_sink: ReplySink |
     app.register_blueprint(staff_api)
     _register_errors(app)
 
-    @app.get("/healthz")
-    def healthz():
+    @app.get("/health")
+    def health():
         with store.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         return jsonify({"status": "ok"})

@@ -30,3 +30,14 @@ def to_stored(moment: datetime) -> datetime:
 def iso_local(stored: datetime | None, tz: str) -> str | None:
     """ISO 8601 text with the court's offset, for API answers."""
     return None if stored is None else to_local(stored, tz).isoformat(timespec="seconds")
+
+
+WEEKDAYS = "一二三四五六日"
+
+
+def label_local(stored: datetime | None, tz: str) -> str | None:
+    """'11月30日（周一）17:30': how the bot reads a deadline to a citizen."""
+    if stored is None:
+        return None
+    moment = to_local(stored, tz)
+    return f"{moment.month}月{moment.day}日（周{WEEKDAYS[moment.weekday()]}）{moment:%H:%M}"

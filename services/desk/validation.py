@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.nlu.phone import canonical_phone
+from bot.privacy import mask_text
+
 from .models import CALLBACK_METHODS, CALLBACK_OUTCOMES, CALLBACK_PURPOSES, CHANNELS, KINDS
-from .privacy import canonical_phone, mask_text
 
 MAX_SUMMARY = 2000
 MAX_TRANSCRIPT_TURNS = 200

@@ -10,13 +10,27 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.privacy import mask_phone
+
 from . import lifecycle as lc
 from .access import Actor
-from .clock import iso_local
+from .clock import iso_local, label_local
 from .models import AuditEntry, StaffUser, WorkOrder
-from .privacy import mask_phone
 
 SATISFACTION_LABELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+# Who handles it, as the citizen may be told (no judge's name: that is a case fact).
+CITIZEN_ASSIGNEE_LABELS = {"judge": "承办法官", "supervision": "法院督查部门", "pool": "诉讼服务中心工作人员"}
+
+
+def _promise(order: WorkOrder, tz: str) -> dict[str, Any]:
+    """Deadlines as ISO text and as the words the bot says."""
+    return {
+        "first_contact_due": iso_local(order.first_contact_due, tz),
+        "answer_due": iso_local(order.answer_due, tz),
+        "first_contact_due_label": label_local(order.first_contact_due, tz),
+        "answer_due_label": label_local(order.answer_due, tz),
+        "assignee_label": CITIZEN_ASSIGNEE_LABELS.get(order.route, CITIZEN_ASSIGNEE_LABELS["pool"]),
+    }
 
 
 def overdue_now(order: WorkOrder, now: datetime) -> bool:
@@ -104,15 +118,16 @@ def reply_view(reply, tz: str) -> dict[str, Any]:
 
 def citizen_view(order: WorkOrder, tz: str) -> dict[str, Any]:
     """What a citizen who knows the number and phone may see: status, promise, replies. No case facts."""
+    replies = [{"body": r.body, "at": iso_local(r.created_at, tz)} for r in order.replies]
     return {
         "number": order.number,
         "kind": order.kind,
         "status": order.status,
         "phone": mask_phone(order.callback_phone),
         "created_at": iso_local(order.created_at, tz),
-        "first_contact_due": iso_local(order.first_contact_due, tz),
-        "answer_due": iso_local(order.answer_due, tz),
-        "replies": [{"body": r.body, "at": iso_local(r.created_at, tz)} for r in order.replies],
+        **_promise(order, tz),
+        "replies": replies,
+        "last_reply": replies[-1]["body"] if replies else None,
         "rated": order.satisfaction is not None,
     }
 
@@ -124,8 +139,7 @@ def created_view(order: WorkOrder, created: bool, tz: str) -> dict[str, Any]:
         "status": order.status,
         "kind": order.kind,
         "route": order.route,
-        "first_contact_due": iso_local(order.first_contact_due, tz),
-        "answer_due": iso_local(order.answer_due, tz),
+        **_promise(order, tz),
         "created": created,
     }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from services.desk.app import create_app
@@ -37,7 +39,13 @@ def test_create_answers_with_number_and_promise_then_replays(client):
 
 def test_creation_view_names_no_judge(client):
     body = create(client, kind="联系法官", case_judge="王立新").json
-    assert body["route"] == "judge" and "王立新" not in str(body)
+    assert body["route"] == "judge" and body["assignee_label"] == "承办法官" and "王立新" not in str(body)
+
+
+def test_promise_is_also_given_in_words_for_the_bot(client):
+    body = create(client).json
+    assert re.fullmatch(r"\d{1,2}月\d{1,2}日（周[一二三四五六日]）17:30", body["answer_due_label"])
+    assert body["assignee_label"] == "诉讼服务中心工作人员"
 
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": API_TOKEN}])
@@ -123,7 +131,7 @@ def test_the_whole_loop_over_http(client):
     assert reply.status_code == 201 and reply.json["order"]["status"] == "已答复"
     seen = client.post("/api/v1/workorders/lookup", json={"number": number, "phone": "13812345678"},
                        headers=SERVICE).json
-    assert [r["body"] for r in seen["replies"]] == ["下周二开庭"]
+    assert [r["body"] for r in seen["replies"]] == ["下周二开庭"] and seen["last_reply"] == "下周二开庭"
     visit = client.post(f"/api/v1/staff/workorders/{number}/callbacks",
                         json={"method": "电话", "purpose": "回访", "outcome": "接通"}, headers=clerk)
     assert visit.status_code == 201 and visit.json["status"] == "已回访"
@@ -250,4 +258,4 @@ def test_transition_table_endpoint_and_health(client):
     table = client.get("/api/v1/staff/transitions", headers=login(client, "clerk")).json
     assert {"from": "已派发", "action": "退回", "to": "已退回", "roles": ["法官", "督查"],
             "note_required": True} in table
-    assert client.get("/healthz").json == {"status": "ok"}
+    assert client.get("/health").json == {"status": "ok"}

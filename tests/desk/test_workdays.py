@@ -70,3 +70,15 @@ def test_deadline_refuses_naive_datetimes_and_zero_days():
         deadline(datetime(2026, 11, 23, 9), 1, END)
     with pytest.raises(ValueError):
         nth_working_day_after(date(2026, 11, 23), 0)
+
+
+@pytest.mark.parametrize(("local_text", "label"), [
+    ("2026-11-30 17:30", "11月30日（周一）17:30"),
+    ("2026-10-10 17:30", "10月10日（周六）17:30"),
+    ("2027-01-03 09:05", "1月3日（周日）09:05"),
+])
+def test_deadline_label_read_to_citizens(local_text, label):
+    from services.desk.clock import label_local
+    from tests.desk.helpers import local
+
+    assert label_local(local(local_text), "Asia/Shanghai") == label
