@@ -19,12 +19,13 @@ from .validation import InvalidInput
 from .views import user_view
 
 MIN_PASSWORD = 8
-# (username, display name, role). The judges' names are the 承办法官 of the court demo data, so demo cases
-# route to them; see docs/workorders.md.
+# (username, display name, role). The judges are the 承办法官 of two walk-through cases of the court demo data
+# (services/courtdata/demo_data.json): 易泽俊 has （2026）京0105民初8848号, 邹丹 the enforcement case
+# （2023）京0105执5678号, so 联系法官 and 信用修复 orders on those cases reach a desk account. See docs/workorders.md.
 DEMO_STAFF = (
     ("clerk", "周敏", lc.CLERK),
-    ("judge_wang", "王立新", lc.JUDGE),
-    ("judge_chen", "陈静", lc.JUDGE),
+    ("judge_yi", "易泽俊", lc.JUDGE),
+    ("judge_zou", "邹丹", lc.JUDGE),
     ("supervisor", "孙立", lc.SUPERVISOR),
     ("admin", "系统管理员", lc.ADMIN),
 )

@@ -94,7 +94,7 @@ def store(backend, settings) -> DeskStore:
 def actors(store) -> dict[str, Actor]:
     """The demo staff as actors, by username."""
     return {name: store.staff.authenticate(name, PASSWORD)
-            for name in ("clerk", "judge_wang", "judge_chen", "supervisor", "admin")}
+            for name in ("clerk", "judge_yi", "judge_zou", "supervisor", "admin")}
 
 
 @pytest.fixture

@@ -38,8 +38,8 @@ def test_create_answers_with_number_and_promise_then_replays(client):
 
 
 def test_creation_view_names_no_judge(client):
-    body = create(client, kind="联系法官", case_judge="王立新").json
-    assert body["route"] == "judge" and body["assignee_label"] == "承办法官" and "王立新" not in str(body)
+    body = create(client, kind="联系法官", case_judge="易泽俊").json
+    assert body["route"] == "judge" and body["assignee_label"] == "承办法官" and "易泽俊" not in str(body)
 
 
 def test_promise_is_also_given_in_words_for_the_bot(client):
@@ -119,8 +119,8 @@ def test_expired_and_deactivated_tokens_are_refused(settings, store, actors):
 
 
 def test_the_whole_loop_over_http(client):
-    number = create(client, kind="联系法官", case_judge="王立新", callback_phone="13812345678").json["number"]
-    judge = login(client, "judge_wang")
+    number = create(client, kind="联系法官", case_judge="易泽俊", callback_phone="13812345678").json["number"]
+    judge = login(client, "judge_yi")
     clerk = login(client, "clerk")
     queue = client.get("/api/v1/staff/workorders?status=已派发", headers=judge).json
     assert [o["number"] for o in queue["items"]] == [number] and queue["items"][0]["phone"] == "138****5678"
@@ -144,8 +144,8 @@ def test_the_whole_loop_over_http(client):
 
 
 def test_a_judge_cannot_open_another_judges_order(client):
-    number = create(client, kind="联系法官", case_judge="陈静").json["number"]
-    response = client.get(f"/api/v1/staff/workorders/{number}", headers=login(client, "judge_wang"))
+    number = create(client, kind="联系法官", case_judge="邹丹").json["number"]
+    response = client.get(f"/api/v1/staff/workorders/{number}", headers=login(client, "judge_yi"))
     assert response.status_code == 403 and response.json["message"] == "无权查看该工单"
 
 
@@ -153,7 +153,7 @@ def test_a_judge_cannot_open_another_judges_order(client):
     ({"action": "答复"}, 409, "工单当前状态为“新建”，不能执行“答复”"),
     ({"action": "关闭"}, 400, "执行“关闭”需要填写说明"),
     ({"action": "删除"}, 400, "操作应为以下之一"),
-    ({"action": "派发", "target_id": "王立新"}, 400, "派发对象应为账号编号"),
+    ({"action": "派发", "target_id": "易泽俊"}, 400, "派发对象应为账号编号"),
     ({"action": "派发", "target_id": 99999}, 404, "未找到派发对象"),
 ])
 def test_transition_errors(client, body, status, message):
@@ -164,8 +164,8 @@ def test_transition_errors(client, body, status, message):
 
 
 def test_role_refusals_are_403_with_the_role_named(client):
-    number = create(client, kind="联系法官", case_judge="王立新").json["number"]
-    judge, clerk = login(client, "judge_wang"), login(client, "clerk")
+    number = create(client, kind="联系法官", case_judge="易泽俊").json["number"]
+    judge, clerk = login(client, "judge_yi"), login(client, "clerk")
     client.post(f"/api/v1/staff/workorders/{number}/claim", headers=judge)
     client.post(f"/api/v1/staff/workorders/{number}/replies", json={"body": "答复"}, headers=judge)
     close = client.post(f"/api/v1/staff/workorders/{number}/transition", json={"action": "关闭", "note": "x"},
@@ -241,7 +241,7 @@ def test_user_administration(client):
     assert short.status_code == 400 and short.json["field"] == "password"
     assert client.post("/api/v1/staff/users", json={}, headers=clerk).status_code == 403
     targets = client.get("/api/v1/staff/users", headers=clerk).json
-    assert {u["display_name"] for u in targets} == {"王立新", "陈静", "李明", "孙立"}
+    assert {u["display_name"] for u in targets} == {"易泽俊", "邹丹", "李明", "孙立"}
     me = client.get("/api/v1/staff/me", headers=admin).json
     demote = client.patch(f"/api/v1/staff/users/{me['id']}", json={"role": "接线员"}, headers=admin)
     assert demote.status_code == 400

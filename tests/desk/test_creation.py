@@ -92,12 +92,12 @@ def test_concurrent_creators_never_share_a_number(store):
 
 
 @pytest.mark.parametrize(("kind", "case_judge", "route", "status", "assignee"), [
-    ("联系法官", "王立新", "judge", "已派发", "王立新"),
-    ("信用修复", "陈静", "judge", "已派发", "陈静"),
+    ("联系法官", "易泽俊", "judge", "已派发", "易泽俊"),
+    ("信用修复", "邹丹", "judge", "已派发", "邹丹"),
     ("联系法官", "不在系统里的法官", "pool", "新建", "接线员池"),
     ("联系法官", None, "pool", "新建", "接线员池"),
-    ("投诉举报", "王立新", "supervision", "已派发", "督查室"),
-    ("人工咨询", "王立新", "pool", "新建", "接线员池"),
+    ("投诉举报", "易泽俊", "supervision", "已派发", "督查室"),
+    ("人工咨询", "易泽俊", "pool", "新建", "接线员池"),
     ("系统故障转人工", None, "pool", "新建", "接线员池"),
 ])
 def test_routing(store, actors, kind, case_judge, route, status, assignee):
@@ -107,11 +107,11 @@ def test_routing(store, actors, kind, case_judge, route, status, assignee):
 
 
 def test_complaint_naming_a_judge_is_never_shown_to_that_judge(store, actors):
-    number = new_order(store, kind="投诉举报", case_judge="王立新", summary="投诉王立新法官态度差")["number"]
-    listed = store.list_orders(actors["judge_wang"], _filter())
+    number = new_order(store, kind="投诉举报", case_judge="易泽俊", summary="投诉易泽俊法官态度差")["number"]
+    listed = store.list_orders(actors["judge_yi"], _filter())
     assert number not in [o["number"] for o in listed["items"]]
     with pytest.raises(PermissionError):
-        store.get_order(actors["judge_wang"], number)
+        store.get_order(actors["judge_yi"], number)
 
 
 def test_stored_text_is_masked_but_the_callback_phone_is_kept_in_full(store, actors):

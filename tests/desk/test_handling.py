@@ -44,14 +44,14 @@ def test_clerk_takes_a_pool_order_answers_and_calls_back(store, actors):
 
 
 def test_judge_sees_only_orders_routed_to_them(store, actors):
-    mine = new_order(store, kind="联系法官", case_judge="王立新")["number"]
-    other = new_order(store, kind="联系法官", case_judge="陈静")["number"]
+    mine = new_order(store, kind="联系法官", case_judge="易泽俊")["number"]
+    other = new_order(store, kind="联系法官", case_judge="邹丹")["number"]
     pool = new_order(store)["number"]
-    assert _numbers(store.list_orders(actors["judge_wang"], OrderFilter())) == [mine]
+    assert _numbers(store.list_orders(actors["judge_yi"], OrderFilter())) == [mine]
     with pytest.raises(AccessDenied):
-        store.get_order(actors["judge_wang"], other)
+        store.get_order(actors["judge_yi"], other)
     with pytest.raises(AccessDenied):
-        store.claim(actors["judge_wang"], other)
+        store.claim(actors["judge_yi"], other)
     assert set(_numbers(store.list_orders(actors["clerk"], OrderFilter()))) == {mine, other, pool}
 
 
@@ -65,20 +65,20 @@ def test_clerks_do_not_see_complaints_supervision_does(store, actors):
 
 
 def test_judge_returns_a_misrouted_order_to_the_pool(store, actors):
-    number = new_order(store, kind="联系法官", case_judge="王立新")["number"]
+    number = new_order(store, kind="联系法官", case_judge="易泽俊")["number"]
     with pytest.raises(lc.NoteRequired):
-        store.transition(actors["judge_wang"], number, lc.RETURN)
-    returned = store.transition(actors["judge_wang"], number, lc.RETURN, note="不是我承办的案件")
+        store.transition(actors["judge_yi"], number, lc.RETURN)
+    returned = store.transition(actors["judge_yi"], number, lc.RETURN, note="不是我承办的案件")
     assert (returned["status"], returned["assignee"], returned["route"]) == ("已退回", "接线员池", "pool")
-    assert number not in _numbers(store.list_orders(actors["judge_wang"], OrderFilter()))
+    assert number not in _numbers(store.list_orders(actors["judge_yi"], OrderFilter()))
 
 
 def test_clerk_dispatches_a_returned_order_to_the_right_judge(store, actors):
-    number = new_order(store, kind="联系法官", case_judge="王立新")["number"]
-    store.transition(actors["judge_wang"], number, lc.RETURN, note="应由陈静承办")
-    chen = actors["judge_chen"]
+    number = new_order(store, kind="联系法官", case_judge="易泽俊")["number"]
+    store.transition(actors["judge_yi"], number, lc.RETURN, note="应由邹丹承办")
+    chen = actors["judge_zou"]
     dispatched = store.transition(actors["clerk"], number, lc.DISPATCH, target_id=chen.id)
-    assert (dispatched["status"], dispatched["assignee"]) == ("已派发", "陈静")
+    assert (dispatched["status"], dispatched["assignee"]) == ("已派发", "邹丹")
     assert store.claim(chen, number)["status"] == "处理中"
 
 
@@ -90,13 +90,13 @@ def test_dispatch_refuses_a_clerk_as_target_and_complaints_to_judges(store, acto
     store.claim(actors["supervisor"], complaint)
     store.transition(actors["supervisor"], complaint, lc.RETURN, note="转他人")
     with pytest.raises(AccessDenied, match="督查室"):
-        store.transition(actors["supervisor"], complaint, lc.DISPATCH, target_id=actors["judge_wang"].id)
+        store.transition(actors["supervisor"], complaint, lc.DISPATCH, target_id=actors["judge_yi"].id)
 
 
 def test_only_the_holder_answers_a_taken_order(store, actors):
-    number = new_order(store, kind="联系法官", case_judge="王立新")["number"]
-    store.claim(actors["judge_wang"], number)
-    with pytest.raises(AccessDenied, match="王立新"):
+    number = new_order(store, kind="联系法官", case_judge="易泽俊")["number"]
+    store.claim(actors["judge_yi"], number)
+    with pytest.raises(AccessDenied, match="易泽俊"):
         store.add_reply(actors["clerk"], number, "我来答复")
     assert store.add_reply(actors["supervisor"], number, "督查代为答复")["order"]["status"] == "已答复"
 
@@ -117,8 +117,8 @@ def test_a_second_reply_keeps_the_status_and_the_first_answer_time(store, actors
 
 
 def test_first_contact_is_the_first_reached_callback(store, actors):
-    number = new_order(store, kind="联系法官", case_judge="王立新")["number"]
-    judge = actors["judge_wang"]
+    number = new_order(store, kind="联系法官", case_judge="易泽俊")["number"]
+    judge = actors["judge_yi"]
     store.claim(judge, number)
     missed = store.record_callback(judge, number, NewCallback("电话", "联系", "未接通", None),
                                    now=local("2026-11-23 10:00"))
@@ -130,8 +130,8 @@ def test_first_contact_is_the_first_reached_callback(store, actors):
 
 
 def test_satisfaction_callback_rules(store, actors):
-    number = new_order(store, kind="联系法官", case_judge="王立新")["number"]
-    judge, clerk = actors["judge_wang"], actors["clerk"]
+    number = new_order(store, kind="联系法官", case_judge="易泽俊")["number"]
+    judge, clerk = actors["judge_yi"], actors["clerk"]
     store.claim(judge, number)
     with pytest.raises(lc.TransitionError, match="尚未答复"):
         store.record_callback(clerk, number, VISIT_REACHED)

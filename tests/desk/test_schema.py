@@ -29,12 +29,12 @@ def test_downgrade_to_base_and_upgrade_again(fresh_engine):
 def test_first_start_migrates_and_seeds_the_demo_staff_once(fresh_engine):
     settings = DeskSettings(demo_password="from-the-env-1")
     store = DeskStore.open(settings, engine=fresh_engine, hasher=FAST_HASHER)
-    assert store.staff.authenticate("judge_wang", "from-the-env-1").role == "法官"
-    assert store.staff.authenticate("judge_wang", "demo12368") is None
+    assert store.staff.authenticate("judge_yi", "from-the-env-1").role == "法官"
+    assert store.staff.authenticate("judge_yi", "demo12368") is None
     DeskStore.open(settings, engine=fresh_engine, hasher=FAST_HASHER)
     admin = store.staff.authenticate("admin", "from-the-env-1")
     assert [u["username"] for u in store.staff.list_users(admin)] == [
-        "clerk", "judge_wang", "judge_chen", "supervisor", "admin"]
+        "clerk", "judge_yi", "judge_zou", "supervisor", "admin"]
 
 
 def test_seeding_can_be_switched_off(fresh_engine):
@@ -50,3 +50,19 @@ def test_settings_from_environment():
     assert (settings.database_url, settings.answer_days, settings.workday_end.hour, settings.seed_demo,
             settings.port) == ("postgresql://x@h/db", 3, 17, False, 9000)
     assert DeskSettings.from_env({}).database_url == "sqlite:///var/desk.db"
+
+
+def test_demo_judges_are_the_judges_of_the_walk_through_cases():
+    """If the court demo data is regenerated, the desk's demo judges must follow (staff.DEMO_STAFF)."""
+    import json
+    from pathlib import Path
+
+    from services.desk.staff import DEMO_STAFF
+
+    data_file = Path(__file__).resolve().parents[2] / "services/courtdata/demo_data.json"
+    data = json.loads(data_file.read_text(encoding="utf-8"))
+    judges = {j["judge_id"]: j["name"] for j in data["judges"]}
+    case_judge = {c["case_number"]: judges[c["judge_id"]] for c in data["cases"]}
+    assert case_judge["（2026）京0105民初8848号"] == "易泽俊"
+    assert case_judge["（2023）京0105执5678号"] == "邹丹"
+    assert {name for _, name, role in DEMO_STAFF if role == "法官"} == {"易泽俊", "邹丹"}

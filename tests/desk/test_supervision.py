@@ -109,7 +109,7 @@ def test_figures_respect_what_the_viewer_may_see(store, actors):
     clerk_view = store.figures(actors["clerk"], date(2026, 11, 20), date(2026, 11, 27), now=local("2026-11-27 12:00"))
     assert clerk_view["total"] == 4 and "投诉举报" not in clerk_view["by_kind"]
     with pytest.raises(AccessDenied):
-        store.figures(actors["judge_wang"], date(2026, 11, 20), date(2026, 11, 27))
+        store.figures(actors["judge_yi"], date(2026, 11, 20), date(2026, 11, 27))
 
 
 def test_figures_of_an_empty_range_are_empty_not_errors(store, actors):
