@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import CourtAction, latest_entity_value, latest_intent
 from bot.faq import FAQ_BUTTONS
@@ -128,9 +126,14 @@ class ActionInformWithoutContext(CourtAction):
         return Action.INFORM_WITHOUT_CONTEXT
 
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        from actions.workorder import WORKORDER_NUMBER, answer_workorder_status
         from bot.nlu.extract import find_problems  # the same checks the NLU component uses
 
-        problems = find_problems(str(tracker.latest_message.get("text") or ""))
+        text = str(tracker.latest_message.get("text") or "")
+        if WORKORDER_NUMBER.search(text) or (tracker.get_slot(Slot.WORKORDER_NUMBER)
+                                             and latest_entity_value(tracker, Entity.PHONE)):
+            return await answer_workorder_status(dispatcher, tracker)
+        problems = find_problems(text)
         for problem in problems:
             dispatcher.utter_message(text=problem.message)
         case_number = latest_entity_value(tracker, Entity.CASE_NUMBER)

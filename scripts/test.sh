@@ -8,6 +8,6 @@ export TF_DETERMINISTIC_OPS=1 PYTHONHASHSEED=0 TF_CPP_MIN_LOG_LEVEL=2
 echo "» ruff"
 .venv/bin/ruff check .
 echo "» rasa data validate"
-.venv/bin/rasa data validate --domain domain.yml --data data --config config.yml --fail-on-warnings
+.venv/bin/python scripts/validate_data.py
 echo "» pytest"
 .venv/bin/pytest -p no:cacheprovider "$@"

@@ -1,0 +1,269 @@
+"""Case progress for verified parties only (法释〔2018〕7号): case number → who is asking → SMS code → progress.
+
+The court-data service does the matching and sends the code to the mobile number on file, so the
+assistant never learns a party's phone number. Verification slots are set here and only here (their
+slot mappings are `custom`, so no message, typed `/inform{...}` included, can fill them). A verified
+citizen asks again in the same session without a new code; a new session starts unverified.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import CourtAction, FormValidation, latest_entity_value, latest_intent, latest_text
+from actions.clients.court import (
+    CaseProgress,
+    CourtError,
+    Locked,
+    Mismatch,
+    NotFound,
+    VerificationRequired,
+    WrongCode,
+    shared_client,
+)
+from actions.stash import stash, unstash
+from actions.workorder import WORKORDER_NUMBER, answer_workorder_status
+from bot.names import Action, Entity, Intent, Slot
+from bot.nlu.extract import CASE_NUMBER, find_problems
+from bot.privacy import mask_credit_code, mask_id
+
+VERIFIED = "verified"
+CANCEL_WORDS = re.compile(r"取消|算了|不查了|不用了|退出")
+CODE = re.compile(r"(?<!\d)(\d{4,8})(?!\d)")
+LICENSE = re.compile(r"(?<!\d)(\d{17})(?!\d)")
+NAME_TEXT = re.compile(r"^(?:我叫|我是|姓名[:：]?)?([\u4e00-\u9fa5·]{2,10})$")
+DIGRESSIONS = {
+    Intent.FAQ, Intent.LEGAL_ADVICE, Intent.OUT_OF_SCOPE, Intent.BOT_CHALLENGE, Intent.GREET, Intent.THANK,
+    Intent.GOODBYE, Intent.QUERY_DISHONEST_DEBTOR, Intent.CONTACT_JUDGE, Intent.REQUEST_HUMAN,
+    Intent.FILE_COMPLAINT, Intent.DENY,
+}
+FORM_SLOTS = (Slot.CP_CASE_NUMBER, Slot.CP_IDENTITY, Slot.CP_CODE, Slot.CP_NAME, Slot.CP_VERIFICATION)
+WORKORDER_BUTTON = {"title": "留言给工作人员", "payload": f"/{Intent.CONTACT_JUDGE}"}
+
+
+def stop_form(dispatcher: CollectingDispatcher, message: str, offer_workorder: bool = True) -> list[EventType]:
+    """Leave the form with a message; the form's slots are emptied so a new attempt starts clean."""
+    dispatcher.utter_message(text=message, buttons=[WORKORDER_BUTTON] if offer_workorder else [])
+    return [SlotSet(Slot.REQUESTED, None)] + [SlotSet(s, None) for s in FORM_SLOTS]
+
+
+def identity_in(tracker: Tracker, text: str) -> tuple[str | None, str | None, str | None]:
+    """(name, identifier kind, raw identifier) given in this message."""
+    name = latest_entity_value(tracker, Entity.PERSON_NAME) or latest_entity_value(tracker, Entity.ORG_NAME)
+    for kind, entity in (("id_number", Entity.ID_NUMBER), ("credit_code", Entity.CREDIT_CODE)):
+        value = latest_entity_value(tracker, entity)
+        if value:
+            return name, kind, value
+    licence = LICENSE.search(text)
+    if licence:
+        return name, "license_number", licence.group(1)
+    return name, None, None
+
+
+def shown_identifier(kind: str, value: str) -> str:
+    return mask_id(value) if kind == "id_number" else mask_credit_code(value) if kind == "credit_code" \
+        else value[:4] + "*" * 9 + value[-4:]
+
+
+class ValidateCaseProgressForm(FormValidation):
+    """Fills the three steps from what the citizen writes, talking to the court-data service."""
+
+    def name(self) -> str:
+        return Action.VALIDATE_CASE_PROGRESS
+
+    async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        text, intent = latest_text(tracker), latest_intent(tracker)
+        requested = tracker.get_slot(Slot.REQUESTED)
+        if WORKORDER_NUMBER.search(text):
+            events = await answer_workorder_status(dispatcher, tracker)
+            return events + [SlotSet(Slot.REQUESTED, None)] + [SlotSet(s, None) for s in FORM_SLOTS]
+        if requested and CANCEL_WORDS.search(text):
+            return []  # rejected: the cancel rule answers
+        followup = self._already_verified(tracker)
+        if followup is not None:
+            return followup
+        slots = {s: tracker.get_slot(s) for s in FORM_SLOTS}
+        events: list[EventType] = []
+        if not slots[Slot.CP_CASE_NUMBER]:
+            events, stop = await self._case_number(dispatcher, tracker, text, requested)
+            if stop:
+                return events
+            slots[Slot.CP_CASE_NUMBER] = next(
+                (e["value"] for e in events if e.get("name") == Slot.CP_CASE_NUMBER and e.get("value")), None)
+            if slots[Slot.CP_CASE_NUMBER]:  # name and ID may come in the same message
+                events += await self._identity(dispatcher, tracker, text, None, slots)
+        elif not slots[Slot.CP_IDENTITY]:
+            events += await self._identity(dispatcher, tracker, text, requested, slots)
+        elif requested == Slot.CP_CODE:
+            events += await self._code(dispatcher, tracker, text, slots)
+        if not events and intent in DIGRESSIONS:
+            return []  # nothing for the form: let the rules answer the digression
+        return events
+
+    def _already_verified(self, tracker: Tracker) -> list[EventType] | None:
+        """Same session, same case (or no case named): no new code needed."""
+        verified, token = tracker.get_slot(Slot.VERIFIED_CASE), tracker.get_slot(Slot.CP_TOKEN)
+        if not verified or not token or tracker.get_slot(Slot.CP_CASE_NUMBER):
+            return None
+        named = latest_entity_value(tracker, Entity.CASE_NUMBER)
+        if named and named != verified:
+            return None
+        return [SlotSet(Slot.CP_CASE_NUMBER, verified), SlotSet(Slot.CP_IDENTITY, VERIFIED),
+                SlotSet(Slot.CP_CODE, VERIFIED)]
+
+    async def _case_number(self, dispatcher, tracker, text, requested) -> tuple[list[EventType], bool]:
+        """(events, stop): stop is True when the form must end (service down, rate limit)."""
+        for problem in find_problems(text):
+            if problem.entity == CASE_NUMBER:
+                dispatcher.utter_message(text=problem.message)
+                return [SlotSet(Slot.CP_CASE_NUMBER, None)], False
+        case_number = latest_entity_value(tracker, Entity.CASE_NUMBER)
+        if not case_number and requested is None:
+            case_number = tracker.get_slot(Slot.CASE_NUMBER)
+        if not case_number:
+            if requested == Slot.CP_CASE_NUMBER and latest_intent(tracker) not in DIGRESSIONS:
+                dispatcher.utter_message(text="没有识别到案号。案号形如（2024）京03民终1234号，在受理通知书或传票上。")
+                return [SlotSet(Slot.CP_CASE_NUMBER, None)], False
+            return [], False
+        try:
+            await shared_client().case_summary(case_number)
+        except NotFound:
+            dispatcher.utter_message(text=f"没有查到案号 {case_number}，请核对后重新输入（注意年份、法院代字和编号）。")
+            return [SlotSet(Slot.CP_CASE_NUMBER, None)], False
+        except CourtError as exc:
+            return stop_form(dispatcher, exc.message), True
+        return [SlotSet(Slot.CP_CASE_NUMBER, case_number), SlotSet(Slot.VERIFIED_CASE, None),
+                SlotSet(Slot.CP_TOKEN, None)], False
+
+    async def _identity(self, dispatcher, tracker, text, requested, slots) -> list[EventType]:
+        name, kind, value = identity_in(tracker, text)
+        for problem in find_problems(text):
+            if problem.entity != CASE_NUMBER:
+                dispatcher.utter_message(text=problem.message)
+                return [SlotSet(Slot.CP_IDENTITY, None)]
+        if not name and requested == Slot.CP_IDENTITY and not kind:
+            found = NAME_TEXT.match(text.strip())
+            name = found.group(1) if found else None
+        name = name or slots.get(Slot.CP_NAME) or tracker.get_slot(Slot.CP_NAME)
+        if kind and value:
+            stash(tracker.sender_id, "cp_identifier", f"{kind}:{value}")
+        elif name:
+            stashed = unstash(tracker.sender_id, "cp_identifier")
+            if stashed:
+                kind, _, value = stashed.partition(":")
+        if name and kind and value:
+            return await self._send_code(dispatcher, slots[Slot.CP_CASE_NUMBER], name, kind, value)
+        if name:
+            dispatcher.utter_message(text=f"好的，{name}。请再提供您的身份证号（单位提供统一社会信用代码，律师提供执业证号）。")
+            return [SlotSet(Slot.CP_NAME, name), SlotSet(Slot.CP_IDENTITY, None)]
+        if kind:
+            dispatcher.utter_message(text="收到证件号码。请再告诉我您的姓名（单位请告诉我单位全称）。")
+            return [SlotSet(Slot.CP_IDENTITY, None)]
+        if requested == Slot.CP_IDENTITY and latest_intent(tracker) not in DIGRESSIONS:
+            dispatcher.utter_message(text="请提供姓名和身份证号，例如：张明 110105199001011234。")
+            return [SlotSet(Slot.CP_IDENTITY, None)]
+        return []
+
+    async def _send_code(self, dispatcher, case_number, name, kind, value) -> list[EventType]:
+        try:
+            started = await shared_client().start_verification(case_number, name, **{kind: value})
+        except Mismatch:
+            dispatcher.utter_message(
+                text="信息不匹配，无法验证您的身份。只有本案当事人、法定代理人和诉讼代理人可以查询案件进度。"
+                     "请核对姓名和证件号码后重试；也可以留言，由工作人员与您联系。",
+                buttons=[WORKORDER_BUTTON])
+            return [SlotSet(Slot.CP_IDENTITY, None), SlotSet(Slot.CP_NAME, None)]
+        except CourtError as exc:
+            return stop_form(dispatcher, exc.message)
+        dispatcher.utter_message(text=f"验证码已发送到您在法院登记的手机号 {started.masked_phone}，"
+                                      f"{max(1, started.expires_in // 60)} 分钟内有效。")
+        return [SlotSet(Slot.CP_NAME, name), SlotSet(Slot.CP_IDENTITY, f"{name} {shown_identifier(kind, value)}"),
+                SlotSet(Slot.CP_VERIFICATION, started.verification_id)]
+
+    async def _code(self, dispatcher, tracker, text, slots) -> list[EventType]:
+        found = CODE.search(text)
+        if not found:
+            if latest_intent(tracker) in DIGRESSIONS:
+                return []
+            dispatcher.utter_message(text="请输入短信中的数字验证码。")
+            return [SlotSet(Slot.CP_CODE, None)]
+        try:
+            grant = await shared_client().check_code(str(slots[Slot.CP_VERIFICATION]), found.group(1))
+        except WrongCode as exc:
+            left = f"还可以再试 {exc.attempts_left} 次。" if exc.attempts_left else ""
+            dispatcher.utter_message(text=f"验证码不正确。{left}")
+            return [SlotSet(Slot.CP_CODE, None)]
+        except VerificationRequired:
+            dispatcher.utter_message(text="验证码已过期。请重新提供姓名和证件号码，我再发一次。")
+            return [SlotSet(Slot.CP_CODE, None), SlotSet(Slot.CP_IDENTITY, None)]
+        except Locked as exc:
+            return stop_form(dispatcher, exc.message)
+        except CourtError as exc:
+            return stop_form(dispatcher, exc.message)
+        return [SlotSet(Slot.CP_CODE, VERIFIED), SlotSet(Slot.CP_TOKEN, grant.access_token),
+                SlotSet(Slot.VERIFIED_CASE, grant.case_number), SlotSet(Slot.VERIFIED_PARTY, slots[Slot.CP_IDENTITY])]
+
+
+class ActionAskCpCode(CourtAction):
+    def name(self) -> str:
+        return Action.ASK_CP_CODE
+
+    async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        dispatcher.utter_message(text="请输入短信中的 6 位验证码。输入“取消”可以退出。")
+        return []
+
+
+class ActionCaseProgress(CourtAction):
+    """Shows the progress to the verified party, in plain Chinese, with the way to reach the judge."""
+
+    def name(self) -> str:
+        return Action.CASE_PROGRESS
+
+    async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        token, case_number = tracker.get_slot(Slot.CP_TOKEN), tracker.get_slot(Slot.VERIFIED_CASE)
+        reset = [SlotSet(s, None) for s in FORM_SLOTS]
+        if not token or not case_number:
+            return reset  # the form stopped early and already said why
+        try:
+            progress = await shared_client().case_progress(case_number, token)
+        except VerificationRequired:
+            dispatcher.utter_message(text="身份验证已过期，请重新验证。",
+                                     buttons=[{"title": "重新查询", "payload": f"/{Intent.QUERY_CASE_PROGRESS}"}])
+            return reset + [SlotSet(Slot.VERIFIED_CASE, None), SlotSet(Slot.CP_TOKEN, None)]
+        except CourtError as exc:
+            dispatcher.utter_message(text=exc.message, buttons=[WORKORDER_BUTTON])
+            return reset
+        dispatcher.utter_message(
+            text=render_progress(progress),
+            buttons=[
+                {"title": "给法官留言", "payload": f"/{Intent.CONTACT_JUDGE}"},
+                {"title": "查询其他案件", "payload": f"/{Intent.QUERY_CASE_PROGRESS}"},
+            ],
+        )
+        return reset
+
+
+def render_progress(p: CaseProgress, latest: int = 4) -> str:
+    """Short lines for a phone screen: stage, latest nodes, next hearing, judge, time limit."""
+    s = p.summary
+    lines = [f"案件 {s.case_number}（{s.case_type}，{p.cause}）", f"当前阶段：{s.stage}", "最近进展："]
+    lines += [f"· {n.date:%Y-%m-%d} {n.name}{('：' + n.detail) if n.detail else ''}" for n in p.nodes[-latest:]]
+    if p.next_hearing:
+        h = p.next_hearing
+        lines.append(f"下次{h.kind}：{h.time:%Y年%m月%d日 %H:%M}，{h.courtroom}")
+    j = p.judge
+    lines.append(f"承办法官：{j.name}（{j.division}），法官助理 {j.assistant.name}，书记员 {j.clerk.name}，"
+                 f"办公电话 {j.office_phone}")
+    if p.time_limit:
+        t = p.time_limit
+        until = t.extended_to or t.deadline
+        lines.append(f"审理期限：{t.limit}，至 {until:%Y-%m-%d}（还剩 {t.days_left} 天；{t.basis}）")
+    if p.outcome:
+        lines.append(f"结案方式：{p.outcome}")
+    lines.append("如需联系法官，可以点“给法官留言”，工作人员会在 1 个工作日内回电。")
+    return "\n".join(lines)
+

@@ -1,0 +1,80 @@
+"""Client of the work-order service (services/desk) used by the actions.
+
+Creation is retried on connection failures: it is idempotent by (conversation_id, message_id), so a
+retry after a lost answer returns the same order instead of a second one. Every call is a blocking
+`requests` call run in a worker thread with connect/read timeouts, so the action server's event loop
+never waits on the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any
+
+import requests
+
+CONNECT_TIMEOUT = 2.0
+READ_TIMEOUT = 4.0
+
+
+class WorkOrderError(Exception):
+    """The service could not do it; `citizen_message` says what to tell the citizen."""
+
+    def __init__(self, citizen_message: str, status: int | None = None) -> None:
+        super().__init__(citizen_message)
+        self.citizen_message = citizen_message
+        self.status = status
+
+
+class WorkOrderClient:
+    def __init__(self, base_url: str, token: str, session: requests.Session | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.session = session or requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def _call(self, method: str, path: str, payload: dict | None = None, attempts: int = 1) -> dict[str, Any]:
+        last: Exception | None = None
+        for _ in range(attempts):
+            try:
+                response = self.session.request(method, self.base_url + path, json=payload,
+                                                 timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
+            except requests.RequestException as exc:
+                last = exc
+                continue
+            if response.status_code >= 500:
+                last = WorkOrderError("工单系统暂时不可用，请稍后再试，或拨打 12368 热线。", response.status_code)
+                continue
+            body = response.json() if response.content else {}
+            if response.status_code >= 400:
+                message = body.get("message") or "信息有误，请核对后重试。"
+                if response.status_code == 404:
+                    message = "没有查到这个工单，请核对工单编号和手机号。"
+                raise WorkOrderError(message, response.status_code)
+            return body
+        raise WorkOrderError("工单系统暂时不可用，请稍后再试，或拨打 12368 热线。") from last
+
+    async def create(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return await asyncio.to_thread(self._call, "POST", "/api/v1/workorders", payload, 3)
+
+    async def lookup(self, number: str, phone: str) -> dict[str, Any]:
+        return await asyncio.to_thread(self._call, "POST", "/api/v1/workorders/lookup",
+                                       {"number": number, "phone": phone}, 2)
+
+    async def clerk_online(self) -> bool:
+        try:
+            status = await asyncio.to_thread(self._call, "GET", "/api/v1/handoff/status")
+        except WorkOrderError:
+            return False
+        return int(status.get("clerks_online") or 0) > 0
+
+    async def request_live(self, number: str, conversation_id: str, channel: str) -> dict[str, Any]:
+        return await asyncio.to_thread(self._call, "POST", "/api/v1/handoff",
+                                       {"number": number, "conversation_id": conversation_id,
+                                        "channel": channel}, 2)
+
+
+def workorder_client() -> WorkOrderClient:
+    """Configured from DESK_URL and DESK_API_TOKEN (read when an action runs, never at import)."""
+    return WorkOrderClient(os.environ.get("DESK_URL", "http://127.0.0.1:8020"),
+                           os.environ.get("DESK_API_TOKEN", ""))

@@ -1,0 +1,310 @@
+"""Escalation to a work order (工单): start, collect, read back, confirm, store, then tell the number.
+
+Model: the 12368 联系法官 practice. Anything about a specific case, a complaint or a wish for a human
+becomes a work order that staff answer within set working days. The order is stored (and committed)
+by the work-order service before the citizen is told its number; the same form submission retried
+gives the same order, because the idempotency key is fixed when the form starts.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import CourtAction, FormValidation, latest_entity_value, latest_intent, latest_text
+from actions.clients.workorders import WorkOrderError, workorder_client
+from actions.stash import stash, unstash
+from bot.names import Action, Entity, Intent, Slot
+from bot.nlu.extract import find_problems
+from bot.privacy import mask_phone, mask_text
+
+KIND_BY_INTENT = {
+    Intent.CONTACT_JUDGE: "联系法官",
+    Intent.FILE_COMPLAINT: "投诉举报",
+    Intent.REQUEST_HUMAN: "人工咨询",
+}
+KIND_CREDIT_REPAIR = "信用修复"
+KIND_SYSTEM_FAULT = "系统故障转人工"
+NO_CASE = "无"
+CANCEL_WORDS = re.compile(r"取消|算了|不办了|不用了|退出")
+NAME_TEXT = re.compile(r"^[\u4e00-\u9fa5·]{2,10}$")
+NAME_PREFIX = re.compile(r"^(我叫|我是|叫|姓名[:：]?|名字[:：]?)")
+WO_FORM_SLOTS = (Slot.WO_KIND, Slot.WO_CASE_NUMBER, Slot.WO_NAME, Slot.WO_PHONE, Slot.WO_SUMMARY, Slot.WO_CONFIRM)
+
+
+def previous_bot_events(tracker: Tracker) -> list[dict[str, Any]]:
+    """Bot-side events since the user's previous message, newest first."""
+    found, seen_user = [], 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user += 1
+            if seen_user == 2:
+                break
+            continue
+        if seen_user == 1:
+            found.append(event)
+    return found
+
+
+def kind_for(tracker: Tracker) -> str:
+    """The kind of order, from the intent and what the bot had just said."""
+    before = previous_bot_events(tracker)
+    templates = {(e.get("metadata") or {}).get("utter_action") for e in before if e.get("event") == "bot"}
+    actions = {e.get("name") for e in before if e.get("event") == "action"}
+    if "utter_service_error" in templates:
+        return KIND_SYSTEM_FAULT
+    if Action.DEBTOR_LOOKUP in actions and latest_intent(tracker) == Intent.CONTACT_JUDGE:
+        return KIND_CREDIT_REPAIR
+    return KIND_BY_INTENT.get(latest_intent(tracker), "人工咨询")
+
+
+class ActionStartWorkorder(CourtAction):
+    """Sets the kind, fixes the idempotency key and pre-fills what the conversation already told us."""
+
+    def name(self) -> str:
+        return Action.START_WORKORDER
+
+    async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        kind = kind_for(tracker)
+        stash(tracker.sender_id, "wo_key", str(tracker.latest_message.get("message_id") or tracker.sender_id))
+        events: list[EventType] = [SlotSet(s, None) for s in WO_FORM_SLOTS[1:]] + [SlotSet(Slot.WO_KIND, kind)]
+        case_number = latest_entity_value(tracker, Entity.CASE_NUMBER) or tracker.get_slot(Slot.VERIFIED_CASE) \
+            or tracker.get_slot(Slot.CP_CASE_NUMBER)
+        if case_number:
+            events.append(SlotSet(Slot.WO_CASE_NUMBER, case_number))
+        text = latest_text(tracker)
+        if len(text) >= 12 and not text.startswith("/"):
+            events.append(SlotSet(Slot.WO_SUMMARY, mask_text(text)))
+        intro = {
+            "联系法官": "好的，我帮您给承办法官留言，由法官或法官助理在工作日内回电。",
+            "投诉举报": "好的，我帮您登记投诉举报，由法院督查部门受理并回复（不会转给被投诉的人）。",
+            "信用修复": "好的，我帮您联系执行法官，咨询履行义务和移出失信名单的事宜。",
+            "系统故障转人工": "抱歉刚才系统出了问题，我帮您登记，由工作人员回电处理。",
+        }.get(kind, "好的，我帮您转人工。先登记一下联系方式，工作人员会尽快联系您。")
+        dispatcher.utter_message(text=intro)
+        return events
+
+
+class ValidateWorkorderForm(FormValidation):
+    """Reads each answer; a wrong one is explained and asked again, “取消” leaves the form."""
+
+    def name(self) -> str:
+        return Action.VALIDATE_WORKORDER
+
+    async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        text = latest_text(tracker)
+        requested = tracker.get_slot(Slot.REQUESTED)
+        intent = latest_intent(tracker)
+        if CANCEL_WORDS.search(text) and requested != Slot.WO_CASE_NUMBER or (
+            requested == Slot.WO_CONFIRM and intent == Intent.DENY
+        ):
+            return []  # rejected: the cancel rule takes over
+        for problem in find_problems(text):
+            dispatcher.utter_message(text=problem.message)
+            if requested:
+                return [SlotSet(requested, None)]
+        handler = {
+            Slot.WO_CASE_NUMBER: self._case_number,
+            Slot.WO_NAME: self._name,
+            Slot.WO_PHONE: self._phone,
+            Slot.WO_SUMMARY: self._summary,
+            Slot.WO_CONFIRM: self._confirm,
+        }.get(requested)
+        events = self._opportunistic(tracker, requested)
+        if handler is not None:
+            events += handler(dispatcher, tracker, text, intent)
+        return events
+
+    def _opportunistic(self, tracker: Tracker, requested: str | None) -> list[EventType]:
+        """Values given before they were asked for (a phone number in the first message)."""
+        events: list[EventType] = []
+        phone = latest_entity_value(tracker, Entity.PHONE)
+        if phone and requested != Slot.WO_PHONE and not tracker.get_slot(Slot.WO_PHONE):
+            stash(tracker.sender_id, "wo_phone", phone)
+            events.append(SlotSet(Slot.WO_PHONE, mask_phone(phone)))
+        name = latest_entity_value(tracker, Entity.PERSON_NAME)
+        if name and requested != Slot.WO_NAME and not tracker.get_slot(Slot.WO_NAME):
+            events.append(SlotSet(Slot.WO_NAME, name))
+        return events
+
+    def _case_number(self, dispatcher, tracker, text, intent) -> list[EventType]:
+        case_number = latest_entity_value(tracker, Entity.CASE_NUMBER)
+        if case_number:
+            return [SlotSet(Slot.WO_CASE_NUMBER, case_number)]
+        if intent == Intent.DENY or re.search(r"没有|不知道|不涉及|忘了|无", text):
+            return [SlotSet(Slot.WO_CASE_NUMBER, NO_CASE)]
+        dispatcher.utter_message(text="没有识别到案号。案号形如（2024）京03民终1234号；没有的话请回复“没有”。")
+        return [SlotSet(Slot.WO_CASE_NUMBER, None)]
+
+    def _name(self, dispatcher, tracker, text, intent) -> list[EventType]:
+        name = latest_entity_value(tracker, Entity.PERSON_NAME)
+        candidate = NAME_PREFIX.sub("", text.strip()).strip("。.， ")
+        if not name and NAME_TEXT.match(candidate):
+            name = candidate
+        if name:
+            return [SlotSet(Slot.WO_NAME, name)]
+        dispatcher.utter_message(text="请只输入您的姓名，例如：张明。")
+        return [SlotSet(Slot.WO_NAME, None)]
+
+    def _phone(self, dispatcher, tracker, text, intent) -> list[EventType]:
+        phone = latest_entity_value(tracker, Entity.PHONE)
+        if phone:
+            stash(tracker.sender_id, "wo_phone", phone)
+            return [SlotSet(Slot.WO_PHONE, mask_phone(phone))]
+        dispatcher.utter_message(text="手机号需要是11位数字，以1开头，例如 13812345678。请重新输入。")
+        return [SlotSet(Slot.WO_PHONE, None)]
+
+    def _summary(self, dispatcher, tracker, text, intent) -> list[EventType]:
+        if len(text.strip()) >= 4 and not text.startswith("/"):
+            return [SlotSet(Slot.WO_SUMMARY, mask_text(text.strip()[:500]))]
+        dispatcher.utter_message(text="请用一两句话说明情况，例如：想问开庭时间是否有变化。")
+        return [SlotSet(Slot.WO_SUMMARY, None)]
+
+    def _confirm(self, dispatcher, tracker, text, intent) -> list[EventType]:
+        if intent == Intent.AFFIRM or re.search(r"确认|对的|没问题|提交|是的", text):
+            return [SlotSet(Slot.WO_CONFIRM, "yes")]
+        dispatcher.utter_message(text="请点击“确认提交”，或回复“取消”。")
+        return [SlotSet(Slot.WO_CONFIRM, None)]
+
+
+class ActionAskWoConfirm(CourtAction):
+    """Reads the collected details back (phone masked) before anything is stored."""
+
+    def name(self) -> str:
+        return Action.ASK_WO_CONFIRM
+
+    async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        case = tracker.get_slot(Slot.WO_CASE_NUMBER) or NO_CASE
+        dispatcher.utter_message(
+            text=(
+                "请确认以下信息：\n"
+                f"事项：{tracker.get_slot(Slot.WO_KIND)}\n"
+                f"案号：{case}\n"
+                f"姓名：{tracker.get_slot(Slot.WO_NAME)}\n"
+                f"回电手机：{tracker.get_slot(Slot.WO_PHONE)}\n"
+                f"内容：{tracker.get_slot(Slot.WO_SUMMARY)}\n"
+                "信息无误吗？"
+            ),
+            buttons=[
+                {"title": "确认提交", "payload": f"/{Intent.AFFIRM}"},
+                {"title": "取消", "payload": f"/{Intent.DENY}"},
+            ],
+        )
+        return []
+
+
+def transcript(tracker: Tracker, limit: int = 30) -> list[dict[str, str]]:
+    """The recent conversation, masked, for the staff who take the order over."""
+    turns = []
+    for event in tracker.events:
+        if event.get("event") in ("user", "bot") and event.get("text"):
+            turns.append({"sender": event["event"], "text": mask_text(str(event["text"]))})
+    return turns[-limit:]
+
+
+def channel_of(tracker: Tracker) -> str:
+    name = str(tracker.get_latest_input_channel() or "rest").lower()
+    return "wechat" if "wechat" in name else "web" if name in ("webchat", "socketio") else "rest"
+
+
+class ActionSubmitWorkorder(CourtAction):
+    """Stores the order (idempotently) and only then tells the number and the promised deadline."""
+
+    def name(self) -> str:
+        return Action.SUBMIT_WORKORDER
+
+    async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        if tracker.get_slot(Slot.WO_CONFIRM) != "yes":
+            return []
+        phone = unstash(tracker.sender_id, "wo_phone")
+        if not phone:
+            dispatcher.utter_message(text="抱歉，回电手机号已过期，请重新登记。", buttons=[
+                {"title": "重新登记", "payload": f"/{Intent.REQUEST_HUMAN}"}])
+            return [SlotSet(s, None) for s in WO_FORM_SLOTS]
+        case = tracker.get_slot(Slot.WO_CASE_NUMBER)
+        case = None if case in (None, NO_CASE) else case
+        payload = {
+            "kind": tracker.get_slot(Slot.WO_KIND) or "人工咨询",
+            "channel": channel_of(tracker),
+            "citizen_name": tracker.get_slot(Slot.WO_NAME),
+            "callback_phone": phone,
+            "summary": tracker.get_slot(Slot.WO_SUMMARY) or "（未填写）",
+            "conversation_id": tracker.sender_id,
+            "message_id": unstash(tracker.sender_id, "wo_key") or str(tracker.latest_message.get("message_id")),
+            "case_number": case,
+            "transcript": transcript(tracker),
+        }
+        client = workorder_client()
+        try:
+            if case:
+                payload.update(await client.case_routing(case))
+            order = await client.create(payload)
+        except WorkOrderError:
+            dispatcher.utter_message(
+                text="抱歉，工单暂时没能登记成功，您填写的信息还在。请稍后点“重新提交”，或拨打 12368 热线。",
+                buttons=[{"title": "重新提交", "payload": f"/{Intent.AFFIRM}"}],
+            )
+            return [SlotSet(Slot.WO_CONFIRM, None)]
+        dispatcher.utter_message(text=confirmation(order))
+        events: list[EventType] = [SlotSet(s, None) for s in WO_FORM_SLOTS]
+        events.append(SlotSet(Slot.WORKORDER_NUMBER, order["number"]))
+        if payload["kind"] == "人工咨询" and await client.clerk_online():
+            await client.request_live(order["number"], tracker.sender_id, payload["channel"])
+            dispatcher.utter_message(text="现在有工作人员在线，正在为您转接，请稍候，工作人员会在这里直接回复您。")
+            events.append(ConversationPaused())
+        return events
+
+
+def confirmation(order: dict[str, Any]) -> str:
+    """The promise the citizen keeps: number, who handles it, by when."""
+    lines = [f"已为您登记工单，编号 {order['number']}。"]
+    if order.get("assignee_label"):
+        lines.append(f"受理：{order['assignee_label']}")
+    if order.get("first_contact_due_label") or order.get("first_contact_due"):
+        lines.append(f"工作人员将在 {order.get('first_contact_due_label') or order['first_contact_due']} 前与您联系。")
+    if order.get("answer_due_label") or order.get("answer_due"):
+        lines.append(f"答复期限：{order.get('answer_due_label') or order['answer_due']}。")
+    lines.append("请记下工单编号，之后发送“工单编号＋手机号”即可查询进度。")
+    return "\n".join(lines)
+
+
+WORKORDER_NUMBER = re.compile(r"[A-Za-z]{2}\d{8}-\d{4}")
+
+
+class ActionWorkorderStatus(CourtAction):
+    """How a work order stands, by number plus the callback phone (nothing shown without both)."""
+
+    def name(self) -> str:
+        return Action.WORKORDER_STATUS
+
+    async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        return await answer_workorder_status(dispatcher, tracker)
+
+
+async def answer_workorder_status(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    text = latest_text(tracker)
+    found = WORKORDER_NUMBER.search(text)
+    number = found.group(0).upper() if found else tracker.get_slot(Slot.WORKORDER_NUMBER)
+    phone = latest_entity_value(tracker, Entity.PHONE)
+    if not number:
+        dispatcher.utter_message(text="请提供工单编号（形如 GD20261128-0001）和登记时留的手机号。")
+        return []
+    if not phone:
+        dispatcher.utter_message(text=f"请再发一下登记工单 {number} 时留的手机号，以便核对。")
+        return [SlotSet(Slot.WORKORDER_NUMBER, number)]
+    try:
+        view = await workorder_client().lookup(number, phone)
+    except WorkOrderError as exc:
+        dispatcher.utter_message(text=exc.citizen_message)
+        return []
+    lines = [f"工单 {view.get('number', number)}：{view.get('status', '')}"]
+    if view.get("first_contact_due"):
+        lines.append(f"约定联系时间：{view['first_contact_due']} 前")
+    if view.get("last_reply"):
+        lines.append(f"最新答复：{view['last_reply']}")
+    dispatcher.utter_message(text="\n".join(lines))
+    return [SlotSet(Slot.WORKORDER_NUMBER, None)]
