@@ -6,6 +6,7 @@ JSON {error, message} with a 4xx/5xx status, never an HTML page or a traceback.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
@@ -227,6 +228,11 @@ def _no_store(response):
     return response
 
 
+@functools.lru_cache(maxsize=1)
+def _openapi() -> dict:
+    return yaml.safe_load(OPENAPI_PATH.read_text(encoding="utf-8"))
+
+
 def _parse_fault(value: str) -> dict:
     if not value:
         return {"mode": "none", "delay_seconds": 0.0}
@@ -254,7 +260,7 @@ def create_app(settings: Settings, store: CourtStore, kv: KV | None = None, sms:
         "settings": settings, "store": store, "kv": kv, "fault": _parse_fault(settings.fault),
         "clock": clock or (lambda: datetime.now(CHINA)),
         "verifier": Verifier(kv, sms, settings),
-        "openapi": yaml.safe_load(OPENAPI_PATH.read_text(encoding="utf-8")),
+        "openapi": _openapi(),
     }
     app.before_request(_before)
     app.after_request(_no_store)

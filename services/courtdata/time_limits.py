@@ -26,9 +26,9 @@ class LimitRule:
     extension_days: int = 0  # how far an approved extension may reach, for the demo generator
 
     def deadline(self, filing: date) -> date:
-        """The last day of the period that starts on the filing day."""
-        end = filing + relativedelta(months=self.months) + timedelta(days=self.days)
-        return end - timedelta(days=1)
+        """The last day of the period: it is counted from the day after filing (the filing day itself is
+        not counted), and a month without the corresponding day ends on its last day."""
+        return filing + relativedelta(months=self.months) + timedelta(days=self.days)
 
     def approx_days(self) -> int:
         return self.months * 30 + self.days
