@@ -80,3 +80,15 @@ def check_dispatch_target(order: WorkOrder, target: StaffUser | None) -> None:
         return
     if target is None or not target.active or target.role != lc.JUDGE:
         raise AccessDenied("请选择在岗的承办法官")
+
+
+def permitted_actions(actor: Actor, order: WorkOrder) -> list[str]:
+    """The table's actions for the actor's role that this actor may also take on this order (desk buttons)."""
+    permitted = []
+    for action in lc.allowed_actions(order.status, actor.role):
+        try:
+            check_may_work(actor, order, action)
+        except AccessDenied:
+            continue
+        permitted.append(action)
+    return permitted

@@ -39,7 +39,7 @@ class StaffDirectory:
         self._sessions = sessions
         self._settings = settings
         self._hasher = hasher or PasswordHasher()
-        self._dummy_hash = self._hasher.hash("timing-equaliser")
+        self._dummy_hash: str | None = None  # made on the first failed login, not at start-up
 
     # ---------------------------------------------------------------- reading
 
@@ -89,6 +89,7 @@ class StaffDirectory:
         """Check the password; unknown users cost the same time, so logins do not reveal usernames."""
         try:
             if user is None or not user.active:
+                self._dummy_hash = self._dummy_hash or self._hasher.hash("timing-equaliser")
                 self._hasher.verify(self._dummy_hash, password)
                 return False
             return self._hasher.verify(user.password_hash, password)

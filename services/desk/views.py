@@ -13,7 +13,7 @@ from typing import Any
 from bot.privacy import mask_phone
 
 from . import lifecycle as lc
-from .access import Actor
+from .access import Actor, permitted_actions
 from .clock import iso_local, label_local
 from .models import AuditEntry, StaffUser, WorkOrder
 
@@ -77,7 +77,7 @@ def staff_detail(order: WorkOrder, actor: Actor, now: datetime, tz: str) -> dict
         satisfaction_comment=order.satisfaction_comment,
         visited_at=iso_local(order.visited_at, tz),
         closed_at=iso_local(order.closed_at, tz),
-        actions=[] if actor.role == lc.ADMIN else lc.allowed_actions(order.status, actor.role),
+        actions=permitted_actions(actor, order),
         history=[
             {
                 "from": t.source,

@@ -101,6 +101,15 @@ def test_only_the_holder_answers_a_taken_order(store, actors):
     assert store.add_reply(actors["supervisor"], number, "督查代为答复")["order"]["status"] == "已答复"
 
 
+def test_detail_offers_only_the_actions_this_person_may_take(store, actors):
+    number = new_order(store, kind="联系法官", case_judge="易泽俊")["number"]
+    assert store.get_order(actors["judge_yi"], number)["actions"] == ["受理", "退回"]
+    assert store.get_order(actors["clerk"], number)["actions"] == []
+    store.claim(actors["judge_yi"], number)
+    assert store.get_order(actors["clerk"], number)["actions"] == []
+    assert store.get_order(actors["supervisor"], number)["actions"] == ["退回", "答复"]
+
+
 def test_reply_before_claim_is_refused(store, actors):
     number = new_order(store)["number"]
     with pytest.raises(lc.TransitionError, match="请先受理"):
