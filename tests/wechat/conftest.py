@@ -74,15 +74,19 @@ class FakeBot:
         self.finished += 1
 
 
-class BotServer:
-    """A Sanic app serving one channel's blueprint on its own thread and event loop."""
+def channel_app(channel: WeChatInput, bot: FakeBot) -> Sanic:
+    """The channel's blueprint mounted where Rasa mounts it."""
+    app = Sanic(f"wechat_test_{uuid.uuid4().hex[:10]}")
+    app.config.ACCESS_LOG = False
+    app.blueprint(channel.blueprint(bot), url_prefix="/webhooks/wechat")
+    return app
 
-    def __init__(self, channel: WeChatInput, bot: FakeBot) -> None:
+
+class BotServer:
+    """A Sanic app serving the channel on its own thread and event loop."""
+
+    def __init__(self, app: Sanic, channel: WeChatInput) -> None:
         self.channel = channel
-        self.bot = bot
-        app = Sanic(f"wechat_test_{uuid.uuid4().hex[:10]}")
-        app.config.ACCESS_LOG = False
-        app.blueprint(channel.blueprint(bot), url_prefix="/webhooks/wechat")
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         sock.listen(64)
@@ -130,7 +134,7 @@ def stub(clock: FakeClock):
     store = StubStore()
     app = create_app(StubSettings(APP_ID, APP_SECRET, clock=clock), store)
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield Stub(f"http://127.0.0.1:{server.server_port}", store)
     server.shutdown()
@@ -177,7 +181,7 @@ def make_rig(stub: Stub, clock: FakeClock, kv, sms):
             config, kv=kv_store or kv, clock=clock, sms_sender=lambda p, t: sms.append((p, t))
         )
         bot = bot or FakeBot()
-        server = BotServer(channel, bot)
+        server = BotServer(channel_app(channel, bot), channel)
         servers.append(server)
         wechat = WeChatServer(server.url, token, app_id, key, mode=mode, stub_url=stub.url, clock=clock)
         return Rig(channel, bot, server, wechat, stub)

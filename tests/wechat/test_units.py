@@ -149,3 +149,10 @@ def test_settings_prefer_credentials_then_environment():
 def test_settings_without_token_refuse_to_start():
     with pytest.raises(ValueError, match="WECHAT_TOKEN"):
         WeChatSettings.load({}, env={})
+
+
+def test_fixed_replies_fit_one_passive_message():
+    from bot.channels import wechat_inbound as inbound
+
+    texts = [inbound._welcome(), inbound.UNSUPPORTED, inbound.UNHEARD, inbound.EMPTY, inbound.UNKNOWN_MENU]
+    assert all(len(text.encode("utf-8")) <= 2048 for text in texts)
