@@ -32,15 +32,19 @@ TRIAL_WEIGHTS = [("分案", .03), ("送达", .12), ("开庭排期", .12), ("庭�
 REVIEW_WEIGHTS = [("分案", .05), ("送达", .15), ("HEARING", .40), ("裁定", .30), ("结案", .10)]
 
 
+# Official holiday calendars are used up to this year (chinese-calendar 1.11 has them); later days fall back
+# to Monday–Friday, so a library that learns next year's holidays does not change the committed file.
+CALENDAR_LAST_YEAR = 2026
+
+
 def workday(day: date) -> date:
-    """The first working day on or after `day` (Chinese holiday calendar where it is known)."""
+    """The first working day on or after `day` (Chinese holiday calendar where it is fixed)."""
     while True:
-        try:
+        if day.year <= CALENDAR_LAST_YEAR:
             if chinese_calendar.is_workday(day):
                 return day
-        except NotImplementedError:
-            if day.weekday() < 5:
-                return day
+        elif day.weekday() < 5:
+            return day
         day += timedelta(days=1)
 
 

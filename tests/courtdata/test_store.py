@@ -21,7 +21,7 @@ def data() -> dict:
 
 
 def test_committed_file_is_the_generators_output(data):
-    assert generate() == data  # regenerate with: python -m services.courtdata.demo
+    assert generate() == data, "demo_data.json is stale: run python -m services.courtdata.demo"
 
 
 def test_demo_data_covers_the_courts_and_case_types(data):
