@@ -143,7 +143,7 @@ class WeChatInput(InputChannel):
             try:
                 body = await self._read_body(request)
                 xml, encrypted = self._authenticate(request.args, body)
-                message = parse_message(xml)
+                message = _parse(xml)
             except sec.RejectedRequest as exc:
                 return self._rejected(exc)
             nonce = request.args.get("nonce", "")
@@ -211,7 +211,10 @@ class WeChatInput(InputChannel):
         sec.check_fresh(timestamp, self._clock(), self.settings.timestamp_window)
         self._nonces.check(timestamp, nonce, body)
         if not encrypted:
-            return body.decode("utf-8"), False
+            try:
+                return body.decode("utf-8"), False
+            except UnicodeDecodeError:
+                raise sec.RejectedRequest(400, "body is not UTF-8") from None
         xml = sec.decrypt(self._key, self.settings.app_id, encrypt)
         sec.safe_xml(xml)  # the decrypted document gets the same screening
         return xml, True
@@ -321,6 +324,17 @@ class WeChatInput(InputChannel):
         """Wait for background deliveries (tests and graceful shutdown)."""
         while self._background:
             await asyncio.gather(*list(self._background), return_exceptions=True)
+
+
+def _parse(xml: str):
+    """wechatpy's parser on screened XML; a document without the fields every message has is refused."""
+    try:
+        message = parse_message(xml)
+    except (KeyError, AttributeError, TypeError, ValueError):
+        raise sec.RejectedRequest(400, "not a WeChat message") from None
+    if not message or not message.source or not message.time:
+        raise sec.RejectedRequest(400, "not a WeChat message")
+    return message
 
 
 def _log_failure(future: asyncio.Future) -> None:

@@ -69,6 +69,7 @@ def _cut(text: str, limit: int) -> int:
         if size > limit:
             break
         end = i + 1
+    end = max(end, 1)  # a limit below one character's size still makes progress
     head = text[:end]
     for sep in ("\n\n", "\n", "。", "；", "，"):
         at = head.rfind(sep)

@@ -201,3 +201,21 @@ def test_rejections_are_json_with_a_reason(make_rig):
     assert answer.status_code == 403
     assert answer.json()["reason"] == "invalid signature"
     assert APP_ID not in answer.text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<xml><Content>hi</Content></xml>",  # no MsgType
+        b"<xml><MsgType>text</MsgType><Content>hi</Content></xml>",  # no sender
+        "<?xml version='1.0' encoding='ISO-8859-1'?><xml><MsgType>text</MsgType><Content>\xe9</Content></xml>".encode(
+            "latin-1"
+        ),
+    ],
+)
+def test_signed_but_malformed_messages_are_bad_requests(make_rig, body):
+    rig = make_rig("plaintext")
+    params, _ = rig.wechat.sign("<xml/>")
+    answer = rig.wechat.post(params, body)
+    assert answer.status == 400 and answer.body.startswith("{")
+    assert rig.bot.texts == []
