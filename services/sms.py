@@ -13,7 +13,6 @@ import argparse
 import fcntl
 import json
 import os
-import re
 import threading
 import time
 import uuid
@@ -22,6 +21,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
+
+from bot.privacy import mask_phone
 
 DEFAULT_OUTBOX = "var/sms_outbox.jsonl"
 
@@ -45,12 +46,6 @@ class SmsGateway(Protocol):
     """What the court-data service needs from a gateway: send one text, get an id back."""
 
     def send(self, phone: str, text: str, purpose: str = "otp") -> str: ...
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678: enough for a person to recognise their own number, useless to anyone else."""
-    digits = re.sub(r"\D", "", phone or "")
-    return digits[:3] + "****" + digits[-4:] if len(digits) >= 11 else "****"
 
 
 def _now() -> str:

@@ -31,7 +31,7 @@ class Settings:
     lock_seconds: int = 1800
     resend_seconds: int = 60
     sms_daily_limit: int = 10
-    rate_limit: int = 300  # requests per minute per caller; 0 switches it off
+    rate_limit: int = 1200  # requests per minute per caller (the bot is one caller); 0 switches it off
     fault: str = ""  # "", "fail" or "slow:SECONDS" (tests and drills)
     threads: int = 8
     sms_sign: str = "北京市第三中级人民法院"

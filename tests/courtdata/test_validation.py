@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from services.courtdata.settings import Settings
 from services.courtdata.time_limits import rule_for
 from services.courtdata.validation import (
     case_number_error,
@@ -100,3 +102,30 @@ def test_time_limit_deadlines(type_code, procedure, filing, deadline):
 
 def test_no_limit_for_unknown_procedure():
     assert rule_for("民初", "特别程序（未列明）") is None
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({}, {"port": 8010, "api_key": "", "lock_seconds": 1800, "max_attempts": 3, "otp_ttl": 300}),
+    ({"COURTDATA_PORT": "9010", "COURTDATA_API_KEY": " k ", "COURTDATA_LOCK_SECONDS": "60"},
+     {"port": 9010, "api_key": "k", "lock_seconds": 60}),
+    ({"COURTDATA_FILE": "/data/court.json", "COURTDATA_FAULT": "slow:5"},
+     {"data_file": Path("/data/court.json"), "fault": "slow:5"}),
+    ({"COURTDATA_PORT": ""}, {"port": 8010}),
+])
+def test_settings_from_environment(env, expected):
+    settings = Settings.from_env(env)
+    assert {k: getattr(settings, k) for k in expected} == expected
+
+
+def test_malformed_setting_names_the_variable():
+    with pytest.raises(ValueError, match="COURTDATA_LOCK_SECONDS"):
+        Settings.from_env({"COURTDATA_LOCK_SECONDS": "half an hour"})
+
+
+def test_malformed_fault_stops_the_start(store):
+    from bot.kv import MemoryKV
+    from services.courtdata import create_app
+    from services.sms import OutboxGateway
+
+    with pytest.raises(ValueError, match="COURTDATA_FAULT"):
+        create_app(Settings(fault="sometimes"), store, kv=MemoryKV(), sms=OutboxGateway("/dev/null"))
