@@ -17,7 +17,7 @@ CHECKS = {
 }
 BANNER = """
 ================ 法院诉讼服务智能助手 已启动 ================
-  网页聊天        {desk}/chat
+  网页聊天        {rasa}/webhooks/webchat/
   终端聊天        make chat        （另开一个终端）
   REST 接口       POST {rasa}/webhooks/rest/webhook  {{"sender": "我", "message": "你好"}}
   模拟微信客户端  .venv/bin/python scripts/wechat_client.py "查案件进度"

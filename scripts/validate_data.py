@@ -18,6 +18,15 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 UNUSED = re.compile(r"The utterance '([^']+)' is not used in any story or rule")
 WARNING = re.compile(r"UserWarning: (.*)")
+# Rasa 3.6 quirks of retrieval intents, present in every project that answers an FAQ through a custom
+# action: the importer adds `faq` to the domain a second time, and registers `utter_faq` as a response
+# action although only `utter_faq/<key>` responses exist. Removing `faq` from domain.yml instead makes
+# the stories check warn that `faq` is not in the domain, so these two are accepted by name.
+KNOWN_RASA_QUIRKS = (
+    "The following duplicated intents have been found across multiple domain files: faq",
+    "Action 'utter_faq' is listed as a response action in the domain file, but there is no matching response",
+    "The utterance 'utter_faq' is not used in any story or rule",
+)
 
 
 def used_elsewhere() -> set[str]:
@@ -42,6 +51,8 @@ def main() -> int:
     for line in output.splitlines():
         warning = WARNING.search(line)
         if not warning:
+            continue
+        if warning.group(1).startswith(KNOWN_RASA_QUIRKS):
             continue
         unused = UNUSED.search(warning.group(1))
         if unused and unused.group(1) in allowed:
