@@ -16,6 +16,7 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import CourtAction, FormValidation, latest_entity_value, latest_intent, latest_text
+from actions.clients.court import CourtError, shared_client
 from actions.clients.workorders import WorkOrderError, workorder_client
 from actions.stash import stash, unstash
 from bot.names import Action, Entity, Intent, Slot
@@ -238,10 +239,10 @@ class ActionSubmitWorkorder(CourtAction):
             "case_number": case,
             "transcript": transcript(tracker),
         }
+        if case:
+            payload.update(await case_routing(case))
         client = workorder_client()
         try:
-            if case:
-                payload.update(await client.case_routing(case))
             order = await client.create(payload)
         except WorkOrderError:
             dispatcher.utter_message(
@@ -257,6 +258,15 @@ class ActionSubmitWorkorder(CourtAction):
             dispatcher.utter_message(text="现在有工作人员在线，正在为您转接，请稍候，工作人员会在这里直接回复您。")
             events.append(ConversationPaused())
         return events
+
+
+async def case_routing(case_number: str) -> dict[str, str]:
+    """Court and 承办法官 of the case, so the order reaches the judge; without them it goes to the clerks."""
+    try:
+        routing = await shared_client().case_routing(case_number)
+    except CourtError:
+        return {}
+    return {"court": routing.court, "case_judge": routing.judge_name}
 
 
 def confirmation(order: dict[str, Any]) -> str:

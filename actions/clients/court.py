@@ -120,6 +120,16 @@ class CaseSummary:
 
 
 @dataclass(frozen=True)
+class CaseRouting:
+    """Where a work order about a case goes."""
+
+    case_number: str
+    court: str
+    judge_name: str
+    division: str
+
+
+@dataclass(frozen=True)
 class TeamMember:
     name: str
     office_phone: str
@@ -317,6 +327,8 @@ class CourtDataClient(Protocol):
 
     def case_summary(self, case_number: str) -> CaseSummary: ...
 
+    def case_routing(self, case_number: str) -> CaseRouting: ...
+
     def start_verification(self, case_number: str, name: str, *, id_number: str | None = None,
                            credit_code: str | None = None,
                            license_number: str | None = None) -> VerificationStarted: ...
@@ -412,6 +424,10 @@ class HttpCourtClient:
     def case_summary(self, case_number: str) -> CaseSummary:
         return self._parse(CaseSummary.from_json, self._request("GET", self._case_path(case_number)))
 
+    def case_routing(self, case_number: str) -> CaseRouting:
+        return self._parse(lambda b: CaseRouting(b["case_number"], b["court"], b["judge_name"], b["division"]),
+                           self._request("GET", self._case_path(case_number) + "/routing"))
+
     def start_verification(self, case_number: str, name: str, *, id_number: str | None = None,
                            credit_code: str | None = None, license_number: str | None = None) -> VerificationStarted:
         payload = {"case_number": case_number, "name": name, "id_number": id_number, "credit_code": credit_code,
@@ -462,6 +478,9 @@ class AsyncCourtClient:
 
     async def case_summary(self, case_number: str) -> CaseSummary:
         return await self._run("case_summary", case_number)
+
+    async def case_routing(self, case_number: str) -> CaseRouting:
+        return await self._run("case_routing", case_number)
 
     async def start_verification(self, case_number: str, name: str, *, id_number: str | None = None,
                                  credit_code: str | None = None,

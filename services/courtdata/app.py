@@ -111,6 +111,17 @@ def case_progress(case_number: str):
     return jsonify(body)
 
 
+@api.get("/cases/<case_number>/routing")
+def case_routing(case_number: str):
+    """Where a work order about this case goes: the 承办法官. For the work-order service, never shown to a
+    citizen who has not been verified (the bot only passes it on)."""
+    case = _case_or_404(case_number)
+    store = _state()["store"]
+    judge = store.judges[case["judge_id"]]
+    return jsonify(case_number=case["case_number"], court=store.court_name(case["court_code"]),
+                   court_code=case["court_code"], judge_name=judge["name"], division=judge["division"])
+
+
 @api.get("/cases/<case_number>")
 def case_summary(case_number: str):
     return jsonify(summary(_case_or_404(case_number), _state()["store"]))

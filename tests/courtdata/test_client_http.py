@@ -279,3 +279,14 @@ def test_errors_are_json_with_chinese_message(service):
         assert 400 <= response.status_code < 500 and body["error"] and any("\u4e00" <= c <= "\u9fff" for c in
                                                                            body["message"])
         assert "Traceback" not in json.dumps(body)
+
+
+def test_routing_names_the_judge_of_the_case(service):
+    routing = service.client.case_routing(PERSON_CASE)
+    assert routing.judge_name == "易泽俊"  # the demo desk account judge_yi handles this case
+    assert routing.court.endswith("人民法院")
+
+
+def test_routing_of_unknown_case(service):
+    with pytest.raises(NotFound):
+        service.client.case_routing("（2026）京0105民初99999号")
