@@ -102,6 +102,8 @@ def start_stack(model: Path, workdir: Path, extra_env: dict[str, str] | None = N
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "COURTDATA_PORT": str(ports["court"]),
         "COURT_API_URL": f"http://127.0.0.1:{ports['court']}",
+        "COURTDATA_API_KEY": "test-court-key",
+        "COURT_API_KEY": "test-court-key",
         "DESK_PORT": str(ports["desk"]),
         "DESK_URL": f"http://127.0.0.1:{ports['desk']}",
         "DESK_DATABASE_URL": f"sqlite:///{workdir / 'desk.db'}",
@@ -139,6 +141,37 @@ def start_stack(model: Path, workdir: Path, extra_env: dict[str, str] | None = N
         stack.stop()
         raise
     return stack
+
+
+def sms_messages(stack: Stack) -> list[dict]:
+    """What the simulated handsets received (the SMS outbox of this stack)."""
+    import json
+
+    path = Path(stack.env["SMS_OUTBOX"])
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def last_code(stack: Stack) -> str:
+    """The one-time code in the newest SMS, read the way a citizen reads their phone."""
+    import re
+
+    text = sms_messages(stack)[-1]["text"]
+    return re.search(r"(?<!\d)(\d{6})(?!\d)", text).group(1)
+
+
+def set_court_fault(stack: Stack, mode: str, delay: float = 0) -> None:
+    requests.put(stack.urls["court"] + "/api/v1/admin/fault", json={"mode": mode, "delay_seconds": delay},
+                 headers={"Authorization": "Bearer " + stack.env["COURTDATA_API_KEY"]}, timeout=5).raise_for_status()
+
+
+def tracker_events(stack: Stack, sender: str) -> list[dict]:
+    """The conversation as Rasa stored it (through its HTTP API, as the desk reads it)."""
+    reply = requests.get(f"{stack.urls['rasa']}/conversations/{sender}/tracker",
+                         params={"token": stack.env["RASA_TOKEN"]}, timeout=10)
+    reply.raise_for_status()
+    return reply.json()["events"]
 
 
 class Chat:
