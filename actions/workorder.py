@@ -312,8 +312,8 @@ async def answer_workorder_status(dispatcher: CollectingDispatcher, tracker: Tra
         dispatcher.utter_message(text=exc.citizen_message)
         return []
     lines = [f"工单 {view.get('number', number)}：{view.get('status', '')}"]
-    if view.get("first_contact_due"):
-        lines.append(f"约定联系时间：{view['first_contact_due']} 前")
+    if view.get("first_contact_due_label"):
+        lines.append(f"约定联系时间：{view['first_contact_due_label']} 前")
     if view.get("last_reply"):
         lines.append(f"最新答复：{view['last_reply']}")
     dispatcher.utter_message(text="\n".join(lines))
