@@ -6,7 +6,7 @@ not, also when written full-width or with spaces and dashes: it reads digit grou
 as the entity finders do (bot.nlu.digits), so whatever they could find, it hides. A run of
 digit groups that holds such a number, or that has 11 digits or more in all, is masked
 whole: groups that are not part of the number are starred too, so the kept ends of two
-numbers can never join into a new one.
+numbers can never join into a new one. Landlines (0 + area code) are left readable.
 """
 
 from __future__ import annotations
@@ -64,11 +64,17 @@ def _kept_positions(run: Run) -> set[int]:
     return kept
 
 
+def _landline(run: Run) -> bool:
+    """0 + area code + number (010-12345678, 0755 12345678): not personal by itself, and the
+    court's own numbers in replies must stay readable."""
+    return run.groups[0].chars.startswith("0") and run.size <= 12
+
+
 def mask_text(text: str) -> str:
     """Every ID-like and mobile-like number in `text` masked (see the module docstring)."""
     chars = list(text)
     for run in digit_runs(text):
-        if run.size < 11 and not units(run):
+        if not units(run) and (run.size < 11 or _landline(run)):
             continue
         kept = _kept_positions(run)
         for group in run.groups:

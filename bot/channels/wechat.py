@@ -6,15 +6,24 @@ safe/compatible mode. Then the message is de-duplicated across processes (WeChat
 when it hears nothing for 5 s) and the bot's turn runs. If the bot answers within the reply budget
 (~4 s) the answer goes back as a passive reply; otherwise WeChat gets "success" at once and the
 answer follows as customer-service messages (or SMS when WeChat's window is closed).
+
+`POST /webhooks/wechat/push` takes staff replies from the desk (bot/channels/wechat_push.py).
+
+Nothing blocking runs on Sanic's event loop: KV round trips (Redis in production) for the nonce,
+de-duplication, window and button records, with the signature checks around them, run on a small
+pool of their own (`_off_loop`); WeChat API calls and SMS run in `asyncio.to_thread`. Separate pools,
+so that a slow WeChat API can never hold up the checks a callback must finish within 5 seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
@@ -25,6 +34,7 @@ from sanic.response import HTTPResponse
 from wechatpy.parser import parse_message
 from wechatpy.replies import create_reply
 
+from bot.channels import wechat_push as push
 from bot.channels import wechat_security as sec
 from bot.channels.wechat_api import WeChatApi
 from bot.channels.wechat_inbound import Inbound, classify
@@ -38,6 +48,15 @@ logger = logging.getLogger(__name__)
 
 SORRY = "抱歉，系统暂时繁忙，请稍后再试，或拨打12368热线咨询。"
 Handler = Callable[[UserMessage], Awaitable[Any]]
+
+# Short blocking steps of a callback (KV round trips, signature checks). Module-wide, so that the many
+# channel objects of a test run share a handful of idle threads.
+_CHECKS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="wechat-checks")
+
+
+async def _off_loop(function: Callable[..., Any], *args: Any) -> Any:
+    """Run a short blocking step on the checks pool and wait for it without blocking the loop."""
+    return await asyncio.get_running_loop().run_in_executor(_CHECKS, functools.partial(function, *args))
 
 
 class Deduper:
@@ -141,8 +160,10 @@ class WeChatInput(InputChannel):
         async def receive(request: Request) -> HTTPResponse:
             started = asyncio.get_running_loop().time()
             try:
-                body = await self._read_body(request)
-                xml, encrypted = self._authenticate(request.args, body)
+                body = await _read_limited(request, self.settings.max_body)
+                if body is None:
+                    raise sec.RejectedRequest(413, f"body larger than {self.settings.max_body} bytes")
+                xml, encrypted = await _off_loop(self._authenticate, request.args, body)
                 message = _parse(xml)
             except sec.RejectedRequest as exc:
                 return self._rejected(exc)
@@ -150,28 +171,36 @@ class WeChatInput(InputChannel):
             reply = await self._handle(message, on_new_message, started)
             return self._passive(message, reply, encrypted, nonce)
 
+        @bp.route("/push", methods=["POST"], stream=True)
+        async def staff_push(request: Request) -> HTTPResponse:
+            return await self._push(request)
+
         return bp
+
+    async def _push(self, request: Request) -> HTTPResponse:
+        """A staff reply from the desk: customer-service message, else SMS, else reported undelivered."""
+        try:
+            push.authorize(self.settings.push_token, request.headers.get("authorization"))
+            body = await _read_limited(request, push.MAX_BODY)
+            if body is None:
+                raise push.PushRefused(413, f"请求体不能超过 {push.MAX_BODY} 字节")
+            reply = push.parse(body)
+        except push.PushRefused as exc:
+            logger.warning("wechat push refused (%s): %s", exc.status, exc.reason)
+            return response.json({"delivered": False, "reason": exc.reason}, status=exc.status)
+        try:
+            routes = await asyncio.to_thread(self.outbox.send, reply.openid, reply.text, reply.phone)
+        except Exception:
+            logger.exception("wechat push to %s failed", mask_openid(reply.openid))
+            reason = "投递时出错，回复可能未送达，请稍后重试或电话联系当事人"
+            return response.json({"delivered": False, "reason": reason}, status=502)
+        result = push.outcome(routes)
+        logger.info("wechat push to %s: %s in %d part(s)", mask_openid(reply.openid), result["via"], len(routes))
+        return response.json(result)
 
     def _rejected(self, exc: sec.RejectedRequest) -> HTTPResponse:
         logger.warning("wechat callback rejected: %s", exc.reason)
         return response.json({"errcode": exc.status, "reason": exc.reason}, status=exc.status)
-
-    async def _read_body(self, request: Request) -> bytes:
-        """At most `max_body` bytes, refused as soon as the declared or received size exceeds it."""
-        limit = self.settings.max_body
-        declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > limit:
-            raise sec.RejectedRequest(413, f"body larger than {limit} bytes")
-        chunks, size = [], 0
-        while True:
-            chunk = await request.stream.read()
-            if chunk is None:
-                break
-            size += len(chunk)
-            if size > limit:
-                raise sec.RejectedRequest(413, f"body larger than {limit} bytes")
-            chunks.append(chunk)
-        return b"".join(chunks)
 
     @staticmethod
     def _require_time(args) -> tuple[str, str]:
@@ -194,7 +223,9 @@ class WeChatInput(InputChannel):
         return echostr
 
     def _authenticate(self, args, body: bytes) -> tuple[str, bool]:
-        """The message XML once every check passed, and whether the reply must be encrypted."""
+        """The message XML once every check passed, and whether the reply must be encrypted.
+
+        Blocking (the nonce record is a KV round trip): run it with `_off_loop`."""
         root = sec.safe_xml(body)
         token = self.settings.token
         encrypted = args.get("encrypt_type", "raw").lower() == "aes"
@@ -237,23 +268,30 @@ class WeChatInput(InputChannel):
         openid = message.source
         if inbound.kind == "ignore":
             if message.type == "unsubscribe":
-                self.buttons.forget(openid)
+                await _off_loop(self.buttons.forget, openid)
             return None
+        record = await _off_loop(self._admit, openid, inbound)
+        if record is not None:
+            logger.info("wechat: duplicate delivery of %s ignored", inbound.dedupe_key)
+            return record[len(Deduper.PASSIVE) :] if record.startswith(Deduper.PASSIVE) else None
+        if inbound.kind == "reply":
+            await _off_loop(self._dedupe.finish, inbound.dedupe_key, Deduper.PASSIVE + inbound.text)
+            return inbound.text
+        return await self._turn(message, inbound, on_new_message, started)
+
+    def _admit(self, openid: str, inbound: Inbound) -> str | None:
+        """The KV part of taking a message in: open WeChat's service window for the user and claim
+        the message. None means this process owns the turn; else the record of whoever does."""
         if inbound.grant:
             self.window.open(openid, inbound.grant, inbound.grant_id)
         record = self._dedupe.claim(inbound.dedupe_key)
         if record is not None:
             self._dedupe.mark_retried(inbound.dedupe_key)
-            logger.info("wechat: duplicate delivery of %s ignored", inbound.dedupe_key)
-            return record[len(Deduper.PASSIVE) :] if record.startswith(Deduper.PASSIVE) else None
-        if inbound.kind == "reply":
-            self._dedupe.finish(inbound.dedupe_key, Deduper.PASSIVE + inbound.text)
-            return inbound.text
-        return await self._turn(message, inbound, on_new_message, started)
+        return record
 
     async def _turn(self, message, inbound: Inbound, on_new_message: Handler, started: float) -> str | None:
         openid = message.source
-        text = self.buttons.resolve(openid, inbound.text)
+        text = await _off_loop(self.buttons.resolve, openid, inbound.text)
         collector = CollectingOutputChannel()
         metadata = {
             "wechat": {"msg_type": message.type, "msg_id": str(message.id or ""), "create_time": message.time}
@@ -262,18 +300,19 @@ class WeChatInput(InputChannel):
         task = asyncio.ensure_future(self._run(on_new_message, user_message, collector))
         remaining = self.settings.reply_budget - (asyncio.get_running_loop().time() - started)
         done, _ = await asyncio.wait({task}, timeout=max(0.0, remaining))
+        key = inbound.dedupe_key
         if not done:
-            self._dedupe.finish(inbound.dedupe_key, Deduper.ASYNC)
+            await _off_loop(self._dedupe.finish, key, Deduper.ASYNC)
             logger.info("wechat: slow turn for %s, answering later", mask_openid(openid))
             self._keep(task, lambda t: self.deliver_later(openid, t.result()))
             return None
-        pieces = self._pieces(openid, task.result())
-        if not pieces or self._dedupe.retried(inbound.dedupe_key):
+        pieces = await _off_loop(self._pieces, openid, task.result())
+        if not pieces or await _off_loop(self._dedupe.retried, key):
             # WeChat already gave up on this connection and retried: a passive reply would be lost.
-            self._dedupe.finish(inbound.dedupe_key, Deduper.ASYNC)
+            await _off_loop(self._dedupe.finish, key, Deduper.ASYNC)
             self._keep(asyncio.ensure_future(self._send(openid, pieces)))
             return None
-        self._dedupe.finish(inbound.dedupe_key, Deduper.PASSIVE + pieces[0])
+        await _off_loop(self._dedupe.finish, key, Deduper.PASSIVE + pieces[0])
         if len(pieces) > 1:
             self._keep(asyncio.ensure_future(self._send(openid, pieces[1:])))
         return pieces[0]
@@ -291,6 +330,7 @@ class WeChatInput(InputChannel):
         return collector.messages
 
     def _pieces(self, openid: str, messages: list[dict]) -> list[str]:
+        """Rendered, split text; remembers the numbered buttons (a KV write: run it off the loop)."""
         text, payloads = render(messages)
         self.buttons.remember(openid, payloads)
         return split_text(text, self.settings.text_limit)
@@ -302,7 +342,7 @@ class WeChatInput(InputChannel):
 
     async def deliver_later(self, openid: str, messages: list[dict]) -> list[str]:
         """Render bot messages and send them outside a passive reply (customer service, else SMS)."""
-        return await self._send(openid, self._pieces(openid, messages))
+        return await self._send(openid, await _off_loop(self._pieces, openid, messages))
 
     def _keep(
         self, future: asyncio.Future, then: Callable[[asyncio.Future], Awaitable[Any]] | None = None
@@ -324,6 +364,22 @@ class WeChatInput(InputChannel):
         """Wait for background deliveries (tests and graceful shutdown)."""
         while self._background:
             await asyncio.gather(*list(self._background), return_exceptions=True)
+
+
+async def _read_limited(request: Request, limit: int) -> bytes | None:
+    """The streamed body, or None as soon as the declared or received size exceeds `limit` bytes."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        return None
+    chunks, size = [], 0
+    while True:
+        chunk = await request.stream.read()
+        if chunk is None:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
 
 
 def _parse(xml: str):

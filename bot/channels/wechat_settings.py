@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.channels.wechat_security import aes_key
@@ -22,6 +22,7 @@ _SOURCES: dict[str, tuple[str, str]] = {
     "timestamp_window": ("WECHAT_TIMESTAMP_WINDOW", "300"),
     "max_body": ("WECHAT_MAX_BODY", "65536"),
     "text_limit": ("WECHAT_TEXT_LIMIT", "2048"),
+    "push_token": ("CHANNEL_PUSH_TOKEN", ""),
 }
 
 
@@ -43,6 +44,7 @@ class WeChatSettings:
     timestamp_window: float = 300.0
     max_body: int = 64 * 1024
     text_limit: int = 2048
+    push_token: str = field(default="", repr=False)  # the desk's bearer token; push is off without it
 
     def __post_init__(self) -> None:
         if not self.token or not self.app_id:

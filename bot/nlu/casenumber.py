@@ -52,7 +52,7 @@ _YEAR = rf"(?P<year>[{_D}〇零○OoＯｏ一二三四五六七八九]{{4}})"
 _BRACKET_YEAR = (
     rf"(?:(?P<open>[{_OPEN}])[ \u3000]*)?{_YEAR}[ \u3000]*年?[ \u3000]*(?P<close>[{_CLOSE}])?[ \u3000]*"
 )
-_SERIAL = rf"(?P<serial>[{_D}]{{1,8}}(?![{_D}])|[{NUMERAL_CHARS}]{{1,12}})(?:[ \u3000]*(?P<hao>号))?"
+_SERIAL = rf"(?P<serial>[{_D}]{{1,8}}(?![{_D}])|[{NUMERAL_CHARS}]{{1,20}})(?:[ \u3000]*(?P<hao>号))?"
 
 _MODERN = re.compile(
     rf"(?<![{_D}])(?:{_BRACKET_YEAR})?"

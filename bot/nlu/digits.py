@@ -22,6 +22,7 @@ DIGITS = "0-9\uff10-\uff19"
 #: space, ASCII and Unicode dashes).
 SEPARATORS = " \u00a0\u3000\t-\u2010\u2011\u2012\u2013\u2014\uff0d"
 _GROUP = re.compile(rf"[{DIGITS}]+(?:[Xx\uff38\uff58](?![0-9A-Za-z\uff10-\uff19]))?")
+_LONE_X = re.compile(r"[Xx\uff38\uff58](?![0-9A-Za-z\uff10-\uff19])")  # 1101...977-X
 _SEP = re.compile(rf"[{re.escape(SEPARATORS)}]{{1,3}}")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 
@@ -103,7 +104,7 @@ def digit_runs(text: str) -> Iterator[Run]:
         pos = match.end()
         while not groups[-1].chars.endswith("X"):
             gap = _SEP.match(text, pos)
-            nxt = _GROUP.match(text, gap.end()) if gap else None
+            nxt = (_GROUP.match(text, gap.end()) or _LONE_X.match(text, gap.end())) if gap else None
             if nxt is None:
                 break
             groups.append(_group(nxt))

@@ -166,3 +166,41 @@ class AuditEntry(Base):
     object_ref = Column(String(64))
     detail = Column(Text)
     at = Column(DateTime, nullable=False, index=True)
+
+
+# Live handoff (人工在线接入): states of a request.
+HANDOFF_WAITING = "等待"
+HANDOFF_ACTIVE = "进行中"
+HANDOFF_RETURNED = "已转回"
+HANDOFF_CLOSED = "已结束"
+HANDOFF_TIMED_OUT = "超时"
+HANDOFF_OPEN = (HANDOFF_WAITING, HANDOFF_ACTIVE)
+
+
+class Handoff(Base):
+    """A citizen waiting for (or chatting with) a clerk; the conversation is paused in Rasa meanwhile."""
+
+    __tablename__ = "handoffs"
+    id = Column(Integer, primary_key=True)
+    work_order_id = Column(Integer, ForeignKey("work_orders.id"), nullable=False, index=True)
+    number = Column(String(32), nullable=False)
+    conversation_id = Column(String(128), nullable=False, index=True)
+    channel = Column(String(16), nullable=False)
+    status = Column(String(8), nullable=False, index=True)
+    requested_at = Column(DateTime, nullable=False)
+    taken_at = Column(DateTime)
+    ended_at = Column(DateTime)
+    clerk_id = Column(Integer, ForeignKey("staff_users.id"), index=True)
+    clerk_name = Column(String(64))
+    end_reason = Column(String(32))
+    # False while the conversation may still be paused in Rasa; the sweeper retries the resume until True.
+    bot_resumed = Column(Boolean, nullable=False)
+
+
+class StaffPresence(Base):
+    """When a member of staff's desk page last reported in, and whether they take live chats."""
+
+    __tablename__ = "staff_presence"
+    user_id = Column(Integer, ForeignKey("staff_users.id"), primary_key=True)
+    seen_at = Column(DateTime, nullable=False)
+    available = Column(Boolean, nullable=False)

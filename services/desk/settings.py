@@ -42,6 +42,27 @@ class DeskSettings:
     seed_demo: bool = True
     demo_password: str = "demo12368"
     fault_hook: str = ""
+    # Staff desk pages (cookie sessions).
+    session_minutes: int = 480
+    session_idle_minutes: int = 60
+    cookie_secure: bool = False
+    canned_replies: str = ""
+    # The Rasa server and the channels' staff push (live handoff, reply delivery).
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = ""
+    channel_push_token: str = ""
+    push_connect_timeout: float = 1.0
+    push_read_timeout: float = 6.0
+    # Live handoff.
+    handoff_wait_seconds: int = 120
+    presence_seconds: int = 30
+    handoff_abandon_seconds: int = 300
+    handoff_sweep_seconds: float = 5.0
+    # SMS (services/sms.py) and the court-data service (case facts on the order page).
+    sms_backend: str = "outbox"
+    sms_outbox: str = "var/sms_outbox.jsonl"
+    court_api_url: str = "http://127.0.0.1:8010"
+    court_api_key: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> DeskSettings:
@@ -63,4 +84,19 @@ class DeskSettings:
             seed_demo=_bool(env.get("DESK_SEED_DEMO"), defaults.seed_demo),
             demo_password=env.get("DESK_DEMO_PASSWORD") or defaults.demo_password,
             fault_hook=env.get("DESK_FAULT_HOOK", ""),
+            session_minutes=int(env.get("DESK_SESSION_MINUTES") or defaults.session_minutes),
+            session_idle_minutes=int(env.get("DESK_SESSION_IDLE_MINUTES") or defaults.session_idle_minutes),
+            cookie_secure=_bool(env.get("DESK_COOKIE_SECURE"), defaults.cookie_secure),
+            canned_replies=env.get("DESK_CANNED_REPLIES", ""),
+            rasa_url=(env.get("RASA_URL") or defaults.rasa_url).rstrip("/"),
+            rasa_token=env.get("RASA_TOKEN", ""),
+            channel_push_token=env.get("CHANNEL_PUSH_TOKEN", ""),
+            push_read_timeout=float(env.get("DESK_PUSH_TIMEOUT") or defaults.push_read_timeout),
+            handoff_wait_seconds=int(env.get("HANDOFF_WAIT_SECONDS") or defaults.handoff_wait_seconds),
+            presence_seconds=int(env.get("DESK_PRESENCE_SECONDS") or defaults.presence_seconds),
+            handoff_abandon_seconds=int(env.get("HANDOFF_ABANDON_SECONDS") or defaults.handoff_abandon_seconds),
+            sms_backend=(env.get("SMS_BACKEND") or defaults.sms_backend).strip().lower(),
+            sms_outbox=env.get("SMS_OUTBOX") or defaults.sms_outbox,
+            court_api_url=(env.get("COURT_API_URL") or defaults.court_api_url).rstrip("/"),
+            court_api_key=env.get("COURT_API_KEY", ""),
         )

@@ -23,11 +23,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from bot.privacy import mask_text
+
 from . import lifecycle as lc
 from . import views
 from .access import SYSTEM_ACTOR, AccessDenied, Actor, check_dispatch_target, check_may_work, may_view
-from .clock import to_local, to_stored, utcnow
+from .clock import label_local, to_local, to_stored, utcnow
 from .db import make_engine, migrate
+from .delivery import Target
 from .faults import Faults
 from .figures import compute_figures
 from .models import (
@@ -47,7 +50,7 @@ from .queries import OrderFilter, filtered_orders, overdue_clause
 from .routing import CLERK_POOL, SUPERVISION_OFFICE, route_for
 from .settings import DeskSettings
 from .staff import StaffDirectory
-from .validation import NewCallback, NewWorkOrder, normalize_phone
+from .validation import MAX_TRANSCRIPT_TURNS, NewCallback, NewWorkOrder, normalize_phone
 from .workdays import deadline
 
 CREATE_ATTEMPTS = 3
@@ -250,14 +253,33 @@ class DeskStore:
         return {"items": items, "total": total, "page": flt.page, "per_page": flt.per_page}
 
     def get_order(self, actor: Actor, number: str, now: datetime | None = None) -> dict[str, Any]:
-        """The work-order page; the view is written to the audit log."""
+        """The work-order page; the view is written to the audit log, and so is a refused attempt."""
         now = now or utcnow()
         with self._write() as session:
             order = self._load(session, number)
-            if not may_view(actor, order):
-                raise AccessDenied("无权查看该工单")
-            self._audit(session, actor, "查看", order.number, None, now)
-            return views.staff_detail(order, actor, now, self.settings.timezone)
+            if may_view(actor, order):
+                self._audit(session, actor, "查看", order.number, None, now)
+                return views.staff_detail(order, actor, now, self.settings.timezone)
+            self._audit(session, actor, "越权查看", order.number, f"{actor.role}无权查看，已拒绝", now)
+        raise AccessDenied("无权查看该工单")
+
+    def delivery_target(self, number: str) -> Target:
+        """Where the citizen of an order can be reached (full phone: for SMS delivery, never displayed)."""
+        with self._sessions() as session:
+            order = self._load(session, number)
+            return Target(order.number, order.channel, order.conversation_id, order.callback_phone,
+                          label_local(order.first_contact_due, self.settings.timezone))
+
+    def save_transcript(self, number: str, turns: list[dict[str, str]], now: datetime | None = None) -> None:
+        """Replace an order's transcript by the longer one of a live chat (masked again on the way in)."""
+        now = now or utcnow()
+        masked = [{"sender": str(t.get("sender") or "user")[:16], "text": mask_text(str(t.get("text") or "")),
+                   "at": str(t.get("at") or "")[:40]} for t in turns][-MAX_TRANSCRIPT_TURNS:]
+        with self._write() as session:
+            order = self._load(session, number)
+            if len(masked) >= len(order.transcript or []):
+                order.transcript = masked
+                order.updated_at = now
 
     def reveal_phone(self, actor: Actor, number: str, now: datetime | None = None) -> str:
         """The full callback phone, for the person about to call back; audited."""

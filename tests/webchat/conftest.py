@@ -42,6 +42,7 @@ class FakeBot:
 
     store: InMemoryTrackerStore
     received: list[tuple[str, str]] = field(default_factory=list)
+    gate: asyncio.Event = field(default_factory=asyncio.Event)  # "请稍等" waits for it: a slow turn
 
     def reply(self, text: str) -> tuple[str | None, list[dict[str, str]]]:
         if text in ("你好", "菜单"):
@@ -58,6 +59,8 @@ class FakeBot:
 
     async def __call__(self, message: UserMessage) -> None:
         self.received.append((message.sender_id, message.text))
+        if message.text == "请稍等":
+            await self.gate.wait()
         tracker = await self.store.retrieve(message.sender_id) or DialogueStateTracker(message.sender_id, [])
         tracker.update(UserUttered(message.text))
         if not tracker.is_paused():
