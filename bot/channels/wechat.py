@@ -195,7 +195,9 @@ class WeChatInput(InputChannel):
             reason = "投递时出错，回复可能未送达，请稍后重试或电话联系当事人"
             return response.json({"delivered": False, "reason": reason}, status=502)
         result = push.outcome(routes)
-        logger.info("wechat push to %s: %s in %d part(s)", mask_openid(reply.openid), result["via"], len(routes))
+        logger.info(
+            "wechat push to %s: %s in %d part(s)", mask_openid(reply.openid), result["via"], len(routes)
+        )
         return response.json(result)
 
     def _rejected(self, exc: sec.RejectedRequest) -> HTTPResponse:

@@ -82,8 +82,17 @@ class Outbox:
         return routes
 
     def send(self, openid: str, text: str, phone: str | None = None) -> list[str]:
-        """Like `deliver`, for text of any length."""
-        return self.deliver(openid, split_text(text, self._limit), phone)
+        """Like `deliver`, for text of any length, kept on one route where it can be: when the window
+        has fewer sends left than the text has pieces and a phone is known, all of it goes by SMS, so
+        nobody reads the start of a reply in WeChat and its end in a text message."""
+        pieces = split_text(text, self._limit)
+        if (
+            len(pieces) > 1
+            and self._window.remaining(openid) < len(pieces)
+            and (phone or self.phones.lookup(openid))
+        ):
+            return self._fallback(openid, pieces, phone, f"window too small for {len(pieces)} parts")
+        return self.deliver(openid, pieces, phone)
 
     def _fallback(self, openid: str, pieces: list[str], phone: str | None, why: str) -> list[str]:
         number = phone or self.phones.lookup(openid)

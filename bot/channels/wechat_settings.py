@@ -35,10 +35,10 @@ class WeChatSettings:
     signature. Leave it empty to run the Official Account in plaintext mode.
     """
 
-    token: str
+    token: str = field(repr=False)  # secrets stay out of logs and tracebacks
     app_id: str
-    app_secret: str = ""
-    encoding_aes_key: str = ""
+    app_secret: str = field(default="", repr=False)
+    encoding_aes_key: str = field(default="", repr=False)
     api_base: str = DEFAULT_API_BASE
     reply_budget: float = 4.0  # WeChat waits 5 s for a passive reply; keep 1 s for the network
     timestamp_window: float = 300.0
