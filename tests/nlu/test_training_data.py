@@ -134,7 +134,10 @@ def tokenized(data: TrainingData) -> TrainingData:
     if options.get("dictionary_path"):
         options["dictionary_path"] = str(ROOT / options["dictionary_path"])
     tokenizer = JiebaTokenizer.create(
-        {**JiebaTokenizer.get_default_config(), **options}, None, None, None  # type: ignore[arg-type]
+        {**JiebaTokenizer.get_default_config(), **options},
+        None,
+        None,
+        None,  # type: ignore[arg-type]
     )
     copy = TrainingData(training_examples=[Message(data=dict(m.data)) for m in data.training_examples])
     ChineseNormalizer.create({}, None, None, None).process_training_data(copy)  # type: ignore[arg-type]
@@ -188,8 +191,10 @@ def test_faq_buttons_send_text_that_is_trained():
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     payloads = {
         button["payload"]
-        for name, variants in domain["responses"].items() if name.startswith("utter_faq/")
-        for variant in variants for button in variant.get("buttons", [])
+        for name, variants in domain["responses"].items()
+        if name.startswith("utter_faq/")
+        for variant in variants
+        for button in variant.get("buttons", [])
         if not button["payload"].startswith("/")
     }
     assert sorted(p for p in payloads if p not in trained) == []
@@ -220,8 +225,11 @@ def test_no_heldout_text_is_a_training_text_or_a_trivial_variant_of_one():
         matcher = difflib.SequenceMatcher(a=key, autojunk=False)
         for other in trained:
             matcher.set_seq2(other)
-            if matcher.real_quick_ratio() >= _SIMILAR and matcher.quick_ratio() >= _SIMILAR \
-                    and matcher.ratio() >= _SIMILAR:
+            if (
+                matcher.real_quick_ratio() >= _SIMILAR
+                and matcher.quick_ratio() >= _SIMILAR
+                and matcher.ratio() >= _SIMILAR
+            ):
                 leaks.append((m.get("text"), other))
                 break
     assert leaks == []
@@ -253,8 +261,11 @@ def test_entity_annotations_align_with_tokens_after_normalising(dataset):
 def test_heldout_entity_offsets_survive_normalising():
     """`rasa test nlu` compares gold offsets of the raw text with tokens of the normalised text:
     an example with entities must therefore normalise to a text of the same length."""
-    changed = [m.get("text") for m in heldout().intent_examples
-               if m.get("entities") and len(normalize(m.get("text"))) != len(m.get("text"))]
+    changed = [
+        m.get("text")
+        for m in heldout().intent_examples
+        if m.get("entities") and len(normalize(m.get("text"))) != len(m.get("text"))
+    ]
     assert changed == []
 
 
@@ -271,8 +282,12 @@ def _valid(entity: str, value: str) -> bool:
 
 
 def test_heldout_entity_values_are_canonical():
-    bad = [(m.get("text"), e["entity"], e["value"]) for m in heldout().intent_examples
-           for e in m.get("entities") or [] if not _valid(e["entity"], e["value"])]
+    bad = [
+        (m.get("text"), e["entity"], e["value"])
+        for m in heldout().intent_examples
+        for e in m.get("entities") or []
+        if not _valid(e["entity"], e["value"])
+    ]
     assert bad == []
 
 
@@ -280,7 +295,9 @@ def test_heldout_rule_entities_are_exactly_what_the_rules_find():
     """Gold rule entities are complete: every valid value is annotated, nothing invalid is."""
     differences = []
     for m in heldout().intent_examples:
-        gold = sorted((e["entity"], e["value"]) for e in m.get("entities") or [] if e["entity"] in RULE_ENTITIES)
+        gold = sorted(
+            (e["entity"], e["value"]) for e in m.get("entities") or [] if e["entity"] in RULE_ENTITIES
+        )
         found = sorted((e["entity"], e["value"]) for e in extract_entities(normalize(m.get("text"))))
         if gold != found:
             differences.append((m.get("text"), gold, found))
@@ -289,8 +306,12 @@ def test_heldout_rule_entities_are_exactly_what_the_rules_find():
 
 def test_training_ids_and_credit_codes_are_valid():
     """Unannotated values in training must still be valid, or the model learns that a wrong ID is fine."""
-    bad = [(m.get("text"), p.entity, p.kind) for m in training().intent_examples
-           for p in find_problems(normalize(m.get("text"))) if p.entity in {"id_number", "credit_code"}]
+    bad = [
+        (m.get("text"), p.entity, p.kind)
+        for m in training().intent_examples
+        for p in find_problems(normalize(m.get("text")))
+        if p.entity in {"id_number", "credit_code"}
+    ]
     assert bad == []
 
 
@@ -300,7 +321,9 @@ def test_training_ids_and_credit_codes_are_valid():
 def copied_lines() -> list[str]:
     readme = (TRAINING / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- copied-lawbench-begin -->")[1].split("<!-- copied-lawbench-end -->")[0]
-    return [line for line in block.strip().strip("`").strip().removeprefix("text").strip("\n").split("\n") if line]
+    return [
+        line for line in block.strip().strip("`").strip().removeprefix("text").strip("\n").split("\n") if line
+    ]
 
 
 @pytest.mark.skipif(not LAWBENCH.exists(), reason="../shared/data/real_legal_questions not beside the repo")
