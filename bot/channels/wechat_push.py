@@ -18,7 +18,7 @@ from typing import Any
 from bot.channels.wechat_outbound import SMS, UNDELIVERED, WECHAT
 from bot.nlu.phone import canonical_phone
 
-MAX_BODY = 16 * 1024  # a reply of MAX_TEXT CJK characters is ~12 KB of UTF-8 JSON
+MAX_BODY = 32 * 1024  # MAX_TEXT CJK characters are 24 KB as \uXXXX escapes (json.dumps' default)
 MAX_TEXT = 4000
 MAX_LABEL = 20
 MAX_OPENID = 128

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import rasa.core.run
+import requests
 from rasa.shared.exceptions import RasaException
 
 from bot.channels.wechat import WeChatInput
@@ -58,6 +59,26 @@ def test_rasa_serves_the_channel_at_webhooks_wechat_webhook(credentials, stub):
         wechat = WeChatServer(server.url, TOKEN, APP_ID, AES_KEY, mode="safe", stub_url=stub.url)
         assert wechat.text("oRasaWiring0000000000000001", "你好").text == "收到：你好"
         assert bot.senders == ["oRasaWiring0000000000000001"]
+    finally:
+        server.close()
+
+
+def test_rasa_serves_the_desk_push_endpoint(credentials, stub, monkeypatch):
+    monkeypatch.setenv("CHANNEL_PUSH_TOKEN", "desk-token")
+    [channel] = rasa.core.run.create_http_input_channels(None, credentials)
+    app = rasa.core.run.configure_app([channel], enable_api=False)
+    app.ctx.agent = FakeAgent(FakeBot())
+    server = BotServer(app, channel)
+    openid = "oRasaWiring0000000000000002"
+    try:
+        WeChatServer(server.url, TOKEN, APP_ID, AES_KEY, mode="safe", stub_url=stub.url).text(openid, "你好")
+        push_url = server.url.replace("/webhooks/wechat/webhook", "/webhooks/wechat/push")
+        payload = {"recipient_id": openid, "text": "材料已收到。"}
+        answer = requests.post(
+            push_url, json=payload, headers={"Authorization": "Bearer desk-token"}, timeout=10
+        )
+        assert answer.json() == {"delivered": True, "via": "customer_service", "parts": 1}
+        assert [m["content"] for m in stub.store.delivered(openid)] == ["【工作人员】材料已收到。"]
     finally:
         server.close()
 

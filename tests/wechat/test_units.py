@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from wechatpy.parser import parse_message
 
 from bot.channels.wechat_inbound import EMPTY, UNSUPPORTED, classify
+from bot.channels.wechat_push import outcome
 from bot.channels.wechat_settings import WeChatSettings
 from bot.channels.wechat_text import ButtonMemory, render, split_text
 from bot.channels.wechat_window import ServiceWindow
@@ -156,3 +157,28 @@ def test_fixed_replies_fit_one_passive_message():
 
     texts = [inbound._welcome(), inbound.UNSUPPORTED, inbound.UNHEARD, inbound.EMPTY, inbound.UNKNOWN_MENU]
     assert all(len(text.encode("utf-8")) <= 2048 for text in texts)
+
+
+def test_push_token_comes_from_the_environment_and_secrets_stay_out_of_repr():
+    env = {"WECHAT_TOKEN": "tok-secret", "WECHAT_APP_ID": "wxA", "WECHAT_APP_SECRET": "app-secret"}
+    settings = WeChatSettings.load(env={**env, "CHANNEL_PUSH_TOKEN": "push-secret"})
+    assert settings.push_token == "push-secret"
+    assert WeChatSettings.load(env=env).push_token == ""  # unset: the push endpoint answers 503
+    assert not any(secret in repr(settings) for secret in ("tok-secret", "app-secret", "push-secret"))
+
+
+@pytest.mark.parametrize(
+    "routes, expected",
+    [
+        (["wechat"], (True, "customer_service")),
+        (["wechat", "wechat"], (True, "customer_service")),
+        (["sms", "sms"], (True, "sms")),
+        (["wechat", "sms"], (True, "sms")),  # WeChat refused part-way; the rest went by SMS
+        (["wechat", "undelivered"], (False, "undelivered")),
+        (["undelivered"], (False, "undelivered")),
+        ([], (False, "undelivered")),
+    ],
+)
+def test_push_outcome_summarises_the_routes(routes, expected):
+    result = outcome(routes)
+    assert (result["delivered"], result["via"], result["parts"]) == (*expected, len(routes))
