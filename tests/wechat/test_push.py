@@ -193,6 +193,7 @@ def test_push_is_off_without_a_configured_token(make_rig):
         (b'{"recipient_id": "oX", "text": "hi", "phone": "12345"}', "phone"),
         (b'{"recipient_id": "oX", "text": "hi", "phone": 13812345678}', "phone"),
         (b'{"recipient_id": "oX", "text": "hi", "sender_label": 7}', "sender_label"),
+        (json.dumps({"recipient_id": "oX", "text": "hi", "sender_label": "法" * 33}).encode(), "32"),
         (b'{"recipient_id": "oX", "text": "hi", "sender_label": "\xe3\x80\x90\xe3\x80\x91"}', "sender_label"),
     ],
     ids=lambda value: value.decode("utf-8", "replace")[:60] if isinstance(value, bytes) else value,
