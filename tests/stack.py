@@ -64,6 +64,7 @@ class Stack:
     root: Path
     env: dict[str, str]
     procs: list[subprocess.Popen] = field(default_factory=list)
+    cleanups: list = field(default_factory=list)
     urls: dict[str, str] = field(default_factory=dict)
 
     def start(self, name: str, args: list[str], health: str, timeout: float = 60) -> None:
@@ -90,11 +91,24 @@ class Stack:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
+        for cleanup in self.cleanups:
+            cleanup()
+
+
+def _schema(url: str, schema: str, create: bool) -> None:
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"' if create else f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
 
 
 def start_stack(model: Path, workdir: Path, extra_env: dict[str, str] | None = None,
-                endpoints: str = "endpoints.yml") -> Stack:
-    """Court data, desk, actions and Rasa on free ports, wired together by environment variables."""
+                endpoints: str = "endpoints.yml", pg_schema: tuple[str, str] | None = None) -> Stack:
+    """Court data, desk, actions and Rasa on free ports, wired together by environment variables.
+
+    `pg_schema` (url, schema) creates a private PostgreSQL schema for the desk, dropped by `stop()`."""
     ports = {k: free_port() for k in ("court", "desk", "actions", "rasa", "wechat")}
     env = dict(os.environ)
     env.update({
@@ -127,6 +141,9 @@ def start_stack(model: Path, workdir: Path, extra_env: dict[str, str] | None = N
         "http://127.0.0.1:5055/webhook", env["ACTION_ENDPOINT_URL"])
     endpoints_file.write_text(text, encoding="utf-8")
     stack = Stack(workdir, env)
+    if pg_schema:
+        _schema(*pg_schema, create=True)
+        stack.cleanups.append(lambda: _schema(*pg_schema, create=False))
     stack.urls = {k: f"http://127.0.0.1:{p}" for k, p in ports.items()}
     try:
         stack.start("courtdata", [PY, "-m", "services.courtdata"], stack.urls["court"] + "/health")
