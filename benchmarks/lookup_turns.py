@@ -1,0 +1,69 @@
+"""Lookup-turn latency through the whole assistant: REST → Rasa → action server → court-data service.
+
+    .venv/bin/python benchmarks/lookup_turns.py MODEL.tar.gz [--rounds 20]
+
+Starts the real processes on free loopback ports (tests/stack.py), then times, per round, the turns of a
+verified case-progress lookup (case number → identity + SMS code → code → progress) and of a
+dishonest-debtor lookup, and prints p50/p95 per kind of turn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.stack import Chat, last_code, start_stack  # noqa: E402
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1) + 0.5))]
+
+
+def timed(chat: Chat, text: str, samples: list[float]) -> str:
+    started = time.perf_counter()
+    reply = chat.text(text)
+    samples.append((time.perf_counter() - started) * 1000)
+    return reply
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model")
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args()
+    turns: dict[str, list[float]] = {"case number": [], "identity → SMS code": [], "code → progress": [],
+                                     "debtor lookup": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        stack = start_stack(Path(args.model), Path(tmp), extra_env={"DEBTOR_LIMIT_PER_DAY": "100000",
+                                                                      "COURTDATA_RESEND_SECONDS": "0",
+                                                                      "COURTDATA_SMS_DAILY_LIMIT": "100000"})
+        try:
+            for _ in range(args.rounds):
+                chat = Chat(stack.urls["rasa"], f"bench-{uuid.uuid4().hex[:8]}")
+                chat.text("查案件进度")
+                timed(chat, "（2026）京0105民初8848号", turns["case number"])
+                sent = timed(chat, "陈思远 11010519880615245X", turns["identity → SMS code"])
+                assert "验证码已发送" in sent, sent
+                progress = timed(chat, last_code(stack), turns["code → progress"])
+                assert "易泽俊" in progress, progress
+                chat.text("查失信被执行人")
+                timed(chat, "王伟 11010519780315149X", turns["debtor lookup"])
+        finally:
+            stack.stop()
+    print(f"Lookup turns through REST with the reference service in the loop ({args.rounds} rounds):\n")
+    print("| turn | p50 (ms) | p95 (ms) | mean (ms) |\n| --- | --- | --- | --- |")
+    for name, values in turns.items():
+        print(f"| {name} | {pct(values, 0.5):.0f} | {pct(values, 0.95):.0f} | {statistics.mean(values):.0f} |")
+
+
+if __name__ == "__main__":
+    main()
