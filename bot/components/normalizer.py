@@ -13,6 +13,7 @@ refer.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -25,6 +26,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu import normalize as rules
+
+RULES_DIR = Path(rules.__file__).parent
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
@@ -51,8 +54,12 @@ class ChineseNormalizer(GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """Retrain when the rules change, not only when the config does."""
-        return hashlib.sha256(repr(rules.TYPOS).encode()).hexdigest()
+        """Rasa fingerprints this class's source only; the rules live in bot/nlu, so their
+        sources are added: a changed rule must not reuse cached, differently normalised data."""
+        digest = hashlib.sha256()
+        for path in sorted(RULES_DIR.glob("*.py")):
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

@@ -132,3 +132,14 @@ def test_output_has_no_whitespace_except_between_latin_words():
         for i, ch in enumerate(text):
             if ch.isspace():
                 assert text[i - 1].isascii() and text[i - 1].isalpha() and text[i + 1].isalpha()
+
+
+def test_opencc_t2s_maps_every_cjk_character_to_one_character():
+    """Why the identity offset map is normally right (the aligned fallback covers the rest)."""
+    import opencc
+
+    ranges = [(0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x2A6E0)]
+    chars = [chr(cp) for start, stop in ranges for cp in range(start, stop)]
+    converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    assert len(converted) == len(chars)
+    assert [c for c, out in zip(chars, converted) if len(out) != 1] == []
