@@ -1,32 +1,24 @@
-"""Run the work-order service: `python -m services.desk` (waitress on DESK_HOST:DESK_PORT).
+"""Run the work-order service and staff desk: `python -m services.desk` (waitress on DESK_HOST:DESK_PORT).
 
-Start-up migrates the database to the newest schema and seeds the demo staff on an empty one; a background
-thread flags overdue orders every DESK_OVERDUE_SWEEP_SECONDS so the lasting flag and the audit log keep up.
+Start-up migrates the database to the newest schema and seeds the demo staff on an empty one. Two background
+threads: one flags overdue orders every DESK_OVERDUE_SWEEP_SECONDS so the lasting flag and the audit log keep
+up; the other (every DESK_HANDOFF_SWEEP_SECONDS) ends live-handoff requests nobody took within
+HANDOFF_WAIT_SECONDS, hands back abandoned chats and retries failed resumes.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import threading
 
 from waitress import serve
 
 from .app import create_app
+from .background import Sweeper
 from .settings import DeskSettings
 from .store import DeskStore
 
 log = logging.getLogger("services.desk")
-
-
-def _sweep_forever(store: DeskStore, interval: float, stop: threading.Event) -> None:
-    while not stop.wait(interval):
-        try:
-            flagged = store.flag_overdue()
-            if flagged:
-                log.info("flagged %d overdue work orders", len(flagged))
-        except Exception:  # the next sweep tries again; serving must go on
-            log.exception("overdue sweep failed")
 
 
 def _mask_logs() -> None:
@@ -46,14 +38,17 @@ def main() -> None:
     settings = DeskSettings.from_env()
     store = DeskStore.open(settings)
     app = create_app(settings, store)
-    stop = threading.Event()
-    interval = float(os.environ.get("DESK_OVERDUE_SWEEP_SECONDS", "300"))
-    threading.Thread(target=_sweep_forever, args=(store, interval, stop), daemon=True).start()
-    log.info("work-order service on http://%s:%s", settings.host, settings.port)
+    wiring = app.config["DESK_WIRING"]
+    sweepers = [
+        Sweeper("overdue", float(os.environ.get("DESK_OVERDUE_SWEEP_SECONDS", "300")), store.flag_overdue).start(),
+        Sweeper("handoff", settings.handoff_sweep_seconds, wiring.handoffs.sweep).start(),
+    ]
+    log.info("work-order service and staff desk on http://%s:%s/desk/", settings.host, settings.port)
     try:
         serve(app, host=settings.host, port=settings.port, threads=int(os.environ.get("DESK_THREADS", "8")))
     finally:
-        stop.set()
+        for sweeper in sweepers:
+            sweeper.stop()
 
 
 if __name__ == "__main__":

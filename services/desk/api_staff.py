@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, current_app, g, jsonify, request
 
 from . import lifecycle as lc
-from .app import issue_staff_token, json_body, require_staff
+from .app import deliver_reply, issue_staff_token, json_body, require_staff
 from .clock import to_local, utcnow
 from .models import CHANNELS, KINDS
 from .queries import OrderFilter
@@ -126,18 +126,8 @@ def transition(number: str):
 @staff_api.post("/workorders/<number>/replies")
 def reply(number: str):
     """Store an answer, then hand it to the delivery sink (if any); the answer is never lost to a sink error."""
-    store = _store()
-    result = store.add_reply(g.actor, number, parse_reply(json_body()))
-    sink = current_app.config.get("DESK_REPLY_SINK")
-    if sink is not None:
-        try:
-            delivery = sink(result["order"], result["reply"])
-        except Exception:  # delivery is retried by staff; the stored reply stands
-            log.exception("reply delivery failed for %s", number)
-            delivery = "发送失败"
-        if delivery:
-            store.mark_delivery(result["reply"]["id"], delivery)
-            result["reply"]["delivery"] = delivery
+    result = _store().add_reply(g.actor, number, parse_reply(json_body()))
+    deliver_reply(number, result)
     return jsonify(result), 201
 
 

@@ -20,9 +20,11 @@ from werkzeug.exceptions import HTTPException
 
 from . import lifecycle as lc
 from .access import AccessDenied, Actor
+from .delivery import make_reply_sink
 from .settings import DeskSettings
 from .store import Conflict, DeskStore, NotFound
 from .validation import InvalidInput
+from .wiring import Wiring
 
 log = logging.getLogger(__name__)
 # Called after a reply is stored: (order detail, reply view) -> delivery status to record, or None.
@@ -81,6 +83,22 @@ def require_staff() -> Actor:
     return actor
 
 
+def deliver_reply(number: str, result: dict[str, Any]) -> str | None:
+    """Hand a stored reply to the app's sink and record how it went; a sink failure keeps the reply."""
+    sink = current_app.config.get("DESK_REPLY_SINK")
+    if sink is None:
+        return None
+    try:
+        delivery = sink(result["order"], result["reply"])
+    except Exception:  # delivery is retried by staff; the stored reply stands
+        log.exception("reply delivery failed for %s", number)
+        delivery = "发送失败"
+    if delivery:
+        current_app.config["DESK_STORE"].mark_delivery(result["reply"]["id"], delivery)
+        result["reply"]["delivery"] = delivery
+    return delivery
+
+
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(InvalidInput)
     def _invalid(exc: InvalidInput):
@@ -129,12 +147,22 @@ def _register_errors(app: Flask) -> None:
         return error(500, "internal", "服务器内部错误，请稍后重试")
 
 
-def create_app(settings: DeskSettings, store: DeskStore, reply_sink: ReplySink | None = None) -> Flask:
-    """Build the service app around an opened store (migrations are the caller's job, see DeskStore.open)."""
+def create_app(settings: DeskSettings, store: DeskStore, reply_sink: ReplySink | None = None,
+               wiring: Wiring | None = None) -> Flask:
+    """Build the service app and the desk pages around an opened store (migrations: see DeskStore.open).
+
+    `wiring` (Rasa, channel push, SMS, court data, clock) is built from the settings unless given; the
+    reply sink defaults to delivery through it (channel push while live, SMS otherwise).
+    """
+    from .api_handoff import handoff_api
     from .api_service import service_api
     from .api_staff import staff_api
+    from .web import register_desk
 
-    app = Flask(__name__)
+    wiring = wiring or Wiring.from_settings(settings, store)
+    if reply_sink is None:
+        reply_sink = make_reply_sink(store.delivery_target, wiring.messenger)
+    app = Flask(__name__, static_folder=None)
     secret = settings.secret_key
     if not secret:
         log.warning("DESK_SECRET_KEY is not set: staff tokens will not survive a restart")
@@ -143,12 +171,14 @@ def create_app(settings: DeskSettings, store: DeskStore, reply_sink: ReplySink |
         log.warning("DESK_API_TOKEN is not set: the action server cannot create work orders")
     app.config.update(
         SECRET_KEY=secret, DESK_SECRET=secret, DESK_SETTINGS=settings, DESK_STORE=store,
-        DESK_REPLY_SINK=reply_sink, MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_AS_ASCII=False,
+        DESK_REPLY_SINK=reply_sink, DESK_WIRING=wiring, MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False
     app.register_blueprint(service_api)
     app.register_blueprint(staff_api)
+    app.register_blueprint(handoff_api)
     _register_errors(app)
+    register_desk(app, settings)
 
     @app.get("/health")
     def health():

@@ -95,6 +95,7 @@ class DeskSettings:
             handoff_wait_seconds=int(env.get("HANDOFF_WAIT_SECONDS") or defaults.handoff_wait_seconds),
             presence_seconds=int(env.get("DESK_PRESENCE_SECONDS") or defaults.presence_seconds),
             handoff_abandon_seconds=int(env.get("HANDOFF_ABANDON_SECONDS") or defaults.handoff_abandon_seconds),
+            handoff_sweep_seconds=float(env.get("DESK_HANDOFF_SWEEP_SECONDS") or defaults.handoff_sweep_seconds),
             sms_backend=(env.get("SMS_BACKEND") or defaults.sms_backend).strip().lower(),
             sms_outbox=env.get("SMS_OUTBOX") or defaults.sms_outbox,
             court_api_url=(env.get("COURT_API_URL") or defaults.court_api_url).rstrip("/"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -56,6 +57,14 @@ class StaffDirectory:
         with self._sessions() as session:
             user = session.get(StaffUser, user_id)
             return Actor.of(user) if user is not None and user.active else None
+
+    def session_state(self, user_id: int) -> tuple[Actor, str] | None:
+        """The active user and a fingerprint of their password hash, so a password reset ends old sessions."""
+        with self._sessions() as session:
+            user = session.get(StaffUser, user_id)
+            if user is None or not user.active:
+                return None
+            return Actor.of(user), hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
     def list_users(self, actor: Actor) -> list[dict[str, Any]]:
         """All accounts, for administrators; other staff get the active judges and supervisors (派发)."""

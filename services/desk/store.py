@@ -95,6 +95,11 @@ class DeskStore:
             store.staff.seed_demo()
         return store
 
+    @property
+    def sessions(self) -> sessionmaker:
+        """The session factory, for the parts that keep their own tables (handoff_book.py)."""
+        return self._sessions
+
     # ----------------------------------------------------------------- helpers
 
     @contextmanager

@@ -73,10 +73,15 @@ def fresh_engine(request, tmp_path):
     admin.dispose()
 
 
+CLOSED_URL = "http://127.0.0.1:9"  # nothing listens on the discard port: "Rasa is down"
+
+
 @pytest.fixture
-def settings() -> DeskSettings:
+def settings(tmp_path) -> DeskSettings:
+    """Test settings: SMS into a private outbox, Rasa and the court-data service unreachable."""
     return DeskSettings(database_url="(engine given)", api_token=API_TOKEN, secret_key="test-secret",
-                        demo_password=PASSWORD)
+                        demo_password=PASSWORD, sms_outbox=str(tmp_path / "sms_outbox.jsonl"),
+                        rasa_url=CLOSED_URL, court_api_url=CLOSED_URL)
 
 
 @pytest.fixture

@@ -1,0 +1,67 @@
+"""Accounts (管理员: create, reset password, change role, deactivate) and the audit log (督查, 管理员)."""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, url_for
+
+from .. import lifecycle as lc
+from ..access import AccessDenied
+from . import desk, store
+
+AUDIT_LIMIT = 500
+
+
+def _admin_only() -> None:
+    if g.actor.role != lc.ADMIN:
+        raise AccessDenied("只有管理员可以管理账号")
+
+
+@desk.get("/users")
+def users():
+    _admin_only()
+    return render_template("users.html", users=store().staff.list_users(g.actor), roles=lc.STAFF_ROLES)
+
+
+@desk.post("/users")
+def create_user():
+    form = request.form
+    user = store().staff.create_user(g.actor, form.get("username", ""), form.get("display_name", ""),
+                                     form.get("role", ""), form.get("password", ""))
+    flash(f"已创建账号 {user['username']}（{user['role']}）", "ok")
+    return redirect(url_for("desk.users"))
+
+
+def _user_id() -> int:
+    value = request.form.get("user_id", "")
+    if not value.isdigit():
+        raise LookupError("未找到该账号")
+    return int(value)
+
+
+@desk.post("/users/password")
+def reset_password():
+    user = store().staff.update_user(g.actor, _user_id(), {"password": request.form.get("password", "")})
+    flash(f"已重置 {user['username']} 的密码，该账号原有登录已失效", "ok")
+    return redirect(url_for("desk.users"))
+
+
+@desk.post("/users/role")
+def change_role():
+    user = store().staff.update_user(g.actor, _user_id(), {"role": request.form.get("role", "")})
+    flash(f"{user['username']} 的角色已改为{user['role']}", "ok")
+    return redirect(url_for("desk.users"))
+
+
+@desk.post("/users/active")
+def set_active():
+    active = request.form.get("active") == "1"
+    user = store().staff.update_user(g.actor, _user_id(), {"active": active})
+    flash(f"已{'启用' if active else '停用'}账号 {user['username']}", "ok")
+    return redirect(url_for("desk.users"))
+
+
+@desk.get("/audit")
+def audit():
+    number = (request.args.get("number") or "").strip()[:32] or None
+    entries = store().audit_log(g.actor, number, AUDIT_LIMIT)
+    return render_template("audit.html", entries=entries, number=number or "", limit=AUDIT_LIMIT)

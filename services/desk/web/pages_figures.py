@@ -1,0 +1,85 @@
+"""The figures page (统计): numbers, ECharts charts over a date range, and a CSV export Excel opens correctly.
+
+The charts read the same figures from a JSON data block in the page (`<script type="application/json">`,
+which CSP does not treat as code), so the page, the charts and the CSV always agree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+from flask import Response, g, render_template, request
+
+from ..validation import InvalidInput
+from . import desk, now_local, store
+from .formatting import CHANNEL_LABELS, number, percent
+
+MAX_DAYS = 366
+BOM = "\ufeff"
+
+
+def _range() -> tuple[date, date]:
+    """?from=&to= (local dates, inclusive); the last 30 days by default."""
+    today = now_local().date()
+    try:
+        end = date.fromisoformat(request.args["to"]) if request.args.get("to") else today
+        start = date.fromisoformat(request.args["from"]) if request.args.get("from") else end - timedelta(days=29)
+    except ValueError as exc:
+        raise InvalidInput("from", "日期格式应为 YYYY-MM-DD") from exc
+    if start > end or (end - start).days >= MAX_DAYS:
+        raise InvalidInput("from", f"日期范围应为1到{MAX_DAYS}天，且开始日期不晚于结束日期")
+    return start, end
+
+
+def _figures_for(start: date, end: date) -> dict:
+    figures = store().figures(g.actor, start, end)
+    figures["by_channel"] = {CHANNEL_LABELS.get(k, k): v for k, v in figures["by_channel"].items()}
+    return figures
+
+
+def _figures() -> tuple[dict, date, date]:
+    start, end = _range()
+    return _figures_for(start, end), start, end
+
+
+def rows(figures: dict, start: date, end: date) -> list[list[str]]:
+    """The export as rows: the period, the headline figures, then each breakdown."""
+    out = [["统计区间", start.isoformat(), end.isoformat()], [], ["指标", "数值"],
+           ["工单总数", str(figures["total"])], ["已答复", str(figures["answered"])],
+           ["回访率（目标100%）", percent(figures["callback_rate"])], ["按期答复率", percent(figures["on_time_rate"])],
+           ["首次联系用时中位数（小时）", number(figures["median_hours_to_first_contact"])],
+           ["平均满意度（5分制）", number(figures["mean_satisfaction"])], ["已评价工单", str(figures["rated"])]]
+    for title, key in (("渠道", "by_channel"), ("类型", "by_kind"), ("状态", "by_status"), ("日期", "by_day")):
+        out += [[], [title, "工单数"]] + [[str(k), str(v)] for k, v in figures[key].items()]
+    return out
+
+
+def _cell(value: str) -> str:
+    """No spreadsheet formulas from data (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") and not value[1:2].isdigit() else value
+
+
+@desk.get("/figures")
+def figures_page():
+    try:
+        figures, start, end = _figures()
+        problem = None
+    except InvalidInput as exc:
+        start, end = now_local().date() - timedelta(days=29), now_local().date()
+        figures, problem = _figures_for(start, end), exc.message
+    return render_template("figures.html", figures=figures, start=start, end=end, problem=problem,
+                           chart_data={k: figures[k] for k in ("by_channel", "by_kind", "by_status", "by_day")})
+
+
+@desk.get("/figures.csv")
+def figures_csv():
+    figures, start, end = _figures()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows(figures, start, end):
+        writer.writerow([_cell(cell) for cell in row])
+    filename = f"workorder-figures_{start.isoformat()}_{end.isoformat()}.csv"
+    return Response(BOM + buffer.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

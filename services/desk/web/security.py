@@ -1,0 +1,105 @@
+"""Sessions, CSRF and response headers of the desk pages.
+
+- The session is Flask's signed cookie (HttpOnly, SameSite=Lax, Secure when DESK_COOKIE_SECURE). It holds the
+  user id, a fingerprint of the password hash (a reset password ends every old session), the CSRF token and
+  two times: it ends DESK_SESSION_MINUTES after login, or DESK_SESSION_IDLE_MINUTES after the last request.
+  Logging in clears whatever the browser had and issues a new CSRF token (no session fixation).
+- Every POST under /desk carries the CSRF token: a hidden `csrf_token` field in forms, the `X-CSRF-Token`
+  header in fetch calls. Compared in constant time.
+- Every answer gets a strict Content-Security-Policy (scripts and styles only from files of this origin, no
+  inline code), X-Frame-Options DENY, nosniff and no referrer; desk pages are not cached.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from datetime import timedelta
+
+from flask import Flask, Response, current_app, g, request, session
+
+from ..access import Actor
+from ..settings import DeskSettings
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+
+
+class LoginRequired(Exception):
+    """No valid session; `reason` is shown on the login page."""
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class CsrfRefused(Exception):
+    """A state-changing request without the session's CSRF token."""
+
+
+def configure(app: Flask, settings: DeskSettings) -> None:
+    app.config.update(
+        SESSION_COOKIE_NAME="desk_session", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.cookie_secure,
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_minutes),
+        SESSION_REFRESH_EACH_REQUEST=True,
+    )
+    app.after_request(_headers)
+
+
+def _headers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    if request.path.startswith(("/desk", "/dev")) and "/static/" not in request.path:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def csrf_token() -> str:
+    """The session's token (created for anonymous visitors too, so the login form has one)."""
+    if CSRF_FIELD not in session:
+        session[CSRF_FIELD] = secrets.token_urlsafe(32)
+    return session[CSRF_FIELD]
+
+
+def check_csrf() -> None:
+    expected = session.get(CSRF_FIELD, "")
+    given = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD, "")
+    if not expected or not hmac.compare_digest(str(given).encode(), str(expected).encode()):
+        raise CsrfRefused()
+
+
+def log_in(actor: Actor, stamp: str) -> None:
+    """Start a fresh session for `actor`: nothing of the previous cookie survives."""
+    session.clear()
+    now = int(time.time())
+    session.update(uid=actor.id, stamp=stamp, issued=now, seen=now, csrf_token=secrets.token_urlsafe(32))
+    session.permanent = True
+
+
+def log_out() -> None:
+    session.clear()
+
+
+def current_actor() -> Actor:
+    """The logged-in, still active member of staff, or LoginRequired with the reason."""
+    if "uid" not in session:
+        raise LoginRequired()
+    settings: DeskSettings = current_app.config["DESK_SETTINGS"]
+    now = int(time.time())
+    issued, seen = int(session.get("issued", 0)), int(session.get("seen", 0))
+    if now - issued > settings.session_minutes * 60 or now - seen > settings.session_idle_minutes * 60:
+        session.clear()
+        raise LoginRequired("登录已过期，请重新登录")
+    state = current_app.config["DESK_STORE"].staff.session_state(int(session["uid"]))
+    if state is None or not hmac.compare_digest(state[1], str(session.get("stamp", ""))):
+        session.clear()
+        raise LoginRequired("账号状态已变更，请重新登录")
+    session["seen"] = now
+    g.actor = state[0]
+    return state[0]

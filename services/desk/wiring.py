@@ -1,0 +1,63 @@
+"""The desk's connections to the outside, built once from settings: Rasa, the channels' push, SMS, court data.
+
+`create_app(settings, store)` builds a `Wiring` from the settings unless a test hands one in (for example
+with a fake clock). Every part speaks the real protocol to a URL from the settings, so tests point them at
+loopback servers instead of replacing them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from services.sms import SmsGateway, gateway_from_env
+
+from .casefacts import CaseFacts
+from .clock import utcnow
+from .delivery import ChannelPush, Messenger
+from .handoff import HandoffService
+from .handoff_book import HandoffBook
+from .rasa import RasaClient
+from .settings import DeskSettings
+from .store import DeskStore
+
+DEFAULT_CANNED = Path(__file__).with_name("canned_replies.yml")
+
+
+def load_canned(path: str = "") -> list[dict[str, str]]:
+    """常用回复: [{title, text}] from DESK_CANNED_REPLIES or the packaged file."""
+    data: Any = yaml.safe_load(Path(path or DEFAULT_CANNED).read_text(encoding="utf-8")) or []
+    return [{"title": str(item["title"]), "text": str(item["text"])} for item in data
+            if isinstance(item, dict) and item.get("title") and item.get("text")]
+
+
+def sms_gateway(settings: DeskSettings) -> SmsGateway:
+    """The gateway of SMS_BACKEND (the outbox by default; `http` reads SMS_HTTP_* from the environment)."""
+    return gateway_from_env({**os.environ, "SMS_BACKEND": settings.sms_backend, "SMS_OUTBOX": settings.sms_outbox})
+
+
+@dataclass
+class Wiring:
+    rasa: RasaClient
+    messenger: Messenger
+    handoffs: HandoffService
+    case_facts: CaseFacts
+    canned: list[dict[str, str]]
+    clock: Callable[[], datetime]
+
+    @classmethod
+    def from_settings(cls, settings: DeskSettings, store: DeskStore,
+                      clock: Callable[[], datetime] = utcnow, sms: SmsGateway | None = None) -> Wiring:
+        rasa = RasaClient(settings.rasa_url, settings.rasa_token)
+        push = ChannelPush(settings.rasa_url, settings.channel_push_token,
+                           (settings.push_connect_timeout, settings.push_read_timeout))
+        messenger = Messenger(push, sms or sms_gateway(settings))
+        book = HandoffBook(store.sessions, settings.timezone)
+        handoffs = HandoffService(store, book, rasa, messenger, settings, clock)
+        return cls(rasa, messenger, handoffs, CaseFacts(settings), load_canned(settings.canned_replies), clock)
