@@ -9,6 +9,7 @@ offers a work order.
 from __future__ import annotations
 
 import logging
+import re
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -16,9 +17,18 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.names import Response, Slot
+from bot.names import Intent, Response, Slot
 
 logger = logging.getLogger(__name__)
+
+# “算了/取消” inside a form: the validation declines the message and the cancel rule answers.
+CANCEL_WORDS = re.compile(r"取消|算了|不查了|不办了|不弄了|不用了|退出")
+# Intents that, inside a form, are a question or wish of their own rather than an answer to the form.
+DIGRESSIONS = frozenset({
+    Intent.FAQ, Intent.LEGAL_ADVICE, Intent.OUT_OF_SCOPE, Intent.BOT_CHALLENGE, Intent.GREET, Intent.THANK,
+    Intent.GOODBYE, Intent.QUERY_CASE_PROGRESS, Intent.QUERY_DISHONEST_DEBTOR, Intent.CONTACT_JUDGE,
+    Intent.REQUEST_HUMAN, Intent.FILE_COMPLAINT, Intent.DENY,
+})
 
 
 class CourtAction(Action, ABC):

@@ -14,7 +14,15 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import CourtAction, FormValidation, latest_entity_value, latest_intent, latest_text
+from actions.base import (
+    CANCEL_WORDS,
+    CourtAction,
+    FormValidation,
+    latest_entity_value,
+    latest_intent,
+    latest_text,
+)
+from actions.base import DIGRESSIONS as BASE_DIGRESSIONS
 from actions.clients.court import (
     CaseProgress,
     CourtError,
@@ -32,15 +40,10 @@ from bot.nlu.extract import CASE_NUMBER, find_problems
 from bot.privacy import mask_credit_code, mask_id
 
 VERIFIED = "verified"
-CANCEL_WORDS = re.compile(r"取消|算了|不查了|不用了|退出")
 CODE = re.compile(r"(?<!\d)(\d{4,8})(?!\d)")
 LICENSE = re.compile(r"(?<!\d)(\d{17})(?!\d)")
 NAME_TEXT = re.compile(r"^(?:我叫|我是|姓名[:：]?)?([\u4e00-\u9fa5·]{2,10})$")
-DIGRESSIONS = {
-    Intent.FAQ, Intent.LEGAL_ADVICE, Intent.OUT_OF_SCOPE, Intent.BOT_CHALLENGE, Intent.GREET, Intent.THANK,
-    Intent.GOODBYE, Intent.QUERY_DISHONEST_DEBTOR, Intent.CONTACT_JUDGE, Intent.REQUEST_HUMAN,
-    Intent.FILE_COMPLAINT, Intent.DENY,
-}
+DIGRESSIONS = BASE_DIGRESSIONS - {Intent.QUERY_CASE_PROGRESS}
 FORM_SLOTS = (Slot.CP_CASE_NUMBER, Slot.CP_IDENTITY, Slot.CP_CODE, Slot.CP_NAME, Slot.CP_VERIFICATION)
 WORKORDER_BUTTON = {"title": "留言给工作人员", "payload": f"/{Intent.CONTACT_JUDGE}"}
 

@@ -13,7 +13,15 @@ import re
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import CourtAction, FormValidation, latest_entity_value, latest_intent, latest_text
+from actions.base import (
+    CANCEL_WORDS,
+    CourtAction,
+    FormValidation,
+    latest_entity_value,
+    latest_intent,
+    latest_text,
+)
+from actions.base import DIGRESSIONS as BASE_DIGRESSIONS
 from actions.clients.court import CourtError, DebtorEntry, shared_client
 from actions.stash import stash, unstash
 from bot.kv import default_kv
@@ -21,15 +29,10 @@ from bot.names import Action, Entity, Intent, Slot
 from bot.nlu.extract import CASE_NUMBER, find_problems
 from bot.privacy import mask_credit_code, mask_id
 
-CANCEL_WORDS = re.compile(r"取消|算了|不查了|不用了|退出")
 BARE_NAME = re.compile(r"^(?:查一?下?|帮我查|查询)?([\u4e00-\u9fa5·]{2,10})$")
 ORG_NAME = re.compile(r"^[\u4e00-\u9fa5（）()·A-Za-z0-9]{4,60}(公司|厂|中心|合作社|事务所|商行|店|集团|学校|医院|银行)$")
 SURNAME_ONLY = re.compile(r"^(?:姓)?[\u4e00-\u9fa5](?:某|先生|女士|总|老板)?$|^(?:姓)[\u4e00-\u9fa5]")
-DIGRESSIONS = {
-    Intent.FAQ, Intent.LEGAL_ADVICE, Intent.OUT_OF_SCOPE, Intent.BOT_CHALLENGE, Intent.GREET, Intent.THANK,
-    Intent.GOODBYE, Intent.QUERY_CASE_PROGRESS, Intent.CONTACT_JUDGE, Intent.REQUEST_HUMAN,
-    Intent.FILE_COMPLAINT, Intent.DENY,
-}
+DIGRESSIONS = BASE_DIGRESSIONS - {Intent.QUERY_DISHONEST_DEBTOR}
 FORM_SLOTS = (Slot.DEBTOR_NAME, Slot.DEBTOR_IDENTITY)
 HOW_TO_LEAVE = (
     "如何移出名单：\n"

@@ -15,7 +15,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import CourtAction, FormValidation, latest_entity_value, latest_intent, latest_text
+from actions.base import (
+    CANCEL_WORDS,
+    CourtAction,
+    FormValidation,
+    latest_entity_value,
+    latest_intent,
+    latest_text,
+)
 from actions.clients.court import CourtError, shared_client
 from actions.clients.workorders import WorkOrderError, workorder_client
 from actions.stash import stash, unstash
@@ -31,7 +38,6 @@ KIND_BY_INTENT = {
 KIND_CREDIT_REPAIR = "信用修复"
 KIND_SYSTEM_FAULT = "系统故障转人工"
 NO_CASE = "无"
-CANCEL_WORDS = re.compile(r"取消|算了|不办了|不用了|退出")
 NAME_TEXT = re.compile(r"^[\u4e00-\u9fa5·]{2,10}$")
 NAME_PREFIX = re.compile(r"^(我叫|我是|叫|姓名[:：]?|名字[:：]?)")
 WO_FORM_SLOTS = (Slot.WO_KIND, Slot.WO_CASE_NUMBER, Slot.WO_NAME, Slot.WO_PHONE, Slot.WO_SUMMARY, Slot.WO_CONFIRM)
