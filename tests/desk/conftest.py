@@ -6,6 +6,7 @@ tables plus the demo staff (hashed with cheap argon2 parameters so the suite sta
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import uuid
 
@@ -19,6 +20,9 @@ from services.desk.db import make_engine, migrate
 from services.desk.models import Base
 from services.desk.settings import DeskSettings
 from services.desk.store import DeskStore
+from services.desk.wiring import Wiring
+from tests.desk.fakes import PUSH_TOKEN, RASA_TOKEN, FakeRasa, Served
+from tests.desk.helpers import FakeClock
 
 POSTGRES_URL = os.environ.get("DESK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 API_TOKEN = "test-service-token"
@@ -110,3 +114,41 @@ def app(settings, store):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def fake_rasa():
+    """The Rasa process's HTTP API and the channels' push endpoints, served on loopback."""
+    fake = FakeRasa()
+    with Served(fake.app()) as served:
+        fake.url = served.url
+        yield fake
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def wired_settings(settings, fake_rasa) -> DeskSettings:
+    """Settings pointing the desk at the fake Rasa process."""
+    return dataclasses.replace(settings, rasa_url=fake_rasa.url, rasa_token=RASA_TOKEN,
+                               channel_push_token=PUSH_TOKEN)
+
+
+@pytest.fixture
+def wiring(wired_settings, store, clock) -> Wiring:
+    return Wiring.from_settings(wired_settings, store, clock=clock)
+
+
+@pytest.fixture
+def desk_app(wired_settings, store, wiring):
+    """The whole app (API and pages) wired to the fake Rasa process and the fake clock."""
+    return create_app(wired_settings, store, wiring=wiring)
+
+
+@pytest.fixture
+def pages(desk_app):
+    """A browser-like client of the desk pages (cookies kept)."""
+    return desk_app.test_client()

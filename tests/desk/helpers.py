@@ -30,3 +30,42 @@ def new_order(store: DeskStore, now: datetime | None = None, **overrides) -> dic
     """Create an order through the store and return its creation view."""
     return store.create_work_order(parse_new_order(order_payload(**overrides)), now=now).view
 
+
+
+class FakeClock:
+    """Naive-UTC 'now' that tests move forward by hand (the desk's Wiring takes any callable)."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        from services.desk.clock import utcnow
+
+        self.now = start or utcnow()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        from datetime import timedelta
+
+        self.now += timedelta(seconds=seconds)
+
+
+CSRF_PATTERN = r'name="csrf-token" content="([^"]+)"'
+
+
+def csrf_of(client) -> str:
+    """The CSRF token of the client's session, as a page hands it to its scripts."""
+    import re
+
+    page = client.get("/desk/login")
+    return re.search(CSRF_PATTERN, page.get_data(as_text=True)).group(1)
+
+
+def login(client, username: str, password: str) -> str:
+    """Log in through the form; returns the new session's CSRF token."""
+    import re
+
+    token = csrf_of(client)
+    answer = client.post("/desk/login", data={"username": username, "password": password, "csrf_token": token})
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    page = client.get("/desk/")
+    return re.search(CSRF_PATTERN, page.get_data(as_text=True)).group(1)

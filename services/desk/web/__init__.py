@@ -58,7 +58,8 @@ def register_desk(app: Flask, settings: DeskSettings) -> None:
     security.configure(app, settings)
     app.context_processor(_context)
     app.jinja_env.filters.update(short_time=formatting.short_time, full_time=formatting.full_time,
-                                 percent=formatting.percent, number=formatting.number)
+                                 percent=formatting.percent, number=formatting.number,
+                                 hours=formatting.hours)
     app.jinja_env.globals.update(sla=formatting.sla)
     app.register_blueprint(desk)
     app.register_blueprint(pages_dev.dev)

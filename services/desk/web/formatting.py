@@ -64,3 +64,12 @@ def percent(value: float | None) -> str:
 
 def number(value: float | None, suffix: str = "") -> str:
     return "—" if value is None else f"{value:g}{suffix}"
+
+
+def hours(value: float | None) -> str:
+    """A median wait: minutes under an hour, else hours with one decimal."""
+    if value is None:
+        return "—"
+    if value < 1:
+        return f"{round(value * 60)}分钟"
+    return f"{value:.1f}小时"

@@ -69,8 +69,16 @@ def figures_page():
     except InvalidInput as exc:
         start, end = now_local().date() - timedelta(days=29), now_local().date()
         figures, problem = _figures_for(start, end), exc.message
+    chart_data = {k: figures[k] for k in ("by_channel", "by_kind", "by_status")}
+    chart_data["by_day"] = every_day(figures["by_day"], start, end)
     return render_template("figures.html", figures=figures, start=start, end=end, problem=problem,
-                           chart_data={k: figures[k] for k in ("by_channel", "by_kind", "by_status", "by_day")})
+                           chart_data=chart_data)
+
+
+def every_day(counts: dict[str, int], start: date, end: date) -> dict[str, int]:
+    """Daily counts with the quiet days as zeros, so the line chart's time axis is true."""
+    days = ((start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1))
+    return {day[5:]: counts.get(day, 0) for day in days}
 
 
 @desk.get("/figures.csv")

@@ -78,7 +78,13 @@
   function showChat(h) {
     els("chat").hidden = false;
     els("chat-empty").hidden = true;
-    els("chat-title").textContent = "工单 " + h.number + " · " + h.citizen_name;
+    const title = els("chat-title");
+    const link = document.createElement("a");
+    link.href = root.dataset.orderUrl.replace("NUMBER", encodeURIComponent(h.number));
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.textContent = "工单 " + h.number;
+    title.replaceChildren(link, document.createTextNode(" · " + h.citizen_name));
     els("chat-meta").textContent = h.kind + " · " + h.channel_label + " · 诉求：" + h.summary;
   }
 

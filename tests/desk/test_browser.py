@@ -1,0 +1,154 @@
+"""The staff desk in real headless Chromium (Debian's, driven by Playwright), against the served desk app.
+
+A work order is created through the service API as the action server would; a clerk logs in, claims it,
+answers with a canned reply (delivered to the citizen's open chat through the fake Rasa process), records
+the satisfaction callback, and the figures page shows the change. The live-chat console is driven too.
+Screenshots go to /tmp (desk_queue.png, desk_order.png, desk_figures.png, desk_console.png).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+import requests
+from playwright.sync_api import Page, expect, sync_playwright
+
+from services.desk.app import create_app
+from services.desk.db import make_engine
+from services.desk.settings import DeskSettings
+from services.desk.store import DeskStore
+from tests.desk.conftest import API_TOKEN, FAST_HASHER, PASSWORD
+from tests.desk.fakes import PUSH_TOKEN, RASA_TOKEN, FakeRasa, Served
+from tests.desk.helpers import order_payload
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SERVICE = {"Authorization": f"Bearer {API_TOKEN}"}
+
+
+@pytest.fixture
+def served_desk(tmp_path):
+    """The desk app on a loopback port, with a fake Rasa process for pushes and trackers."""
+    fake = FakeRasa()
+    with Served(fake.app()) as rasa:
+        fake.url = rasa.url
+        settings = DeskSettings(database_url=f"sqlite:///{tmp_path / 'desk.db'}", api_token=API_TOKEN,
+                                secret_key="browser-secret", demo_password=PASSWORD,
+                                sms_outbox=str(tmp_path / "sms.jsonl"), rasa_url=rasa.url, rasa_token=RASA_TOKEN,
+                                channel_push_token=PUSH_TOKEN, court_api_url="http://127.0.0.1:9")
+        store = DeskStore.open(settings, engine=make_engine(settings.database_url), hasher=FAST_HASHER)
+        with Served(create_app(settings, store)) as desk:
+            yield desk.url, fake, store, settings
+        store.engine.dispose()
+
+
+@pytest.fixture
+def page():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: apt-get install -y chromium")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        tab = context.new_page()
+        problems: list[str] = []
+        tab.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+        tab.on("pageerror", lambda exc: problems.append(str(exc)))
+        tab.problems = problems
+        yield tab
+        browser.close()
+
+
+def create_order(base: str, **overrides) -> dict:
+    answer = requests.post(f"{base}/api/v1/workorders", json=order_payload(**overrides), headers=SERVICE, timeout=5)
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/desk/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("工单队列")
+
+
+def test_clerk_claims_answers_calls_back_and_the_figures_follow(served_desk, page):
+    base, fake, _, _ = served_desk
+    order = create_order(base, conversation_id="web-citizen-1", summary="<img src=x onerror=alert(1)> 想问立案",
+                         transcript=[{"sender": "user", "text": "我要转人工"}])
+    number = order["number"]
+    log_in(page, base, "clerk")
+    row = page.locator("table.queue tr", has_text=number)
+    expect(row.locator(".sla")).to_contain_text("首次联系剩余")
+    page.screenshot(path="/tmp/desk_queue.png", full_page=True)
+
+    page.click(f"text={number}")
+    expect(page.locator(".order-head h1")).to_contain_text(number)
+    expect(page.locator("dd.pre")).to_contain_text("<img src=x onerror=alert(1)>")  # shown as text
+    page.click("#claim")
+    expect(page.locator(".flash-ok")).to_contain_text("已受理")
+
+    page.select_option("select.canned", label="网上立案")
+    expect(page.locator("#reply-body")).to_have_value(re.compile("移动微法院"))
+    page.click("#reply-form button[type=submit]")
+    expect(page.locator(".flash-ok")).to_contain_text("已送达（网页）")
+    assert fake.pushes[-1]["recipient_id"] == "web-citizen-1" and "移动微法院" in fake.pushes[-1]["text"]
+
+    page.click("#reveal-phone")
+    expect(page.locator("#phone")).to_have_text("13812345678")
+
+    page.select_option("#callback-form select[name=purpose]", "回访")
+    page.select_option("#callback-form select[name=outcome]", "接通")
+    page.click("#callback-form button[type=submit]")
+    expect(page.locator(".order-head .status")).to_have_text("已回访")
+    page.screenshot(path="/tmp/desk_order.png", full_page=True)
+
+    page.click("text=统计")
+    expect(page.locator("#kpi-callback")).to_have_text("100.0%")
+    expect(page.locator("#kpi-total")).to_have_text("1")
+    expect(page.locator("#chart-by_kind canvas")).to_have_count(1)
+    page.wait_for_timeout(600)  # let the charts' entry animation finish for the screenshot
+    page.screenshot(path="/tmp/desk_figures.png", full_page=True)
+    assert page.problems == []
+
+
+def test_live_chat_in_the_console(served_desk, page):
+    base, fake, _, _ = served_desk
+    order = create_order(base, conversation_id="live-1", summary="想咨询诉讼费")
+    log_in(page, base, "clerk")
+    page.goto(f"{base}/desk/handoff")
+    expect(page.locator("#online-count")).to_contain_text("在线工作人员 1 人")  # this page's own heartbeat
+    answer = requests.post(f"{base}/api/v1/handoff", headers=SERVICE, timeout=5,
+                           json={"number": order["number"], "conversation_id": "live-1", "channel": "web"})
+    assert answer.status_code == 201
+    expect(page.locator("#waiting li", has_text=order["number"])).to_be_visible()
+    page.click("#waiting button:has-text('接入')")
+    expect(page.locator("#chat-title")).to_contain_text(order["number"])
+    expect(page.locator("#lines")).to_contain_text("已为您接入人工服务")
+    fake.user_says("live-1", "诉讼费怎么交？<b>急</b>")
+    expect(page.locator("#lines")).to_contain_text("诉讼费怎么交？<b>急</b>")
+    page.fill("#send-text", "可以网上缴费。")
+    page.click("#send-form button[type=submit]")
+    expect(page.locator("#lines")).to_contain_text("可以网上缴费。")
+    page.screenshot(path="/tmp/desk_console.png", full_page=True)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#release")
+    expect(page.locator("#chat-empty")).to_be_visible()
+    assert fake.appended("live-1", "resume")
+    assert page.problems == []
+
+
+def test_a_judge_sees_403_for_another_judges_order(served_desk, page):
+    base, _, _, _ = served_desk
+    other = create_order(base, kind="信用修复", case_number="（2023）京0105执5678号", case_judge="邹丹")
+    log_in(page, base, "judge_yi")
+    response = page.goto(f"{base}/desk/orders/{other['number']}")
+    assert response.status == 403
+    expect(page.locator("h1")).to_have_text("无权访问")
