@@ -11,6 +11,7 @@ import asyncio
 import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -91,6 +92,37 @@ def free_socket() -> socket.socket:
     return sock
 
 
+@asynccontextmanager
+async def serving(app: Sanic) -> AsyncIterator[str]:
+    """Runs `app` in this event loop on a free loopback port; yields its base URL."""
+    sock = free_socket()
+    srv = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
+    await srv.startup()
+    await srv.before_start()
+    await srv.after_start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        await srv.before_stop()
+        srv.close()
+        for conn in list(srv.connections):
+            conn.close()  # open websockets too
+        await asyncio.sleep(0.05)
+        await srv.after_stop()
+        sock.close()
+
+
+async def close_sockets(channel: WebChatInput) -> None:
+    """Forget every socket still open without waiting for its writer (which may be gone already)."""
+    for sock in list(channel.sio.eio.sockets.values()):
+        await sock.close(wait=False, abort=True)
+    channel.sio.eio.sockets = {}
+    for task in asyncio.all_tasks():  # their ping timers and frame readers, left by the abort
+        name = getattr(task.get_coro(), "__qualname__", "")
+        if name.startswith(("AsyncSocket.", "WebsocketFrameAssembler.")):
+            task.cancel()
+
+
 @pytest_asyncio.fixture
 async def server() -> AsyncIterator[Server]:
     settings = WebChatSettings(secret=SECRET, push_token=PUSH_TOKEN, staff_ack_timeout=1.0)
@@ -102,26 +134,11 @@ async def server() -> AsyncIterator[Server]:
     app.config.ACCESS_LOG = False
     app.ctx.agent = SimpleNamespace(tracker_store=store, lock_store=InMemoryLockStore())
     app.blueprint(channel.blueprint(bot), url_prefix="/webhooks/webchat")
-    sock = free_socket()
-    port = sock.getsockname()[1]
-    srv = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
-    await srv.startup()
-    await srv.before_start()
-    await srv.after_start()
-    try:
-        yield Server(f"http://127.0.0.1:{port}", bot, channel)
-    finally:
-        if channel.sio.eio.sockets:
-            await channel.sio.eio.disconnect()  # every socket still open
-        await srv.before_stop()
-        srv.close()
-        for conn in list(srv.connections):
-            conn.close_if_idle()
-        await asyncio.sleep(0.05)
-        await srv.after_stop()
-        sock.close()
-
-
+    async with serving(app) as url:
+        try:
+            yield Server(url, bot, channel)
+        finally:
+            await close_sockets(channel)
 
 if not hasattr(aiohttp, "ClientWSTimeout"):
     # python-engineio 4.15's client passes aiohttp>=3.10's ClientWSTimeout; Rasa 3.6 pins aiohttp 3.9,
