@@ -13,7 +13,7 @@ from datetime import datetime
 from flask import Blueprint, Flask, current_app, g, redirect, request, url_for
 
 from .. import lifecycle as lc
-from ..clock import to_local, utcnow
+from ..clock import to_local
 from ..settings import DeskSettings
 from . import formatting, security
 
@@ -69,4 +69,4 @@ def register_desk(app: Flask, settings: DeskSettings) -> None:
         return redirect(url_for("desk.queue"))
 
 
-__all__ = ["desk", "register_desk", "now_local", "store", "wiring", "utcnow"]
+__all__ = ["desk", "register_desk", "now_local", "store", "wiring"]

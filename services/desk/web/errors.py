@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from .. import lifecycle as lc
 from ..access import AccessDenied
 from ..handoff_book import HandoffGone
-from ..store import Conflict, NotFound
+from ..store import Conflict
 from ..validation import InvalidInput
 from . import desk
 from .security import CsrfRefused, LoginRequired
@@ -45,6 +45,8 @@ def _back(message: str):
 
 def handle(exc: Exception):
     """One handler for every error inside the desk blueprint, chosen by kind."""
+    if isinstance(exc, HTTPException):
+        return error_page(exc.code or 400, "无法处理", HTTP_MESSAGES.get(exc.code, "请求无法处理"))
     if isinstance(exc, LoginRequired):
         if wants_json():
             return jsonify({"error": "login", "message": exc.reason or "请先登录"}), 401
@@ -55,15 +57,13 @@ def handle(exc: Exception):
         return error_page(400, "请求已失效", "页面已过期或请求来源无法确认，请刷新页面后重试。")
     if isinstance(exc, AccessDenied):
         return error_page(403, "无权访问", str(exc))
-    if isinstance(exc, (NotFound, LookupError)):
+    if isinstance(exc, LookupError) and not isinstance(exc, (KeyError, IndexError)):  # not a bug's KeyError
         return error_page(404, "未找到", str(exc) or "未找到")
     if isinstance(exc, (InvalidInput, lc.TransitionError, Conflict, HandoffGone)):
         message = exc.message if isinstance(exc, InvalidInput) else str(exc)
         if request.method == "GET":
             return error_page(400, "无法处理", message)
         return _back(message)
-    if isinstance(exc, HTTPException):
-        return error_page(exc.code or 400, "无法处理", HTTP_MESSAGES.get(exc.code, "请求无法处理"))
     log.exception("unhandled error on a desk page")
     return error_page(500, "系统错误", "系统出现错误，请稍后重试；如持续出现请联系管理员。")
 
