@@ -205,3 +205,21 @@ async def test_phone_numbers_are_tappable_but_id_numbers_are_not(browser, server
     await expect(bot.locator("a")).to_have_count(1)
     await expect(bot.locator("a")).to_have_attribute("href", "tel:12368")
     await expect(page.locator("#messages .msg-user a")).to_have_count(0)
+
+
+async def test_new_conversation_button_forgets_the_old_one(browser, server) -> None:
+    page = await open_chat(browser, server)
+    await say(page, "你好")
+    await expect(messages(page, "bot")).to_have_count(1)
+    old = await stored_session(page)
+    await page.get_by_role("button", name="新对话").click()
+    await expect(page.locator("#messages .msg-system")).to_have_text("已开始新的对话。")
+    await expect(messages(page, "bot")).to_have_count(0)
+    new = await stored_session(page)
+    assert new["session_id"] != old["session_id"]
+    await page.reload()
+    await connected(page)
+    await expect(messages(page, "bot")).to_have_count(0)
+    await say(page, "谢谢")
+    await expect(messages(page, "bot").last).to_have_text("您说的是：谢谢")
+    assert server.bot.received[-1] == (new["session_id"], "谢谢")

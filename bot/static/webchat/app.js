@@ -306,16 +306,20 @@
   }
 
   function wire() {
-    els.form.addEventListener("submit", function (event) {
-      event.preventDefault();
+    function submitInput() {
       var text = els.input.value;
       els.input.value = "";
       send(text);
+    }
+    els.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      submitInput();
     });
     els.input.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      // Enter while a Chinese input method is composing picks a candidate: never send then.
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
         event.preventDefault();
-        els.form.requestSubmit();
+        submitInput();
       }
     });
     Array.prototype.forEach.call(document.querySelectorAll(".welcome .quick"), function (b) {
