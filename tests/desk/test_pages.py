@@ -274,7 +274,7 @@ def test_admin_sees_orders_without_working_forms(pages, store):
     number = new_order(store)["number"]
     login(pages, "admin", PASSWORD)
     page = text(pages.get(f"/desk/orders/{number}"))
-    assert "记录回访" not in page and 'id="claim"' not in page
+    assert 'id="callback-form"' not in page and 'id="claim"' not in page and 'id="reply-form"' not in page
 
 
 def test_case_facts_say_when_the_court_service_is_down(pages, store):
@@ -334,3 +334,26 @@ def _outbox_wiring(settings, store):
     from services.desk.wiring import Wiring
 
     return Wiring.from_settings(settings, store)
+
+
+def test_the_routed_judge_sees_the_public_case_summary_from_the_court_service(settings, store, tmp_path):
+    import dataclasses
+
+    from bot.kv import MemoryKV
+    from services.courtdata.app import create_app as court_app
+    from services.courtdata.settings import Settings as CourtSettings
+    from services.courtdata.store import CourtStore
+    from services.desk.app import create_app
+    from services.sms import OutboxGateway
+    from tests.desk.fakes import Served
+
+    court = court_app(CourtSettings(), CourtStore.from_file(CourtSettings().data_file), kv=MemoryKV(),
+                      sms=OutboxGateway(tmp_path / "court_sms.jsonl"))
+    with Served(court) as served:
+        app = create_app(dataclasses.replace(settings, court_api_url=served.url), store)
+        number = new_order(store, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊")["number"]
+        judge = app.test_client()
+        login(judge, "judge_yi", PASSWORD)
+        page = text(judge.get(f"/desk/orders/{number}"))
+    assert "北京市朝阳区人民法院" in page and "立案日期" in page and "审判管理系统" in page
+    assert "记录联系" in page and ">回访</option>" not in page and ">联系</option>" in page  # judges do no 回访
