@@ -294,6 +294,10 @@
       setStatus("", "正在重新连接…");
     });
     socket.io.on("reconnect_attempt", function () { setStatus("", "正在重新连接…"); });
+    socket.on("connect_error", function () {  // socket.io keeps retrying by itself
+      if (!socket.active) { socket.connect(); }
+      setStatus("", "正在重新连接…");
+    });
   }
 
   /* ---------- controls ---------- */
