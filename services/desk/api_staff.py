@@ -16,6 +16,7 @@ from .app import deliver_reply, issue_staff_token, json_body, require_staff
 from .clock import to_local, utcnow
 from .models import CHANNELS, KINDS
 from .queries import OrderFilter
+from .throttle import TooManyAttempts
 from .validation import InvalidInput, parse_callback, parse_rating, parse_reply, text_field
 
 log = logging.getLogger(__name__)
@@ -39,9 +40,16 @@ def login():
     data = json_body()
     username = text_field(data, "username", "用户名", 64)
     password = data.get("password") if isinstance(data.get("password"), str) else ""
+    throttle, address = current_app.config["DESK_WIRING"].logins, request.remote_addr or "-"
+    try:
+        throttle.check(username, address)
+    except TooManyAttempts as exc:
+        return jsonify({"error": "too_many_attempts", "message": str(exc)}), 429
     actor = _store().staff.authenticate(username, password)
     if actor is None:
+        throttle.failed(username, address)
         raise PermissionError("用户名或密码错误")
+    throttle.succeeded(username, address)
     settings = current_app.config["DESK_SETTINGS"]
     return jsonify({"token": issue_staff_token(actor), "expires_in": settings.staff_token_minutes * 60,
                     "user": {"id": actor.id, "name": actor.name, "role": actor.role}})

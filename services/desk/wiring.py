@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from bot.kv import KV, default_kv
 from services.sms import SmsGateway, gateway_from_env
 
 from .casefacts import CaseFacts
@@ -26,6 +27,7 @@ from .handoff_book import HandoffBook
 from .rasa import RasaClient
 from .settings import DeskSettings
 from .store import DeskStore
+from .throttle import LoginThrottle
 
 DEFAULT_CANNED = Path(__file__).with_name("canned_replies.yml")
 
@@ -50,14 +52,17 @@ class Wiring:
     case_facts: CaseFacts
     canned: list[dict[str, str]]
     clock: Callable[[], datetime]
+    logins: LoginThrottle
 
     @classmethod
     def from_settings(cls, settings: DeskSettings, store: DeskStore,
-                      clock: Callable[[], datetime] = utcnow, sms: SmsGateway | None = None) -> Wiring:
+                      clock: Callable[[], datetime] = utcnow, sms: SmsGateway | None = None,
+                      kv: KV | None = None) -> Wiring:
         rasa = RasaClient(settings.rasa_url, settings.rasa_token)
         push = ChannelPush(settings.rasa_url, settings.channel_push_token,
                            (settings.push_connect_timeout, settings.push_read_timeout))
         messenger = Messenger(push, sms or sms_gateway(settings))
         book = HandoffBook(store.sessions, settings.timezone)
         handoffs = HandoffService(store, book, rasa, messenger, settings, clock)
-        return cls(rasa, messenger, handoffs, CaseFacts(settings), load_canned(settings.canned_replies), clock)
+        return cls(rasa, messenger, handoffs, CaseFacts(settings), load_canned(settings.canned_replies), clock,
+                   LoginThrottle(kv or default_kv()))

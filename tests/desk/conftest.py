@@ -14,6 +14,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import text
 
+from bot.kv import MemoryKV
 from services.desk.access import Actor
 from services.desk.app import create_app
 from services.desk.db import make_engine, migrate
@@ -108,7 +109,7 @@ def actors(store) -> dict[str, Actor]:
 
 @pytest.fixture
 def app(settings, store):
-    return create_app(settings, store)
+    return create_app(settings, store, wiring=Wiring.from_settings(settings, store, kv=MemoryKV()))
 
 
 @pytest.fixture
@@ -139,7 +140,7 @@ def wired_settings(settings, fake_rasa) -> DeskSettings:
 
 @pytest.fixture
 def wiring(wired_settings, store, clock) -> Wiring:
-    return Wiring.from_settings(wired_settings, store, clock=clock)
+    return Wiring.from_settings(wired_settings, store, clock=clock, kv=MemoryKV())
 
 
 @pytest.fixture

@@ -357,3 +357,16 @@ def test_the_routed_judge_sees_the_public_case_summary_from_the_court_service(se
         page = text(judge.get(f"/desk/orders/{number}"))
     assert "北京市朝阳区人民法院" in page and "立案日期" in page and "审判管理系统" in page
     assert "记录联系" in page and ">回访</option>" not in page and ">联系</option>" in page  # judges do no 回访
+
+
+def test_repeated_wrong_passwords_lock_the_account_for_a_while(desk_app):
+    page = desk_app.test_client()
+    token = csrf_of(page)
+    for _ in range(5):
+        wrong = page.post("/desk/login", data={"username": "clerk", "password": "guess", "csrf_token": token})
+        assert wrong.status_code == 401
+    locked = page.post("/desk/login", data={"username": "clerk", "password": PASSWORD, "csrf_token": token})
+    assert locked.status_code == 429 and "登录失败次数过多" in text(locked)
+    api = desk_app.test_client().post("/api/v1/staff/login", json={"username": "clerk", "password": PASSWORD})
+    assert api.status_code == 429
+    login(desk_app.test_client(), "supervisor", PASSWORD)  # other accounts are not affected

@@ -12,6 +12,7 @@ from ..access import AccessDenied
 from ..app import deliver_reply
 from ..models import CALLBACK_METHODS, CALLBACK_OUTCOMES, CALLBACK_PURPOSES, CHANNELS, KINDS
 from ..queries import OrderFilter
+from ..throttle import TooManyAttempts
 from ..validation import InvalidInput, parse_callback, parse_rating, parse_reply, text_field
 from . import desk, now_local, security, store, wiring
 from .formatting import CHANNEL_LABELS
@@ -37,11 +38,19 @@ def login():
 @desk.post("/login")
 def login_post():
     username = (request.form.get("username") or "").strip()[:64]
+    throttle, address = wiring().logins, request.remote_addr or "-"
+    try:
+        throttle.check(username, address)
+    except TooManyAttempts as exc:
+        flash(str(exc), "error")
+        return render_template("login.html", next=request.form.get("next", ""), username=username), 429
     actor = store().staff.authenticate(username, request.form.get("password") or "")
     state = store().staff.session_state(actor.id) if actor else None
     if state is None:
+        throttle.failed(username, address)
         flash("用户名或密码错误", "error")
         return render_template("login.html", next=request.form.get("next", ""), username=username), 401
+    throttle.succeeded(username, address)
     security.log_in(*state)
     return redirect(_safe_next(request.form.get("next")))
 
