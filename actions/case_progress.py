@@ -29,11 +29,12 @@ from actions.clients.court import (
     Locked,
     Mismatch,
     NotFound,
+    RateLimited,
     VerificationRequired,
     WrongCode,
     shared_client,
 )
-from actions.stash import stash, unstash
+from actions.stash import drop, stash, unstash
 from actions.workorder import WORKORDER_NUMBER, answer_workorder_status
 from bot.names import Action, Entity, Intent, Slot
 from bot.nlu.extract import CASE_NUMBER, find_problems
@@ -42,7 +43,9 @@ from bot.privacy import mask_credit_code, mask_id
 VERIFIED = "verified"
 CODE = re.compile(r"(?<!\d)(\d{4,8})(?!\d)")
 LICENSE = re.compile(r"(?<!\d)(\d{17})(?!\d)")
-NAME_TEXT = re.compile(r"^(?:我叫|我是|姓名[:：]?)?([\u4e00-\u9fa5·]{2,10})$")
+# A bare name typed when asked for one: 2–4 characters (or a compound surname), nothing else.
+NAME_TEXT = re.compile(r"^(?:我叫|我是|姓名[:：]?)?([\u4e00-\u9fa5]{2,4}|[\u4e00-\u9fa5]{1,4}·[\u4e00-\u9fa5]{1,6})$")
+CARRIERS = (Entity.CASE_NUMBER, Entity.ID_NUMBER, Entity.CREDIT_CODE, Entity.PERSON_NAME, Entity.ORG_NAME)
 DIGRESSIONS = BASE_DIGRESSIONS - {Intent.QUERY_CASE_PROGRESS}
 FORM_SLOTS = (Slot.CP_CASE_NUMBER, Slot.CP_IDENTITY, Slot.CP_CODE, Slot.CP_NAME, Slot.CP_VERIFICATION)
 WORKORDER_BUTTON = {"title": "留言给工作人员", "payload": f"/{Intent.CONTACT_JUDGE}"}
@@ -86,6 +89,10 @@ class ValidateCaseProgressForm(FormValidation):
             return events + [SlotSet(Slot.REQUESTED, None)] + [SlotSet(s, None) for s in FORM_SLOTS]
         if requested and CANCEL_WORDS.search(text):
             return []  # rejected: the cancel rule answers
+        carries_data = any(latest_entity_value(tracker, e) for e in CARRIERS) or bool(
+            requested == Slot.CP_CODE and CODE.search(text))
+        if intent in DIGRESSIONS and not carries_data:
+            return []  # a question of its own (FAQ, a wish for a human…): the rules answer it
         followup = self._already_verified(tracker)
         if followup is not None:
             return followup
@@ -159,7 +166,7 @@ class ValidateCaseProgressForm(FormValidation):
             if stashed:
                 kind, _, value = stashed.partition(":")
         if name and kind and value:
-            return await self._send_code(dispatcher, slots[Slot.CP_CASE_NUMBER], name, kind, value)
+            return await self._send_code(dispatcher, tracker, slots[Slot.CP_CASE_NUMBER], name, kind, value)
         if name:
             dispatcher.utter_message(text=f"好的，{name}。请再提供您的身份证号（单位提供统一社会信用代码，律师提供执业证号）。")
             return [SlotSet(Slot.CP_NAME, name), SlotSet(Slot.CP_IDENTITY, None)]
@@ -171,17 +178,22 @@ class ValidateCaseProgressForm(FormValidation):
             return [SlotSet(Slot.CP_IDENTITY, None)]
         return []
 
-    async def _send_code(self, dispatcher, case_number, name, kind, value) -> list[EventType]:
+    async def _send_code(self, dispatcher, tracker, case_number, name, kind, value) -> list[EventType]:
         try:
             started = await shared_client().start_verification(case_number, name, **{kind: value})
         except Mismatch:
+            drop(tracker.sender_id, "cp_identifier")
             dispatcher.utter_message(
                 text="信息不匹配，无法验证您的身份。只有本案当事人、法定代理人和诉讼代理人可以查询案件进度。"
                      "请核对姓名和证件号码后重试；也可以留言，由工作人员与您联系。",
                 buttons=[WORKORDER_BUTTON])
             return [SlotSet(Slot.CP_IDENTITY, None), SlotSet(Slot.CP_NAME, None)]
+        except RateLimited as exc:  # e.g. a code was sent a minute ago: wait, the form stays
+            dispatcher.utter_message(text=exc.message)
+            return [SlotSet(Slot.CP_IDENTITY, None)]
         except CourtError as exc:
             return stop_form(dispatcher, exc.message)
+        drop(tracker.sender_id, "cp_identifier")
         dispatcher.utter_message(text=f"验证码已发送到您在法院登记的手机号 {started.masked_phone}，"
                                       f"{max(1, started.expires_in // 60)} 分钟内有效。")
         return [SlotSet(Slot.CP_NAME, name), SlotSet(Slot.CP_IDENTITY, f"{name} {shown_identifier(kind, value)}"),

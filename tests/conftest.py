@@ -14,9 +14,16 @@ if str(ROOT) not in sys.path:
 
 @pytest.fixture(scope="session")
 def trained_model(tmp_path_factory) -> Path:
-    """Trains the real config on the real data once per run (nothing cached between runs)."""
+    """Trains the real config on the real data once per run (nothing cached between runs).
+
+    COURT_TEST_MODEL=path reuses a model you trained yourself, for quick local iterations; CI never sets it.
+    """
+    import os
+
     from tests.stack import train_model
 
+    if os.environ.get("COURT_TEST_MODEL"):
+        return Path(os.environ["COURT_TEST_MODEL"])
     return train_model(tmp_path_factory.mktemp("model"))
 
 

@@ -118,6 +118,11 @@ def start_stack(model: Path, workdir: Path, extra_env: dict[str, str] | None = N
         "COURT_API_URL": f"http://127.0.0.1:{ports['court']}",
         "COURTDATA_API_KEY": "test-court-key",
         "COURT_API_KEY": "test-court-key",
+        # tests verify the same demo people many times a minute; the throttles themselves are tested
+        # in tests/courtdata
+        "COURTDATA_RESEND_SECONDS": "0",
+        "COURTDATA_SMS_DAILY_LIMIT": "100000",
+        "DEBTOR_LIMIT_PER_DAY": "100000",
         "DESK_PORT": str(ports["desk"]),
         "DESK_URL": f"http://127.0.0.1:{ports['desk']}",
         "DESK_DATABASE_URL": f"sqlite:///{workdir / 'desk.db'}",
@@ -153,7 +158,7 @@ def start_stack(model: Path, workdir: Path, extra_env: dict[str, str] | None = N
         stack.start("rasa", [PY, "-m", "bot.cli", "run", "-m", str(model), "--enable-api", "--auth-token",
                              env["RASA_TOKEN"], "--endpoints", str(endpoints_file), "--credentials",
                              str(ROOT / "credentials.yml"), "--port", str(ports["rasa"])],
-                    stack.urls["rasa"] + "/status?token=" + env["RASA_TOKEN"], timeout=180)
+                    stack.urls["rasa"] + "/status?token=" + env["RASA_TOKEN"], timeout=600)
     except Exception:
         stack.stop()
         raise

@@ -57,16 +57,17 @@ def test_lawyer_verifies_with_licence_number(chat, stack):
 
 
 def test_three_wrong_codes_lock_the_lookup(chat, stack):
+    # the legal representative of a company party: a lock here leaves the other tests' people alone
     assert "案号" in chat.text("查案件进度")
-    chat.text(PERSON_CASE)
-    assert "验证码已发送" in chat.text(PERSON)
+    chat.text(ORG_CASE)
+    assert "验证码已发送" in chat.text("李建国 110105197204181558")
     real = last_code(stack)
     wrong = "000000" if real != "000000" else "111111"
     assert "验证码不正确" in chat.text(wrong)
     assert "验证码不正确" in chat.text(wrong)
     locked = chat.text(wrong)
     assert "锁定" in locked or "过多" in locked
-    assert PERSON_CASE not in chat.text(real)  # even the right code no longer shows anything
+    assert "买卖合同纠纷" not in chat.text(real)  # even the right code no longer shows anything
 
 
 def test_someone_not_on_the_case_learns_nothing(chat, stack):
