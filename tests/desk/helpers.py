@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from services.desk.clock import to_stored
+from services.desk.clock import to_stored, utcnow
 from services.desk.store import DeskStore
 from services.desk.validation import parse_new_order
 
@@ -36,16 +37,12 @@ class FakeClock:
     """Naive-UTC 'now' that tests move forward by hand (the desk's Wiring takes any callable)."""
 
     def __init__(self, start: datetime | None = None) -> None:
-        from services.desk.clock import utcnow
-
         self.now = start or utcnow()
 
     def __call__(self) -> datetime:
         return self.now
 
     def advance(self, seconds: float) -> None:
-        from datetime import timedelta
-
         self.now += timedelta(seconds=seconds)
 
 
@@ -54,16 +51,12 @@ CSRF_PATTERN = r'name="csrf-token" content="([^"]+)"'
 
 def csrf_of(client) -> str:
     """The CSRF token of the client's session, as a page hands it to its scripts."""
-    import re
-
     page = client.get("/desk/login")
     return re.search(CSRF_PATTERN, page.get_data(as_text=True)).group(1)
 
 
 def login(client, username: str, password: str) -> str:
     """Log in through the form; returns the new session's CSRF token."""
-    import re
-
     token = csrf_of(client)
     answer = client.post("/desk/login", data={"username": username, "password": password, "csrf_token": token})
     assert answer.status_code == 302, answer.get_data(as_text=True)
