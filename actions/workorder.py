@@ -38,6 +38,8 @@ KIND_BY_INTENT = {
 KIND_CREDIT_REPAIR = "信用修复"
 KIND_SYSTEM_FAULT = "系统故障转人工"
 NO_CASE = "无"
+# A live chat needs a channel that can show staff messages as they come (REST clients cannot).
+LIVE_CHANNELS = ("web", "wechat")
 NAME_TEXT = re.compile(r"^[\u4e00-\u9fa5·]{2,10}$")
 NAME_PREFIX = re.compile(r"^(我叫|我是|叫|姓名[:：]?|名字[:：]?)")
 WO_FORM_SLOTS = (Slot.WO_KIND, Slot.WO_CASE_NUMBER, Slot.WO_NAME, Slot.WO_PHONE, Slot.WO_SUMMARY, Slot.WO_CONFIRM)
@@ -259,8 +261,11 @@ class ActionSubmitWorkorder(CourtAction):
         dispatcher.utter_message(text=confirmation(order))
         events: list[EventType] = [SlotSet(s, None) for s in WO_FORM_SLOTS]
         events.append(SlotSet(Slot.WORKORDER_NUMBER, order["number"]))
-        if payload["kind"] == "人工咨询" and await client.clerk_online():
-            await client.request_live(order["number"], tracker.sender_id, payload["channel"])
+        if payload["kind"] == "人工咨询" and payload["channel"] in LIVE_CHANNELS and await client.clerk_online():
+            try:
+                await client.request_live(order["number"], tracker.sender_id, payload["channel"])
+            except WorkOrderError:
+                return events  # the order stands; staff call back as promised
             dispatcher.utter_message(text="现在有工作人员在线，正在为您转接，请稍候，工作人员会在这里直接回复您。")
             events.append(ConversationPaused())
         return events
