@@ -70,6 +70,17 @@ def identity_in(tracker: Tracker, text: str) -> tuple[str | None, str | None, st
     return name, None, None
 
 
+FILLER = re.compile(r"我叫|我是|我的|姓名|名字|单位名称|单位|公司名称|律师|执业证号?|证号|身份证号?码?|号码|统一社会信用代码|"
+                    r"信用代码|代码|[:：,，。.;；、\s]")
+
+
+def name_from_text(text: str, identifier: str | None) -> str | None:
+    """The name written beside an identifier when the model did not tag it (陈思远 1101…, 北京某某有限公司 9111…)."""
+    rest = text.replace(identifier, " ") if identifier else text
+    rest = FILLER.sub("", re.sub(r"[0-9A-Za-z]{6,}", "", rest))
+    return rest if 2 <= len(rest) <= 40 and re.fullmatch(r"[\u4e00-\u9fa5·（）()]+", rest) else None
+
+
 def shown_identifier(kind: str, value: str) -> str:
     return mask_id(value) if kind == "id_number" else mask_credit_code(value) if kind == "credit_code" \
         else value[:4] + "*" * 9 + value[-4:]
@@ -151,6 +162,9 @@ class ValidateCaseProgressForm(FormValidation):
 
     async def _identity(self, dispatcher, tracker, text, requested, slots) -> list[EventType]:
         name, kind, value = identity_in(tracker, text)
+        fallback = name_from_text(text, value) if kind else None
+        if fallback and (not name or (latest_entity_value(tracker, Entity.ORG_NAME) and name in fallback)):
+            name = fallback  # untagged, or an organisation's name tagged only in part
         for problem in find_problems(text):
             if problem.entity != CASE_NUMBER:
                 dispatcher.utter_message(text=problem.message)

@@ -108,9 +108,7 @@ class ValidateWorkorderForm(FormValidation):
         text = latest_text(tracker)
         requested = tracker.get_slot(Slot.REQUESTED)
         intent = latest_intent(tracker)
-        if CANCEL_WORDS.search(text) and requested != Slot.WO_CASE_NUMBER or (
-            requested == Slot.WO_CONFIRM and intent == Intent.DENY
-        ):
+        if CANCEL_WORDS.search(text) or (requested == Slot.WO_CONFIRM and intent == Intent.DENY):
             return []  # rejected: the cancel rule takes over
         for problem in find_problems(text):
             dispatcher.utter_message(text=problem.message)

@@ -106,11 +106,16 @@ class _Analysis:
     def _eighteen(self, value: str, start: int, end: int) -> None:
         """An 18-character digit run: an ID, an all-digit credit code, or a flagged candidate."""
         problem = id_problem(value)
+        credit_context = _CREDIT_CONTEXT.search(self.text[max(0, start - 12) : start])
         if problem is None:
             self.entities.append(_entity(ID_NUMBER, start, end, value))
+        elif problem == "check_digit" and not credit_context:
+            # a real region and birth date with one wrong digit is a mistyped ID, even when the digits
+            # happen to form a valid all-digit credit code (about one in 31 do)
+            self.problems.append(_problem(ID_NUMBER, problem, start, end, mask_id(value)))
         elif credit_code_problem(value) is None:
             self.entities.append(_entity(CREDIT_CODE, start, end, value))
-        elif _CREDIT_CONTEXT.search(self.text[max(0, start - 12) : start]):
+        elif credit_context:
             self.problems.append(
                 _problem(CREDIT_CODE, credit_code_problem(value), start, end, mask_credit_code(value))
             )

@@ -92,3 +92,13 @@ def test_legacy_case_number_is_an_entity_and_a_notice():
 
 def test_valid_text_has_no_problems():
     assert find_problems(f"案号（2022）京03民终1234号，身份证{GOOD_ID}，电话13812345678") == []
+
+
+def test_mistyped_id_that_is_also_a_valid_digit_credit_code_is_a_bad_id():
+    from bot.nlu.creditcode import is_valid_credit_code
+
+    value = "110105198806152451"  # 陈思远's ID with the last character wrong
+    assert is_valid_credit_code(value)
+    problems = find_problems(f"陈思远 {value}")
+    assert [p.kind for p in problems] == ["check_digit"] and problems[0].entity == "id_number"
+    assert extract_entities(f"陈思远 {value}") == []
