@@ -80,3 +80,14 @@ def latest_text(tracker: Tracker) -> str:
 
 def latest_intent(tracker: Tracker) -> str:
     return str((tracker.latest_message.get("intent") or {}).get("name") or "")
+
+
+FILLER = re.compile(r"我叫|我是|我的|姓名|名字|单位名称|单位|公司名称|律师|执业证号?|证号|身份证号?码?|号码|统一社会信用代码|"
+                    r"信用代码|代码|[:：,，。.;；、\s]")
+
+
+def name_from_text(text: str, identifier: str | None) -> str | None:
+    """The name written beside an identifier when the model did not tag it (陈思远 1101…, 北京某某有限公司 9111…)."""
+    rest = text.replace(identifier, " ") if identifier else text
+    rest = FILLER.sub("", re.sub(r"[0-9A-Za-z]{6,}", "", rest))
+    return rest if 2 <= len(rest) <= 40 and re.fullmatch(r"[\u4e00-\u9fa5·（）()]+", rest) else None

@@ -21,6 +21,7 @@ from actions.base import (
     latest_entity_value,
     latest_intent,
     latest_text,
+    name_from_text,
 )
 from actions.base import DIGRESSIONS as BASE_DIGRESSIONS
 from actions.clients.court import (
@@ -68,17 +69,6 @@ def identity_in(tracker: Tracker, text: str) -> tuple[str | None, str | None, st
     if licence:
         return name, "license_number", licence.group(1)
     return name, None, None
-
-
-FILLER = re.compile(r"我叫|我是|我的|姓名|名字|单位名称|单位|公司名称|律师|执业证号?|证号|身份证号?码?|号码|统一社会信用代码|"
-                    r"信用代码|代码|[:：,，。.;；、\s]")
-
-
-def name_from_text(text: str, identifier: str | None) -> str | None:
-    """The name written beside an identifier when the model did not tag it (陈思远 1101…, 北京某某有限公司 9111…)."""
-    rest = text.replace(identifier, " ") if identifier else text
-    rest = FILLER.sub("", re.sub(r"[0-9A-Za-z]{6,}", "", rest))
-    return rest if 2 <= len(rest) <= 40 and re.fullmatch(r"[\u4e00-\u9fa5·（）()]+", rest) else None
 
 
 def shown_identifier(kind: str, value: str) -> str:

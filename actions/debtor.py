@@ -20,6 +20,7 @@ from actions.base import (
     latest_entity_value,
     latest_intent,
     latest_text,
+    name_from_text,
 )
 from actions.base import DIGRESSIONS as BASE_DIGRESSIONS
 from actions.clients.court import CourtError, DebtorEntry, shared_client
@@ -82,6 +83,8 @@ class ValidateDebtorForm(FormValidation):
                 return [SlotSet(Slot.DEBTOR_NAME, None)]
             bare = BARE_NAME.match(text) or ORG_NAME.match(text)
             name = bare.group(1) if bare and bare.re is BARE_NAME else (text if bare else None)
+        if identifier and not name:
+            name = name_from_text(text, identifier)
         if name and not tracker.get_slot(Slot.DEBTOR_NAME):
             events.append(SlotSet(Slot.DEBTOR_NAME, name))
         if identifier and not tracker.get_slot(Slot.DEBTOR_IDENTITY):
