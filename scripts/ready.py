@@ -13,7 +13,7 @@ CHECKS = {
     "动作服务": "http://127.0.0.1:5055/health",
     "法院数据参考服务": os.environ.get("COURT_API_URL", "http://127.0.0.1:8010") + "/health",
     "工单与工作台": os.environ.get("DESK_URL", "http://127.0.0.1:8020") + "/health",
-    "微信接口模拟": os.environ.get("WECHAT_API_BASE", "http://127.0.0.1:8030") + "/health",
+    "微信接口模拟": os.environ.get("WECHAT_API_BASE", "http://127.0.0.1:8030") + "/stub/health",
 }
 BANNER = """
 ================ 法院诉讼服务智能助手 已启动 ================

@@ -112,7 +112,21 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
+def load_run_settings() -> None:
+    """`make run` keeps its generated secrets in var/run.env: read them (and .env) unless already set."""
+    root = Path(__file__).resolve().parents[1]
+    for name in ("var/run.env", ".env"):
+        path = root / name
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            key, sep, value = line.partition("=")
+            if sep and key.strip() and not key.lstrip().startswith("#"):
+                os.environ.setdefault(key.strip(), value.split(" #")[0].strip())
+
+
 def main() -> int:
+    load_run_settings()
     args = parse_args()
     token, app_id = os.environ.get("WECHAT_TOKEN", ""), os.environ.get("WECHAT_APP_ID", "")
     if not token or not app_id:

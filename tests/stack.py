@@ -153,6 +153,7 @@ def start_stack(model: Path, workdir: Path, extra_env: dict[str, str] | None = N
     try:
         stack.start("courtdata", [PY, "-m", "services.courtdata"], stack.urls["court"] + "/health")
         stack.start("desk", [PY, "-m", "services.desk"], stack.urls["desk"] + "/health")
+        stack.start("wechat", [PY, "-m", "services.wechat_stub"], stack.urls["wechat"] + "/stub/health")
         stack.start("actions", [PY, "-m", "bot.cli", "run", "actions", "--actions", "actions",
                                 "--port", str(ports["actions"])], stack.urls["actions"] + "/health")
         stack.start("rasa", [PY, "-m", "bot.cli", "run", "-m", str(model), "--enable-api", "--auth-token",

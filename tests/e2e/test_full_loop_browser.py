@@ -1,0 +1,91 @@
+"""The whole 12368 loop in real headless Chromium, across the real processes and the trained bot:
+a citizen escalates in the web chat → the work order appears in the desk → a clerk claims and replies →
+the citizen sees the reply in the same chat → the clerk records the callback → the figures change."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+NUMBER = re.compile(r"[A-Z]{2}\d{8}-\d{4}")
+REPLY = "您好，网上立案请准备起诉状和身份证明，通过移动微法院提交即可。"
+
+
+def say(page, text: str) -> None:
+    page.fill("#input", text)
+    page.press("#input", "Enter")
+
+
+def last_bot(page):
+    return page.locator("#messages .msg-bot .bubble").last
+
+
+def kpi(page, name: str) -> str:
+    return page.locator(f"#kpi-{name}").inner_text()
+
+
+@pytest.fixture
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: run scripts/ensure_chromium.sh")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def test_citizen_escalates_clerk_answers_in_the_same_chat(stack, browser):
+    citizen = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
+    citizen.goto(stack.urls["rasa"] + "/webhooks/webchat/")
+    expect(citizen.locator("#status")).to_have_class("status ok", timeout=30_000)
+    say(citizen, "我要转人工")
+    expect(last_bot(citizen)).to_contain_text("案号", timeout=30_000)
+    say(citizen, "没有")
+    expect(last_bot(citizen)).to_contain_text("姓名", timeout=30_000)
+    say(citizen, "张红梅")
+    expect(last_bot(citizen)).to_contain_text("手机", timeout=30_000)
+    say(citizen, "13712345678")
+    expect(last_bot(citizen)).to_contain_text("说明", timeout=30_000)
+    say(citizen, "想问网上立案要准备什么材料 <img src=x onerror=alert(1)>")
+    expect(last_bot(citizen)).to_contain_text("137****5678", timeout=30_000)
+    citizen.locator("#messages").get_by_role("button", name="确认提交").last.click()
+    expect(last_bot(citizen)).to_contain_text("已为您登记工单", timeout=30_000)
+    number = NUMBER.search(last_bot(citizen).inner_text()).group(0)
+    expect(citizen.locator("#messages img")).to_have_count(0)  # the citizen's own text stays text
+
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    desk.goto(stack.urls["desk"] + "/desk/")
+    desk.fill("input[name=username]", "clerk")
+    desk.fill("input[name=password]", "demo12368")
+    desk.click("button[type=submit]")
+    desk.goto(stack.urls["desk"] + "/desk/figures")
+    callbacks_before = kpi(desk, "callback")
+    desk.goto(stack.urls["desk"] + "/desk/")
+    expect(desk.locator("table.queue tr", has_text=number)).to_be_visible()
+    desk.click(f"text={number}")
+    expect(desk.locator("dd.pre").first).to_contain_text("<img src=x onerror=alert(1)>")  # escaped on the desk
+    expect(desk.locator("img[src=x]")).to_have_count(0)
+    desk.click("#claim")
+    desk.fill("#reply-body", REPLY)
+    desk.click("#reply-form button[type=submit]")
+    expect(desk.locator(".flash-ok")).to_contain_text("已送达（网页）")
+
+    staff_line = citizen.locator("#messages .msg-staff .bubble").last
+    expect(staff_line).to_contain_text(REPLY, timeout=15_000)
+
+    desk.select_option("#callback-form select[name=purpose]", "回访")
+    desk.select_option("#callback-form select[name=outcome]", "接通")
+    desk.click("#callback-form button[type=submit]")
+    expect(desk.locator(".order-head .status")).to_have_text("已回访")
+    desk.goto(stack.urls["desk"] + "/desk/figures")
+    assert kpi(desk, "callback") != callbacks_before
+    desk.screenshot(path="/tmp/full_loop_figures.png", full_page=True)
+    citizen.screenshot(path="/tmp/full_loop_citizen.png", full_page=True)
