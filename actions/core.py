@@ -18,6 +18,12 @@ FORM_SLOTS = (
     Slot.WO_KIND, Slot.WO_CASE_NUMBER, Slot.WO_NAME, Slot.WO_PHONE, Slot.WO_SUMMARY, Slot.WO_CONFIRM,
 )
 FAILED_TURNS_BEFORE_HUMAN = 2
+MENU = [
+    {"title": "查案件进度", "payload": f"/{Intent.QUERY_CASE_PROGRESS}"},
+    {"title": "查失信名单", "payload": f"/{Intent.QUERY_DISHONEST_DEBTOR}"},
+    {"title": "联系法官", "payload": f"/{Intent.CONTACT_JUDGE}"},
+    {"title": "转人工", "payload": f"/{Intent.REQUEST_HUMAN}"},
+]
 
 
 class ActionSessionStart(CourtAction):
@@ -74,10 +80,10 @@ class ActionClarify(CourtAction):
             )
             return []
         buttons = clarification_buttons(tracker.latest_message)
-        dispatcher.utter_message(
-            text="抱歉，我没太明白。您是想：" if buttons else "抱歉，我没太明白，能换个说法吗？",
-            buttons=buttons,
-        )
+        if buttons:
+            dispatcher.utter_message(text="抱歉，我没太明白。您是想：", buttons=buttons)
+        else:
+            dispatcher.utter_message(text="抱歉，我没太明白。您可以换个说法，或选择要办理的事项：", buttons=MENU)
         return []
 
 
