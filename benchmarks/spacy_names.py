@@ -188,6 +188,21 @@ def render(gold: Sequence[Sequence[Span]], systems: Sequence[System]) -> str:
     return "\n".join(lines)
 
 
+def error_lines(texts: Sequence[str], gold: Sequence[Sequence[Span]], systems: Sequence[System]) -> list[str]:
+    """One line per held-out text some system got wrong: what was wanted, what each one said."""
+    lines = []
+    for i, text in enumerate(texts):
+        wrong = [s for s in systems if Counter(s.preds[i]) != Counter(gold[i])]
+        if wrong:
+            said = "; ".join(f"{s.name}: {_show(s.preds[i])}" for s in wrong)
+            lines.append(f"{text} | gold: {_show(gold[i])} | {said}")
+    return lines
+
+
+def _show(spans: Iterable[Span]) -> str:
+    return ", ".join(f"{text}/{label.split('_')[0]}" for label, text in sorted(set(spans))) or "none"
+
+
 def replace_block(doc: str, block: str) -> str:
     """Put `block` between the spacy-names markers; append markers if missing. Nothing else moves."""
     wrapped = f"{START}\n{block}\n{END}"
@@ -235,7 +250,8 @@ def load_court_dict() -> None:
 
 
 def train_spacy(samples: Sequence[Sample], segmenter: str, epochs: int, seed: int):
-    """Blank zh + ner, seeded; returns (nlp, seconds, annotations a token boundary cuts through)."""
+    """Blank zh + ner, seeded; returns (nlp, seconds, names a token boundary cuts through, NER loss
+    per epoch), the losses to show whether the fixed number of epochs was enough."""
     import warnings
 
     import spacy
@@ -259,11 +275,14 @@ def train_spacy(samples: Sequence[Sample], segmenter: str, epochs: int, seed: in
             examples.append(Example.from_dict(doc, {"entities": tags}))
     optimizer = nlp.initialize(lambda: examples)
     rng = random.Random(seed)
+    trace = []
     for _ in range(epochs):
         rng.shuffle(examples)
+        losses: dict[str, float] = {}
         for batch in minibatch(examples, size=BATCH):
-            nlp.update(batch, drop=0.2, sgd=optimizer, losses={})
-    return nlp, time.perf_counter() - started, misaligned
+            nlp.update(batch, drop=0.2, sgd=optimizer, losses=losses)
+        trace.append(losses.get("ner", 0.0))
+    return nlp, time.perf_counter() - started, misaligned, trace
 
 
 def spacy_predict(nlp, texts: Sequence[str]) -> tuple[list[list[Span]], list[float]]:
@@ -289,8 +308,14 @@ async def diet_predict(model_path: str, texts: Sequence[str]) -> tuple[list[list
 
     tf.config.threading.set_intra_op_parallelism_threads(1)
     tf.config.threading.set_inter_op_parallelism_threads(1)
-    from rasa.core.agent import Agent
+    import logging
 
+    from rasa.core.agent import Agent
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)  # else every parse is logged to stdout, among the figures
     agent = Agent.load(model_path)
     preds, latencies = [], []
     for text in texts:
@@ -327,7 +352,7 @@ def run(args: argparse.Namespace) -> str:
         for segmenter in args.segmenters:
             if segmenter == "jieba+court":
                 load_court_dict()  # from here on jieba is the one our Rasa process would have
-            nlp, seconds, misaligned = train_spacy(train, segmenter, args.epochs, args.seed)
+            nlp, seconds, misaligned, trace = train_spacy(train, segmenter, args.epochs, args.seed)
             out = Path(tmp) / segmenter
             nlp.to_disk(out)
             import spacy
@@ -336,7 +361,8 @@ def run(args: argparse.Namespace) -> str:
             preds, lat = spacy_predict(loaded, texts)
             systems.append(System(f"spaCy {segmenter}", preds, seconds, lat))
             notes.append(f"spaCy {segmenter}: {misaligned} training names cut by a token boundary "
-                         f"(trained as unknown), model {dir_size_mb(out):.1f} MB on disk")
+                         f"(trained as unknown), model {dir_size_mb(out):.1f} MB on disk, NER loss by epoch "
+                         + " ".join(f"{v:.0f}" for v in trace))
     if args.model:
         preds, lat = asyncio.run(diet_predict(args.model, [s.original for s in held]))
         diet = System("DIET (our Rasa model)", preds, None, lat)
@@ -353,7 +379,11 @@ def run(args: argparse.Namespace) -> str:
             f"{dict(train_names)}; held-out: {len(held)} texts, names {dict(gold_names)}. "
             f"spaCy {args.epochs} epochs, batch {BATCH}, seed {args.seed}; {os.cpu_count()} cores, 1 thread per library. "
             f"Latency: spaCy = one `nlp(text)`; DIET = one whole Rasa NLU parse (`Agent.parse_message`).")
-    return "\n".join([head, "", render(gold, systems), ""] + [f"- {n}" for n in notes])
+    report = "\n".join([head, "", render(gold, systems), ""] + [f"- {n}" for n in notes])
+    if args.errors:
+        single = [s for s in systems if "∪" not in s.name]
+        print("\n".join(["Held-out texts with a wrong answer:"] + error_lines(texts, gold, single)) + "\n")
+    return report
 
 
 def main() -> None:
@@ -364,6 +394,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--rounds", type=int, default=2000, help="bootstrap resamples")
     parser.add_argument("--segmenters", nargs="+", choices=SEGMENTERS, default=list(SEGMENTERS))
+    parser.add_argument("--errors", action="store_true", help="also print every held-out text a system got wrong")
     parser.add_argument("--write", action="store_true", help="rewrite the generated block in docs/benchmarks.md")
     args = parser.parse_args()
     if args.model and not Path(args.model).exists():

@@ -10,6 +10,7 @@ from benchmarks.spacy_names import (
     System,
     bootstrap_wins,
     counts,
+    error_lines,
     name_offsets,
     overlapping,
     percentile,
@@ -177,3 +178,13 @@ def test_replace_block_touches_only_its_markers(doc):
     for kept in ("<!-- nlu-benchmark:start -->\nX\n<!-- nlu-benchmark:end -->", "Why"):
         assert (kept in doc) == (kept in out)
     assert replace_block(out, "new table") == out  # idempotent
+
+
+def test_error_lines_name_only_the_wrong_systems():
+    texts = ["我叫陈明", "你好", "被告北京某公司"]
+    gold = [[(PER, "陈明")], [], [(ORG, "北京某公司")]]
+    right = System("right", [list(g) for g in gold])
+    short = System("short", [[(PER, "陈")], [], [(ORG, "北京某公司")]])
+    lines = error_lines(texts, gold, [right, short])
+    assert lines == ["我叫陈明 | gold: 陈明/person | short: 陈/person"]
+    assert error_lines(texts, gold, [right]) == []
