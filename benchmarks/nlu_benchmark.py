@@ -61,7 +61,8 @@ def load_real() -> tuple[list[str], set[str]]:
 
 
 def train(config: str, out_dir: str, name: str) -> tuple[str, float]:
-    env = dict(os.environ, TF_DETERMINISTIC_OPS="1", PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="2")
+    env = dict(os.environ, TF_DETERMINISTIC_OPS="1", PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="2",
+               PYTHONPATH=str(ROOT))
     t0 = time.perf_counter()
     subprocess.run(
         [RASA, "train", "nlu", "--config", config, "--nlu", str(ROOT / "data" / "nlu"),
@@ -77,7 +78,7 @@ def evaluate(model: str, texts: list[str]) -> dict:
     out = subprocess.run(
         [PY, str(ROOT / "benchmarks" / "evaluate_model.py"), model, fh.name],
         cwd=ROOT, capture_output=True, text=True, check=True,
-        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"),
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=str(ROOT)),
     ).stdout
     return json.loads(out.split("@@RESULT@@", 1)[1])
 
