@@ -4,7 +4,7 @@
 
 No pretrained Chinese spaCy model can be installed here, so the spaCy side is a blank `zh` pipeline
 with one `ner` component, trained (seeded, a fixed number of epochs) on the person_name / org_name
-annotations of data/nlu/*.yml, once per segmenter: `char`, `jieba`, and `jieba` with the court
+annotations of data/nlu/*.yml by the pipeline's own `bot.components.names.train_ner`, once per segmenter: `char`, `jieba`, and `jieba` with the court
 dictionary loaded (jieba's dictionary is process-global, so inside our Rasa process spaCy's jieba
 would see bot/dict). Texts are normalised first exactly as the pipeline does (ChineseNormalizer).
 
@@ -35,7 +35,21 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-LABELS = ("person_name", "org_name")
+
+def limit_threads() -> None:
+    """2 shared cores: one BLAS / TF thread each, set before numpy or TensorFlow load."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+
+
+if __name__ == "__main__":
+    limit_threads()  # before the import below loads numpy and TensorFlow
+
+# The training code is the pipeline's own (SpacyNameExtractor), so what is measured is what runs.
+from bot.components.names import BATCH, LABELS, Offset, name_offsets, overlapping, train_ner  # noqa: E402
+
 HELDOUT = ROOT / "tests" / "nlu" / "data" / "heldout.yml"
 TRAIN_GLOB = "data/nlu/*.yml"
 COURT_DICT = ROOT / "bot" / "dict"
@@ -43,13 +57,9 @@ DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- spacy-names:start -->", "<!-- spacy-names:end -->"
 SEGMENTERS = ("char", "jieba", "jieba+court")
 DIET = "DIETClassifier"
-#: Fixed batch size: half the CPU time per epoch of spaCy's compounding 4→32 on this data.
-BATCH = 16
 
 #: One entity as scored: (label, exact span text of the normalised text).
 Span = tuple[str, str]
-#: One annotated entity by offsets into the normalised text: (start, end, label).
-Offset = tuple[int, int, str]
 
 
 @dataclass(frozen=True)
@@ -79,22 +89,9 @@ class System:
 # ---------------------------------------------------------------- pure parts (tested)
 
 
-def name_offsets(entities: Iterable[dict], labels: Sequence[str] = LABELS) -> tuple[Offset, ...]:
-    """Rasa entity dicts → sorted (start, end, label) of the name types; others are ignored."""
-    found = {(e["start"], e["end"], e["entity"]) for e in entities
-             if e.get("entity") in labels and "start" in e and "end" in e}
-    return tuple(sorted(found))
-
-
 def spans_of(text: str, offsets: Iterable[Offset]) -> list[Span]:
     """Offsets → (label, span text), the unit every system is scored on."""
     return [(label, text[start:end]) for start, end, label in offsets]
-
-
-def overlapping(offsets: Sequence[Offset]) -> bool:
-    """spaCy's NER cannot hold overlapping spans; such training data must be caught, not guessed."""
-    ordered = sorted(offsets)
-    return any(b[0] < a[1] for a, b in zip(ordered, ordered[1:]))
 
 
 def counts(gold: Sequence[Sequence[Span]], pred: Sequence[Sequence[Span]],
@@ -249,42 +246,6 @@ def load_court_dict() -> None:
     JiebaTokenizer._load_custom_dictionary(str(COURT_DICT))
 
 
-def train_spacy(samples: Sequence[Sample], segmenter: str, epochs: int, seed: int):
-    """Blank zh + ner, seeded; returns (nlp, seconds, names a token boundary cuts through, NER loss
-    per epoch), the losses to show whether the fixed number of epochs was enough."""
-    import warnings
-
-    import spacy
-    from spacy.training import Example, offsets_to_biluo_tags
-    from spacy.util import minibatch
-
-    spacy.util.fix_random_seed(seed)
-    seg = "jieba" if segmenter.startswith("jieba") else segmenter
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": seg}}})
-    ner = nlp.add_pipe("ner")
-    for label in LABELS:
-        ner.add_label(label)
-    started = time.perf_counter()
-    examples, misaligned = [], 0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # W030: a misaligned span becomes "-" (unknown), as intended
-        for sample in samples:
-            doc = nlp.make_doc(sample.text)
-            tags = offsets_to_biluo_tags(doc, list(sample.offsets))
-            misaligned += sum(doc.char_span(s, e) is None for s, e, _ in sample.offsets)
-            examples.append(Example.from_dict(doc, {"entities": tags}))
-    optimizer = nlp.initialize(lambda: examples)
-    rng = random.Random(seed)
-    trace = []
-    for _ in range(epochs):
-        rng.shuffle(examples)
-        losses: dict[str, float] = {}
-        for batch in minibatch(examples, size=BATCH):
-            nlp.update(batch, drop=0.2, sgd=optimizer, losses=losses)
-        trace.append(losses.get("ner", 0.0))
-    return nlp, time.perf_counter() - started, misaligned, trace
-
-
 def spacy_predict(nlp, texts: Sequence[str]) -> tuple[list[list[Span]], list[float]]:
     preds, latencies = [], []
     for text in texts:
@@ -331,14 +292,6 @@ async def diet_predict(model_path: str, texts: Sequence[str]) -> tuple[list[list
 # ---------------------------------------------------------------- main
 
 
-def limit_threads() -> None:
-    """2 shared cores: one BLAS / TF thread each, set before numpy or TensorFlow load."""
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("PYTHONHASHSEED", "0")
-
-
 def run(args: argparse.Namespace) -> str:
     train = load_samples(sorted(ROOT.glob(TRAIN_GLOB)))
     held = load_samples([HELDOUT])
@@ -352,7 +305,8 @@ def run(args: argparse.Namespace) -> str:
         for segmenter in args.segmenters:
             if segmenter == "jieba+court":
                 load_court_dict()  # from here on jieba is the one our Rasa process would have
-            nlp, seconds, misaligned, trace = train_spacy(train, segmenter, args.epochs, args.seed)
+            nlp, seconds, misaligned, trace = train_ner(
+                [(s.text, s.offsets) for s in train], segmenter, args.epochs, args.seed)
             out = Path(tmp) / segmenter
             nlp.to_disk(out)
             import spacy
