@@ -159,6 +159,9 @@ def size_mb(path: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rewrite docs/benchmarks.md")
+    parser.add_argument("--ours-model", help="evaluate this already trained model of config.yml instead of training one")
+    parser.add_argument("--ours-train-seconds", type=float, default=float("nan"),
+                        help="with --ours-model: how long its training took (wall clock)")
     args = parser.parse_args()
     examples = load_heldout()
     questions, copied = load_real()
@@ -166,7 +169,10 @@ def main() -> None:
     rows = {}
     with tempfile.TemporaryDirectory() as tmp:
         for label, config in (("ours", ROOT / "config.yml"), ("baseline", ROOT / "benchmarks" / "baseline_config.yml")):
-            model, seconds = train(str(config), tmp, label)
+            if label == "ours" and args.ours_model:
+                model, seconds = args.ours_model, args.ours_train_seconds
+            else:
+                model, seconds = train(str(config), tmp, label)
             result = evaluate(model, texts)
             held = dict(result, parses=result["parses"][: len(examples)])
             real = result["parses"][len(examples):]
