@@ -162,6 +162,8 @@ def main() -> None:
     parser.add_argument("--ours-model", help="evaluate this already trained model of config.yml instead of training one")
     parser.add_argument("--ours-train-seconds", type=float, default=float("nan"),
                         help="with --ours-model: how long its training took (wall clock)")
+    parser.add_argument("--baseline-model", help="evaluate this already trained baseline model")
+    parser.add_argument("--baseline-train-seconds", type=float, default=float("nan"))
     args = parser.parse_args()
     examples = load_heldout()
     questions, copied = load_real()
@@ -171,6 +173,8 @@ def main() -> None:
         for label, config in (("ours", ROOT / "config.yml"), ("baseline", ROOT / "benchmarks" / "baseline_config.yml")):
             if label == "ours" and args.ours_model:
                 model, seconds = args.ours_model, args.ours_train_seconds
+            elif label == "baseline" and args.baseline_model:
+                model, seconds = args.baseline_model, args.baseline_train_seconds
             else:
                 model, seconds = train(str(config), tmp, label)
             result = evaluate(model, texts)
