@@ -14,7 +14,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 stamp=.venv/.requirements.sha256
-want=$(cat requirements.txt | sha256sum | cut -d' ' -f1)
+want=$(cat requirements.txt constraints.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "» installing Python packages (first run takes a few minutes)"
   .venv/bin/pip install -q --disable-pip-version-check -U pip wheel
