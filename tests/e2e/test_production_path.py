@@ -58,7 +58,7 @@ def test_verified_lookup_on_real_engines_stores_only_masked_data(production):
     with engine.connect() as conn:
         rows = [r[0] for r in conn.execute(sqlalchemy.text("SELECT data FROM events WHERE sender_id = :s"),
                                            {"s": chat.sender})]
-    stored = "\n".join(rows)
+    stored = "\n".join(json.dumps(json.loads(row), ensure_ascii=False) for row in rows)
     assert rows and "查案件进度" in stored
     assert PERSON_ID not in stored and PHONE not in stored and f'"{code}"' not in stored
 
@@ -74,7 +74,7 @@ def test_verified_lookup_on_real_engines_stores_only_masked_data(production):
             published.append(body.decode())
     connection.close()
     assert published, "no events reached RabbitMQ"
-    brokered = "\n".join(published)
+    brokered = "\n".join(json.dumps(json.loads(body), ensure_ascii=False) for body in published)
     assert PERSON_ID not in brokered and PHONE not in brokered
 
 
