@@ -17,7 +17,7 @@ stamp=.venv/.requirements.sha256
 want=$(cat requirements.txt constraints.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "» installing Python packages (first run takes a few minutes)"
-  .venv/bin/pip install -q --disable-pip-version-check -U pip wheel
+  # no `-U pip wheel`: a new wheel pulls a packaging release that rasa 3.6 refuses (packaging<21)
   .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
   echo "$want" > "$stamp"
 fi
