@@ -89,3 +89,42 @@ def test_citizen_escalates_clerk_answers_in_the_same_chat(stack, browser):
     assert kpi(desk, "callback") != callbacks_before
     desk.screenshot(path="/tmp/full_loop_figures.png", full_page=True)
     citizen.screenshot(path="/tmp/full_loop_citizen.png", full_page=True)
+
+
+def test_live_handoff_with_the_real_bot(stack, browser):
+    """A clerk is online: 转人工 becomes a live chat in the same page, then the clerk hands back to the bot."""
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    desk.goto(stack.urls["desk"] + "/desk/")
+    desk.fill("input[name=username]", "clerk")
+    desk.fill("input[name=password]", "demo12368")
+    desk.click("button[type=submit]")
+    desk.goto(stack.urls["desk"] + "/desk/handoff")
+    expect(desk.locator("#online-count")).to_contain_text("在线工作人员", timeout=15_000)
+
+    citizen = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
+    citizen.goto(stack.urls["rasa"] + "/webhooks/webchat/")
+    expect(citizen.locator("#status")).to_have_class("status ok", timeout=30_000)
+    say(citizen, "我要转人工，想问问诉讼费的事情怎么交比较方便")
+    expect(last_bot(citizen)).to_contain_text("案号", timeout=30_000)
+    say(citizen, "没有")
+    expect(last_bot(citizen)).to_contain_text("姓名", timeout=30_000)
+    say(citizen, "王秀英")
+    expect(last_bot(citizen)).to_contain_text("手机", timeout=30_000)
+    say(citizen, "13698765432")
+    expect(last_bot(citizen)).to_contain_text("136****5432", timeout=30_000)
+    citizen.locator("#messages").get_by_role("button", name="确认提交").last.click()
+    expect(citizen.locator("#messages")).to_contain_text("正在为您转接", timeout=30_000)
+
+    take = desk.locator("#waiting button:has-text('接入')").first
+    expect(take).to_be_visible(timeout=20_000)
+    take.click()
+    expect(desk.locator("#lines")).to_contain_text("诉讼费", timeout=15_000)  # the transcript so far
+    desk.fill("#send-text", "您好，诉讼费可以在移动微法院网上缴纳。")
+    desk.click("#send-form button[type=submit]")
+    expect(citizen.locator("#messages .msg-staff .bubble").last).to_contain_text("移动微法院", timeout=15_000)
+
+    say(citizen, "好的，那退费要多久")
+    expect(desk.locator("#lines")).to_contain_text("退费要多久", timeout=15_000)  # live on the desk
+    desk.once("dialog", lambda dialog: dialog.accept())  # “转回智能助手？”
+    desk.click("#release")
+    expect(desk.locator("#chat-empty")).to_be_visible(timeout=15_000)
