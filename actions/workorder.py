@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ConversationPaused, EventType, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import (
@@ -265,7 +265,9 @@ class ActionSubmitWorkorder(CourtAction):
             except WorkOrderError:
                 return events  # the order stands; staff call back as promised
             dispatcher.utter_message(text="现在有工作人员在线，正在为您转接，请稍候，工作人员会在这里直接回复您。")
-            events.append(ConversationPaused())
+            # the pause stops Rasa's prediction loop before it listens: record the listen, so that after the
+            # clerk hands back, the next message is predicted from a normal turn boundary
+            events += [ConversationPaused(), ActionExecuted("action_listen")]
         return events
 
 

@@ -128,3 +128,5 @@ def test_live_handoff_with_the_real_bot(stack, browser):
     desk.once("dialog", lambda dialog: dialog.accept())  # “转回智能助手？”
     desk.click("#release")
     expect(desk.locator("#chat-empty")).to_be_visible(timeout=15_000)
+    say(citizen, "法院几点上班")
+    expect(last_bot(citizen)).to_contain_text("9:00", timeout=30_000)  # the bot answers again
