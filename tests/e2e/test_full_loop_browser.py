@@ -32,6 +32,33 @@ def kpi(page, name: str) -> str:
     return page.locator(f"#kpi-{name}").inner_text()
 
 
+def open_chat(browser, stack):
+    page = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
+    page.goto(stack.urls["rasa"] + "/webhooks/webchat/")
+    expect(page.locator("#status")).to_have_class("status ok", timeout=30_000)
+    return page
+
+
+def open_desk(browser, stack, username: str = "clerk"):
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    page.goto(stack.urls["desk"] + "/desk/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "demo12368")
+    page.click("button[type=submit]")
+    return page
+
+
+def ask_for_a_human(citizen, first: str, name: str, phone: str) -> None:
+    """The work-order form of a 转人工 request without a case number, up to the confirmation."""
+    say(citizen, first)
+    expect(last_bot(citizen)).to_contain_text("案号", timeout=30_000)
+    say(citizen, "没有")
+    expect(last_bot(citizen)).to_contain_text("姓名", timeout=30_000)
+    say(citizen, name)
+    expect(last_bot(citizen)).to_contain_text("手机", timeout=30_000)
+    say(citizen, phone)
+
+
 @pytest.fixture
 def browser():
     if not os.path.exists(CHROMIUM):
@@ -43,16 +70,8 @@ def browser():
 
 
 def test_citizen_escalates_clerk_answers_in_the_same_chat(stack, browser):
-    citizen = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
-    citizen.goto(stack.urls["rasa"] + "/webhooks/webchat/")
-    expect(citizen.locator("#status")).to_have_class("status ok", timeout=30_000)
-    say(citizen, "我要转人工")
-    expect(last_bot(citizen)).to_contain_text("案号", timeout=30_000)
-    say(citizen, "没有")
-    expect(last_bot(citizen)).to_contain_text("姓名", timeout=30_000)
-    say(citizen, "张红梅")
-    expect(last_bot(citizen)).to_contain_text("手机", timeout=30_000)
-    say(citizen, "13712345678")
+    citizen = open_chat(browser, stack)
+    ask_for_a_human(citizen, "我要转人工", "张红梅", "13712345678")
     expect(last_bot(citizen)).to_contain_text("说明", timeout=30_000)
     say(citizen, "想问网上立案要准备什么材料 <img src=x onerror=alert(1)>")
     expect(last_bot(citizen)).to_contain_text("137****5678", timeout=30_000)
@@ -61,11 +80,7 @@ def test_citizen_escalates_clerk_answers_in_the_same_chat(stack, browser):
     number = NUMBER.search(last_bot(citizen).inner_text()).group(0)
     expect(citizen.locator("#messages img")).to_have_count(0)  # the citizen's own text stays text
 
-    desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
-    desk.goto(stack.urls["desk"] + "/desk/")
-    desk.fill("input[name=username]", "clerk")
-    desk.fill("input[name=password]", "demo12368")
-    desk.click("button[type=submit]")
+    desk = open_desk(browser, stack)
     desk.goto(stack.urls["desk"] + "/desk/figures")
     callbacks_before = kpi(desk, "callback")
     desk.goto(stack.urls["desk"] + "/desk/")
@@ -93,24 +108,12 @@ def test_citizen_escalates_clerk_answers_in_the_same_chat(stack, browser):
 
 def test_live_handoff_with_the_real_bot(stack, browser):
     """A clerk is online: 转人工 becomes a live chat in the same page, then the clerk hands back to the bot."""
-    desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
-    desk.goto(stack.urls["desk"] + "/desk/")
-    desk.fill("input[name=username]", "clerk")
-    desk.fill("input[name=password]", "demo12368")
-    desk.click("button[type=submit]")
+    desk = open_desk(browser, stack)
     desk.goto(stack.urls["desk"] + "/desk/handoff")
     expect(desk.locator("#online-count")).to_contain_text("在线工作人员", timeout=15_000)
 
-    citizen = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
-    citizen.goto(stack.urls["rasa"] + "/webhooks/webchat/")
-    expect(citizen.locator("#status")).to_have_class("status ok", timeout=30_000)
-    say(citizen, "我要转人工，想问问诉讼费的事情怎么交比较方便")
-    expect(last_bot(citizen)).to_contain_text("案号", timeout=30_000)
-    say(citizen, "没有")
-    expect(last_bot(citizen)).to_contain_text("姓名", timeout=30_000)
-    say(citizen, "王秀英")
-    expect(last_bot(citizen)).to_contain_text("手机", timeout=30_000)
-    say(citizen, "13698765432")
+    citizen = open_chat(browser, stack)
+    ask_for_a_human(citizen, "我要转人工，想问问诉讼费的事情怎么交比较方便", "王秀英", "13698765432")
     expect(last_bot(citizen)).to_contain_text("136****5432", timeout=30_000)
     citizen.locator("#messages").get_by_role("button", name="确认提交").last.click()
     expect(citizen.locator("#messages")).to_contain_text("正在为您转接", timeout=30_000)
