@@ -18,10 +18,10 @@ from actions.base import (
     CANCEL_WORDS,
     CourtAction,
     FormValidation,
+    identity_of,
     latest_entity_value,
     latest_intent,
     latest_text,
-    name_from_text,
 )
 from actions.base import DIGRESSIONS as BASE_DIGRESSIONS
 from actions.clients.court import (
@@ -43,9 +43,6 @@ from bot.privacy import mask_credit_code, mask_id
 
 VERIFIED = "verified"
 CODE = re.compile(r"(?<!\d)(\d{4,8})(?!\d)")
-LICENSE = re.compile(r"(?<!\d)(\d{17})(?!\d)")
-# A bare name typed when asked for one: 2–4 characters (or a compound surname), nothing else.
-NAME_TEXT = re.compile(r"^(?:我叫|我是|姓名[:：]?)?([\u4e00-\u9fa5]{2,4}|[\u4e00-\u9fa5]{1,4}·[\u4e00-\u9fa5]{1,6})$")
 CARRIERS = (Entity.CASE_NUMBER, Entity.ID_NUMBER, Entity.CREDIT_CODE, Entity.PERSON_NAME, Entity.ORG_NAME)
 DIGRESSIONS = BASE_DIGRESSIONS - {Intent.QUERY_CASE_PROGRESS}
 FORM_SLOTS = (Slot.CP_CASE_NUMBER, Slot.CP_IDENTITY, Slot.CP_CODE, Slot.CP_NAME, Slot.CP_VERIFICATION)
@@ -56,19 +53,6 @@ def stop_form(dispatcher: CollectingDispatcher, message: str, offer_workorder: b
     """Leave the form with a message; the form's slots are emptied so a new attempt starts clean."""
     dispatcher.utter_message(text=message, buttons=[WORKORDER_BUTTON] if offer_workorder else [])
     return [SlotSet(Slot.REQUESTED, None)] + [SlotSet(s, None) for s in FORM_SLOTS]
-
-
-def identity_in(tracker: Tracker, text: str) -> tuple[str | None, str | None, str | None]:
-    """(name, identifier kind, raw identifier) given in this message."""
-    name = latest_entity_value(tracker, Entity.PERSON_NAME) or latest_entity_value(tracker, Entity.ORG_NAME)
-    for kind, entity in (("id_number", Entity.ID_NUMBER), ("credit_code", Entity.CREDIT_CODE)):
-        value = latest_entity_value(tracker, entity)
-        if value:
-            return name, kind, value
-    licence = LICENSE.search(text)
-    if licence:
-        return name, "license_number", licence.group(1)
-    return name, None, None
 
 
 def shown_identifier(kind: str, value: str) -> str:
@@ -151,17 +135,14 @@ class ValidateCaseProgressForm(FormValidation):
                 SlotSet(Slot.CP_TOKEN, None)], False
 
     async def _identity(self, dispatcher, tracker, text, requested, slots) -> list[EventType]:
-        name, kind, value = identity_in(tracker, text)
-        fallback = name_from_text(text, value) if kind else None
-        if fallback and (not name or (latest_entity_value(tracker, Entity.ORG_NAME) and name in fallback)):
-            name = fallback  # untagged, or an organisation's name tagged only in part
+        who = identity_of(tracker)
+        name, kind, value = who.name, who.kind, who.value
         for problem in find_problems(text):
             if problem.entity != CASE_NUMBER:
                 dispatcher.utter_message(text=problem.message)
-                return [SlotSet(Slot.CP_IDENTITY, None)]
-        if not name and requested == Slot.CP_IDENTITY and not kind:
-            found = NAME_TEXT.match(text.strip())
-            name = found.group(1) if found else None
+                # a mistyped ID: the name given with it stays for the corrected one
+                keep = name or slots.get(Slot.CP_NAME) or tracker.get_slot(Slot.CP_NAME)
+                return [SlotSet(Slot.CP_IDENTITY, None), SlotSet(Slot.CP_NAME, keep)]
         name = name or slots.get(Slot.CP_NAME) or tracker.get_slot(Slot.CP_NAME)
         if kind and value:
             stash(tracker.sender_id, "cp_identifier", f"{kind}:{value}")

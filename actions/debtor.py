@@ -17,21 +17,19 @@ from actions.base import (
     CANCEL_WORDS,
     CourtAction,
     FormValidation,
-    latest_entity_value,
+    identity_of,
     latest_intent,
     latest_text,
-    name_from_text,
 )
 from actions.base import DIGRESSIONS as BASE_DIGRESSIONS
 from actions.clients.court import CourtError, DebtorEntry, shared_client
 from actions.stash import stash, unstash
 from bot.kv import default_kv
-from bot.names import Action, Entity, Intent, Slot
+from bot.names import Action, Intent, Slot
 from bot.nlu.extract import CASE_NUMBER, find_problems
+from bot.nlu.identity import CREDIT_KIND, ID_KIND
 from bot.privacy import mask_credit_code, mask_id
 
-BARE_NAME = re.compile(r"^(?:查一?下?|帮我查|查询)?([\u4e00-\u9fa5·]{2,10})$")
-ORG_NAME = re.compile(r"^[\u4e00-\u9fa5（）()·A-Za-z0-9]{4,60}(公司|厂|中心|合作社|事务所|商行|店|集团|学校|医院|银行)$")
 SURNAME_ONLY = re.compile(r"^(?:姓)?[\u4e00-\u9fa5](?:某|先生|女士|总|老板)?$|^(?:姓)[\u4e00-\u9fa5]")
 DIGRESSIONS = BASE_DIGRESSIONS - {Intent.QUERY_DISHONEST_DEBTOR}
 FORM_SLOTS = (Slot.DEBTOR_NAME, Slot.DEBTOR_IDENTITY)
@@ -75,20 +73,16 @@ class ValidateDebtorForm(FormValidation):
                 dispatcher.utter_message(text=problem.message)
                 return [SlotSet(requested or Slot.DEBTOR_IDENTITY, None)]
         events: list[EventType] = []
-        name = latest_entity_value(tracker, Entity.PERSON_NAME) or latest_entity_value(tracker, Entity.ORG_NAME)
-        identifier = latest_entity_value(tracker, Entity.ID_NUMBER) or latest_entity_value(tracker, Entity.CREDIT_CODE)
-        if not name and requested == Slot.DEBTOR_NAME:
-            if SURNAME_ONLY.search(text):
-                dispatcher.utter_message(text="只有姓氏无法查询。请提供被执行人的全名（单位请提供全称）。")
-                return [SlotSet(Slot.DEBTOR_NAME, None)]
-            bare = BARE_NAME.match(text) or ORG_NAME.match(text)
-            name = bare.group(1) if bare and bare.re is BARE_NAME else (text if bare else None)
-        if identifier and not name:
-            name = name_from_text(text, identifier)
-        if name and not tracker.get_slot(Slot.DEBTOR_NAME):
+        who = identity_of(tracker)
+        name = who.name
+        identifier = who.value if who.kind in (ID_KIND, CREDIT_KIND) else None
+        if not name and not identifier and requested == Slot.DEBTOR_NAME and SURNAME_ONLY.search(text):
+            dispatcher.utter_message(text="只有姓氏无法查询。请提供被执行人的全名（单位请提供全称）。")
+            return [SlotSet(Slot.DEBTOR_NAME, None)]
+        if name and (not tracker.get_slot(Slot.DEBTOR_NAME) or identifier):  # a new pair replaces the old one
             events.append(SlotSet(Slot.DEBTOR_NAME, name))
-        if identifier and not tracker.get_slot(Slot.DEBTOR_IDENTITY):
-            kind = "id_number" if latest_entity_value(tracker, Entity.ID_NUMBER) else "credit_code"
+        if identifier and (not tracker.get_slot(Slot.DEBTOR_IDENTITY) or name):
+            kind = who.kind
             stash(tracker.sender_id, "debtor_identifier", f"{kind}:{identifier}")
             shown = mask_id(identifier) if kind == "id_number" else mask_credit_code(identifier)
             events.append(SlotSet(Slot.DEBTOR_IDENTITY, shown))

@@ -19,6 +19,7 @@ from actions.base import (
     CANCEL_WORDS,
     CourtAction,
     FormValidation,
+    identity_of,
     latest_entity_value,
     latest_intent,
     latest_text,
@@ -28,7 +29,8 @@ from actions.clients.workorders import WorkOrderError, workorder_client
 from actions.stash import stash, unstash
 from bot.names import Action, Entity, Intent, Slot
 from bot.nlu.extract import find_problems
-from bot.privacy import mask_phone, mask_text
+from bot.nlu.identity import read_identity
+from bot.privacy import ORDER_NUMBER, mask_phone, mask_text
 
 KIND_BY_INTENT = {
     Intent.CONTACT_JUDGE: "联系法官",
@@ -40,8 +42,9 @@ KIND_SYSTEM_FAULT = "系统故障转人工"
 NO_CASE = "无"
 # A live chat needs a channel that can show staff messages as they come (REST clients cannot).
 LIVE_CHANNELS = ("web", "wechat")
-NAME_TEXT = re.compile(r"^[\u4e00-\u9fa5·]{2,10}$")
-NAME_PREFIX = re.compile(r"^(我叫|我是|叫|姓名[:：]?|名字[:：]?)")
+# a name given before it was asked for counts only when the citizen says it is theirs ("我叫…"), so that
+# "我要投诉江帆伟法官" never files the complaint under the judge's name
+OWN_NAME = re.compile(r"我叫|我是|本人|姓名|名字")
 WO_FORM_SLOTS = (Slot.WO_KIND, Slot.WO_CASE_NUMBER, Slot.WO_NAME, Slot.WO_PHONE, Slot.WO_SUMMARY, Slot.WO_CONFIRM)
 
 
@@ -133,7 +136,7 @@ class ValidateWorkorderForm(FormValidation):
         if phone and requested != Slot.WO_PHONE and not tracker.get_slot(Slot.WO_PHONE):
             stash(tracker.sender_id, "wo_phone", phone)
             events.append(SlotSet(Slot.WO_PHONE, mask_phone(phone)))
-        name = latest_entity_value(tracker, Entity.PERSON_NAME)
+        name = read_identity(latest_text(tracker)).name if OWN_NAME.search(latest_text(tracker)) else None
         if name and requested != Slot.WO_NAME and not tracker.get_slot(Slot.WO_NAME):
             events.append(SlotSet(Slot.WO_NAME, name))
         return events
@@ -148,10 +151,7 @@ class ValidateWorkorderForm(FormValidation):
         return [SlotSet(Slot.WO_CASE_NUMBER, None)]
 
     def _name(self, dispatcher, tracker, text, intent) -> list[EventType]:
-        name = latest_entity_value(tracker, Entity.PERSON_NAME)
-        candidate = NAME_PREFIX.sub("", text.strip()).strip("。.， ")
-        if not name and NAME_TEXT.match(candidate):
-            name = candidate
+        name = identity_of(tracker).name
         if name:
             return [SlotSet(Slot.WO_NAME, name)]
         dispatcher.utter_message(text="请只输入您的姓名，例如：张明。")
@@ -293,7 +293,7 @@ def confirmation(order: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-WORKORDER_NUMBER = re.compile(r"[A-Za-z]{2}\d{8}-\d{4}")
+WORKORDER_NUMBER = ORDER_NUMBER
 
 
 class ActionWorkorderStatus(CourtAction):

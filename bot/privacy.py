@@ -11,9 +11,14 @@ numbers can never join into a new one. Landlines (0 + area code) are left readab
 
 from __future__ import annotations
 
+import re
+
 from bot.nlu.digits import Run, digit_runs, fold_width, units
 
 STAR = "*"
+#: A work-order number (GD20261128-0001): the citizen's handle on their request, never personal, so
+#: it is never masked, although its 12 digits would read as a mobile-like run.
+ORDER_NUMBER = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{8}-\d{4}(?!\d)")
 
 
 def _compact(value: str) -> str:
@@ -72,6 +77,15 @@ def _landline(run: Run) -> bool:
 
 def mask_text(text: str) -> str:
     """Every ID-like and mobile-like number in `text` masked (see the module docstring)."""
+    orders = [m.span() for m in ORDER_NUMBER.finditer(text)]
+    if orders:  # read around the order numbers, then put them back as they were
+        hidden = list(text)
+        for start, end in orders:
+            hidden[start:end] = "#" * (end - start)
+        chars = list(mask_text("".join(hidden)))
+        for start, end in orders:
+            chars[start:end] = text[start:end]
+        return "".join(chars)
     chars = list(text)
     for run in digit_runs(text):
         if not units(run) and (run.size < 11 or _landline(run)):

@@ -1,0 +1,126 @@
+"""The identity reader on the formats citizens use: the name comes back exactly as written."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu.identity import CREDIT_KIND, ID_KIND, LICENCE_KIND, read_identity, read_name
+
+ID = "11010519880615245X"
+CREDIT = "91110105MA01WRGG96"
+LICENCE = "11011201810112345"
+
+CASES = [
+    # (message, name, kind, value)
+    ("陈思远 11010519880615245X", "陈思远", ID_KIND, ID),
+    ("11010519880615245X 陈思远", "陈思远", ID_KIND, ID),
+    ("陈思远，11010519880615245X", "陈思远", ID_KIND, ID),
+    ("姓名陈思远 证件号11010519880615245X", "陈思远", ID_KIND, ID),
+    ("姓名：陈思远，身份证号：11010519880615245X", "陈思远", ID_KIND, ID),
+    ("我叫陈思远，身份证11010519880615245X", "陈思远", ID_KIND, ID),
+    ("我是陈思远身份证号是11010519880615245X", "陈思远", ID_KIND, ID),
+    ("本人陈思远 110105 19880615 245x", "陈思远", ID_KIND, ID),
+    ("名字：陈思远；证件号码：11010519880615245X", "陈思远", ID_KIND, ID),
+    ("陈思远的身份证是11010519880615245X", "陈思远", ID_KIND, ID),
+    ("陳思遠 11010519880615245X", "陈思远", ID_KIND, ID),
+    ("陈思远11010519880615245X", "陈思远", ID_KIND, ID),
+    ("你好，我是当事人陈思远，11010519880615245X，麻烦了", "陈思远", ID_KIND, ID),
+    ("胡波刚 11010519880615245X", "胡波刚", ID_KIND, ID),
+    ("石秀秀 11010519880615245X", "石秀秀", ID_KIND, ID),
+    ("司马相如 11010519880615245X", "司马相如", ID_KIND, ID),
+    ("欧阳娜娜，身份证号11010519880615245X", "欧阳娜娜", ID_KIND, ID),
+    ("查文静 11010519880615245X", "查文静", ID_KIND, ID),
+    ("阿依古丽·买买提 11010519880615245X", "阿依古丽·买买提", ID_KIND, ID),
+    ("帮我查一下王伟 11010519780315149X", "王伟", ID_KIND, "11010519780315149X"),
+    ("被执行人是王伟，身份证11010519780315149X", "王伟", ID_KIND, "11010519780315149X"),
+    ("北京星河云帆科技有限公司 91110105MA01WRGG96", "北京星河云帆科技有限公司", CREDIT_KIND, CREDIT),
+    ("单位名称：北京星河云帆科技有限公司，统一社会信用代码：91110105MA01WRGG96",
+     "北京星河云帆科技有限公司", CREDIT_KIND, CREDIT),
+    ("公司叫北京星河云帆科技有限公司，信用代码91110105MA01WRGG96", "北京星河云帆科技有限公司", CREDIT_KIND, CREDIT),
+    ("91110105MA01WRGG96 北京星河云帆科技有限公司", "北京星河云帆科技有限公司", CREDIT_KIND, CREDIT),
+    ("周婷 执业证号11011201810112345", "周婷", LICENCE_KIND, LICENCE),
+    ("周婷律师 执业证号11011201810112345", "周婷", LICENCE_KIND, LICENCE),
+    ("我是律师周婷，执业证11011201810112345", "周婷", LICENCE_KIND, LICENCE),
+    ("周婷 律师执业证号11011201810112345", "周婷", LICENCE_KIND, LICENCE),
+    ("北京星河云帆科技有限公司，法定代表人张建国，身份证11010519880615245X", "张建国", ID_KIND, ID),
+    ("（2026）京0105民初8848号 陈思远 11010519880615245X", "陈思远", ID_KIND, ID),
+    ("陈思远 11010519880615245X 电话13900001001", "陈思远", ID_KIND, ID),
+    ("我老公叫张建国，身份证11010519880615245X", "张建国", ID_KIND, ID),
+    ("11010519880615245X", None, ID_KIND, ID),
+    ("我想查一下我的案子", None, None, None),
+    ("谢谢 11010519880615245X", None, ID_KIND, ID),
+]
+
+
+@pytest.mark.parametrize(("text", "name", "kind", "value"), CASES)
+def test_reads_name_and_identifier_as_written(text, name, kind, value):
+    got = read_identity(text)
+    assert (got.name, got.kind, got.value) == (name, kind, value)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("陈思远", "陈思远"), ("我叫陈思远", "陈思远"), ("姓名：欧阳娜娜", "欧阳娜娜"), ("是胡波刚", "胡波刚"),
+    ("北京星河云帆科技有限公司", "北京星河云帆科技有限公司"), ("王伟", "王伟"),
+    ("好的", None), ("不查了", None), ("法律援助怎么申请", None), ("北京市第三中级人民法院", None),
+    ("算了", None), ("不是，我不找法官", None), ("马上", None), ("辛苦了", None),
+])
+def test_a_name_alone(text, name):
+    assert read_name(text) == name
+
+
+def test_an_organisation_is_marked_as_such():
+    assert read_identity("北京星河云帆科技有限公司 91110105MA01WRGG96").is_org
+    assert not read_identity("陈思远 11010519880615245X").is_org
+
+
+def _demo_identities():
+    """Every person, legal representative, organisation and lawyer in the demo data, with their identifier."""
+    import json
+    from pathlib import Path
+
+    data = json.loads((Path(__file__).resolve().parents[2] / "services/courtdata/demo_data.json").read_text("utf-8"))
+    found = set()
+    for case in data["cases"]:
+        for party in case["parties"]:
+            if party["kind"] == "person":
+                found.add((party["name"], ID_KIND, party["id_number"]))
+            else:
+                found.add((party["name"], CREDIT_KIND, party["credit_code"]))
+                rep = party.get("legal_representative")
+                if rep:
+                    found.add((rep["name"], ID_KIND, rep["id_number"]))
+        for rep in case.get("representatives") or []:
+            if rep.get("license_number"):
+                found.add((rep["name"], LICENCE_KIND, rep["license_number"]))
+            elif rep.get("id_number"):
+                found.add((rep["name"], ID_KIND, rep["id_number"]))
+    for entry in data["dishonest_debtors"]:
+        found.add((entry["name"], ID_KIND if entry["kind"] == "person" else CREDIT_KIND,
+                   entry["id_number"] or entry["credit_code"]))
+    return sorted(found)
+
+
+FORMATS = (
+    "{name} {value}", "{value} {name}", "{name}，{value}", "姓名{name} 证件号{value}", "我叫{name}，{label}{value}",
+    "{label}：{value}，名字：{name}", "本人{name}，{label}是{value}", "你好，我是{name}，{value}，麻烦查一下",
+    "{name}的{label}是{value}",
+)
+LABELS = {ID_KIND: "身份证号", CREDIT_KIND: "统一社会信用代码", LICENCE_KIND: "执业证号"}
+
+
+def test_every_demo_identity_in_every_format_reads_back_exactly():
+    failures = []
+    identities = _demo_identities()
+    for name, kind, value in identities:
+        for form in FORMATS:
+            text = form.format(name=name, value=value, label=LABELS[kind])
+            got = read_identity(text)
+            if (got.name, got.kind, got.value) != (name, kind, value):
+                failures.append((text, got))
+    assert len(identities) > 300
+    assert not failures, f"{len(failures)} of {len(identities) * len(FORMATS)}: {failures[:10]}"
+
+
+def test_beside_an_identifier_a_surname_missing_from_the_table_still_reads():
+    assert read_identity("禤子健 11010519880615245X").name == "禤子健"
+    assert read_name("禤子健") is None  # alone, with no identifier, it is not taken for a name
