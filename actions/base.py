@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.names import Entity, Intent, Response, Slot
@@ -23,8 +23,16 @@ from bot.nlu.normalize import normalize
 
 logger = logging.getLogger(__name__)
 
-# “算了/取消” inside a form: the validation declines the message and the cancel rule answers.
-CANCEL_WORDS = re.compile(r"取消|算了|不查了|不办了|不弄了|不用了|退出")
+# Plain words that end a form whatever the model made of them ("退出" once got the fee FAQ and the form
+# carried on; "不要了" was taken for "no case number").
+CANCEL_WORDS = re.compile(
+    r"取消|算了|不查了|不找了|不办了|不弄了|不用了|不要了|不问了|不需要了|不登记了|不留言了|退出|结束对话|"
+    r"我不是要|我不找|我不查|我不要|不想(?:查|找|办|弄|问)|先不(?:查|找|办|弄)")
+# Wishes that move to another flow: inside a form they are declined, so the rules start that flow.
+CHANGE_OF_MIND = frozenset({
+    Intent.QUERY_CASE_PROGRESS, Intent.QUERY_DISHONEST_DEBTOR, Intent.CONTACT_JUDGE, Intent.REQUEST_HUMAN,
+    Intent.FILE_COMPLAINT,
+})
 # Intents that, inside a form, are a question or wish of their own rather than an answer to the form.
 DIGRESSIONS = frozenset({
     Intent.FAQ, Intent.LEGAL_ADVICE, Intent.OUT_OF_SCOPE, Intent.BOT_CHALLENGE, Intent.GREET, Intent.THANK,
@@ -63,6 +71,26 @@ class FormValidation(CourtAction, ABC):
 
     def on_failure(self, tracker: Tracker) -> list[EventType]:
         return [SlotSet(Slot.REQUESTED, None)]
+
+
+def leave_form(dispatcher: CollectingDispatcher, slots: tuple[str, ...]) -> list[EventType]:
+    """The citizen said they want to stop: end the form, forget what it collected, offer the menu."""
+    dispatcher.utter_message(response=Response.CANCELLED)
+    return [ActiveLoop(None), SlotSet(Slot.REQUESTED, None)] + [SlotSet(s, None) for s in slots]
+
+
+def exit_or_move(dispatcher: CollectingDispatcher, tracker: Tracker, own: str,
+                 slots: tuple[str, ...]) -> list[EventType] | None:
+    """Events for a message that leaves the form, or None when it does not.
+
+    "我不查进度了，我要投诉法官" moves to the complaint (declined here, [] , so the rules start it);
+    "不查了" / "退出" / "算了" end the form."""
+    text = latest_text(tracker)
+    if not tracker.get_slot(Slot.REQUESTED) or not CANCEL_WORDS.search(text):
+        return None
+    if latest_intent(tracker) in CHANGE_OF_MIND - {own}:
+        return []
+    return leave_form(dispatcher, slots)
 
 
 def latest_entities(tracker: Tracker, name: str) -> list[dict[str, Any]]:

@@ -14,16 +14,16 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import DIGRESSIONS as BASE_DIGRESSIONS
 from actions.base import (
-    CANCEL_WORDS,
     CourtAction,
     FormValidation,
+    exit_or_move,
     identity_of,
     latest_entity_value,
     latest_intent,
     latest_text,
 )
-from actions.base import DIGRESSIONS as BASE_DIGRESSIONS
 from actions.clients.court import (
     CaseProgress,
     CourtError,
@@ -72,8 +72,9 @@ class ValidateCaseProgressForm(FormValidation):
         if WORKORDER_NUMBER.search(text):
             events = await answer_workorder_status(dispatcher, tracker)
             return events + [SlotSet(Slot.REQUESTED, None)] + [SlotSet(s, None) for s in FORM_SLOTS]
-        if requested and CANCEL_WORDS.search(text):
-            return []  # rejected: the cancel rule answers
+        leaving = exit_or_move(dispatcher, tracker, Intent.QUERY_CASE_PROGRESS, FORM_SLOTS)
+        if leaving is not None:
+            return leaving
         carries_data = any(latest_entity_value(tracker, e) for e in CARRIERS) or bool(
             requested == Slot.CP_CODE and CODE.search(text))
         if intent in DIGRESSIONS and not carries_data:

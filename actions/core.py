@@ -40,6 +40,31 @@ class ActionSessionStart(CourtAction):
         return [SessionStarted(), ActionExecuted("action_listen")]
 
 
+class ActionGreet(CourtAction):
+    """“你好”: a greeting, unless the session's welcome (with its menu) was just shown for this message."""
+
+    def name(self) -> str:
+        return Action.GREET
+
+    async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        if not welcomed_this_turn(tracker.events):
+            dispatcher.utter_message(response=Response.GREET)
+        return []
+
+
+def welcomed_this_turn(events: list[dict[str, Any]]) -> bool:
+    """True when the welcome was uttered after the previous user message (a session that just began)."""
+    users = 0
+    for event in reversed(events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                return False
+        elif event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == Response.WELCOME:
+            return True
+    return False
+
+
 class ActionAnswerFaq(CourtAction):
     """Answers the FAQ key the response selector chose, filling in this court's own figures."""
 
@@ -48,8 +73,9 @@ class ActionAnswerFaq(CourtAction):
 
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
         key = faq_key(tracker.latest_message)
-        if key is None:
-            dispatcher.utter_message(response=Response.FAQ_MENU)
+        if key is None:  # the 常见问题 button, or no key chosen: the ten topics as buttons
+            dispatcher.utter_message(response=Response.FAQ_MENU, buttons=[
+                {"title": title, "payload": question} for title, question in FAQ_BUTTONS.values()])
         else:
             dispatcher.utter_message(response=Response.FAQ_PREFIX + key, **court_settings())
         return []

@@ -13,15 +13,15 @@ import re
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import DIGRESSIONS as BASE_DIGRESSIONS
 from actions.base import (
-    CANCEL_WORDS,
     CourtAction,
     FormValidation,
+    exit_or_move,
     identity_of,
     latest_intent,
     latest_text,
 )
-from actions.base import DIGRESSIONS as BASE_DIGRESSIONS
 from actions.clients.court import CourtError, DebtorEntry, shared_client
 from actions.stash import stash, unstash
 from bot.kv import default_kv
@@ -66,8 +66,9 @@ class ValidateDebtorForm(FormValidation):
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
         text, intent = latest_text(tracker).strip(), latest_intent(tracker)
         requested = tracker.get_slot(Slot.REQUESTED)
-        if requested and CANCEL_WORDS.search(text):
-            return []
+        leaving = exit_or_move(dispatcher, tracker, Intent.QUERY_DISHONEST_DEBTOR, FORM_SLOTS)
+        if leaving is not None:
+            return leaving
         for problem in find_problems(text):
             if problem.entity != CASE_NUMBER:
                 dispatcher.utter_message(text=problem.message)

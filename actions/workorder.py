@@ -16,9 +16,9 @@ from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, SlotS
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import (
-    CANCEL_WORDS,
     CourtAction,
     FormValidation,
+    exit_or_move,
     identity_of,
     latest_entity_value,
     latest_intent,
@@ -26,8 +26,8 @@ from actions.base import (
 )
 from actions.clients.court import CourtError, shared_client
 from actions.clients.workorders import WorkOrderError, workorder_client
-from actions.stash import stash, unstash
-from bot.names import Action, Entity, Intent, Slot
+from actions.stash import drop, stash, unstash
+from bot.names import Action, Entity, Intent, Response, Slot
 from bot.nlu.extract import find_problems
 from bot.nlu.identity import read_identity
 from bot.privacy import ORDER_NUMBER, mask_phone, mask_text
@@ -84,13 +84,19 @@ class ActionStartWorkorder(CourtAction):
         kind = kind_for(tracker)
         stash(tracker.sender_id, "wo_key", str(tracker.latest_message.get("message_id") or tracker.sender_id))
         events: list[EventType] = [SlotSet(s, None) for s in WO_FORM_SLOTS[1:]] + [SlotSet(Slot.WO_KIND, kind)]
-        case_number = latest_entity_value(tracker, Entity.CASE_NUMBER) or tracker.get_slot(Slot.VERIFIED_CASE) \
-            or tracker.get_slot(Slot.CP_CASE_NUMBER)
+        case_number = latest_entity_value(tracker, Entity.CASE_NUMBER)
         if case_number:
             events.append(SlotSet(Slot.WO_CASE_NUMBER, case_number))
+        else:  # a case from earlier in the conversation is offered for confirmation, never attached silently
+            earlier = tracker.get_slot(Slot.VERIFIED_CASE) or tracker.get_slot(Slot.CP_CASE_NUMBER)
+            if earlier:
+                stash(tracker.sender_id, "wo_case_offer", earlier)
+            else:
+                drop(tracker.sender_id, "wo_case_offer")
         text = latest_text(tracker)
-        if len(text) >= 12 and not text.startswith("/"):
-            events.append(SlotSet(Slot.WO_SUMMARY, mask_text(text)))
+        # the first message says what it is about ("找不到承办法官"); a complaint needs more than "我要投诉"
+        if len(text.strip()) >= (12 if kind == KIND_BY_INTENT[Intent.FILE_COMPLAINT] else 6) and not text.startswith("/"):
+            events.append(SlotSet(Slot.WO_SUMMARY, mask_text(text.strip()[:500])))
         intro = {
             "联系法官": "好的，我帮您给承办法官留言，由法官或法官助理在工作日内回电。",
             "投诉举报": "好的，我帮您登记投诉举报，由法院督查部门受理并回复（不会转给被投诉的人）。",
@@ -111,12 +117,19 @@ class ValidateWorkorderForm(FormValidation):
         text = latest_text(tracker)
         requested = tracker.get_slot(Slot.REQUESTED)
         intent = latest_intent(tracker)
-        if CANCEL_WORDS.search(text) or (requested == Slot.WO_CONFIRM and intent == Intent.DENY):
-            return []  # rejected: the cancel rule takes over
+        own = next((i for i, k in KIND_BY_INTENT.items() if k == tracker.get_slot(Slot.WO_KIND)), Intent.REQUEST_HUMAN)
+        leaving = exit_or_move(dispatcher, tracker, own, WO_FORM_SLOTS)
+        if leaving is not None:
+            return leaving
+        if requested == Slot.WO_CONFIRM:
+            return self._confirm(dispatcher, tracker, text, intent)
         for problem in find_problems(text):
             dispatcher.utter_message(text=problem.message)
             if requested:
                 return [SlotSet(requested, None)]
+        carries_data = any(latest_entity_value(tracker, e) for e in (Entity.CASE_NUMBER, Entity.PHONE))
+        if intent in (Intent.FAQ, Intent.LEGAL_ADVICE) and requested != Slot.WO_SUMMARY and not carries_data:
+            return []  # a question of its own: the rules answer it and the form asks again
         handler = {
             Slot.WO_CASE_NUMBER: self._case_number,
             Slot.WO_NAME: self._name,
@@ -145,6 +158,9 @@ class ValidateWorkorderForm(FormValidation):
         case_number = latest_entity_value(tracker, Entity.CASE_NUMBER)
         if case_number:
             return [SlotSet(Slot.WO_CASE_NUMBER, case_number)]
+        offered = unstash(tracker.sender_id, "wo_case_offer")
+        if offered and (intent == Intent.AFFIRM or re.fullmatch(r"\W*(?:是|是的|对|对的|就是这个|嗯|好)\W*", text)):
+            return [SlotSet(Slot.WO_CASE_NUMBER, offered)]
         if intent == Intent.DENY or re.search(r"没有|不知道|不涉及|忘了|无", text):
             return [SlotSet(Slot.WO_CASE_NUMBER, NO_CASE)]
         dispatcher.utter_message(text="没有识别到案号。案号形如（2024）京03民终1234号；没有的话请回复“没有”。")
@@ -172,10 +188,76 @@ class ValidateWorkorderForm(FormValidation):
         return [SlotSet(Slot.WO_SUMMARY, None)]
 
     def _confirm(self, dispatcher, tracker, text, intent) -> list[EventType]:
-        if intent == Intent.AFFIRM or re.search(r"确认|对的|没问题|提交|是的", text):
+        """Confirm, or correct any field in free text ("名字不对，是陈思远", "手机号换成158…"), keeping the rest."""
+        corrected = corrections(tracker, text)
+        if corrected:
+            return corrected + [SlotSet(Slot.WO_CONFIRM, None)]  # the read-back is shown again, updated
+        field = next((slot for slot, words in FIELD_WORDS if re.search(words, text)), None)
+        if field and EDIT_WORDS.search(text):
+            return [SlotSet(field, None), SlotSet(Slot.WO_CONFIRM, None)]  # the form asks that field again
+        if intent == Intent.DENY or EDIT_WORDS.search(text):
+            stash(tracker.sender_id, "wo_edit_asked", "1", ttl=600)
+            dispatcher.utter_message(text="请问要修改哪一项？", buttons=EDIT_BUTTONS)
+            return [SlotSet(Slot.WO_CONFIRM, None)]
+        if intent == Intent.AFFIRM or re.search(r"确认|对的|没问题|提交|是的|可以", text):
             return [SlotSet(Slot.WO_CONFIRM, "yes")]
-        dispatcher.utter_message(text="请点击“确认提交”，或回复“取消”。")
+        stash(tracker.sender_id, "wo_edit_asked", "1", ttl=600)
+        dispatcher.utter_message(text="信息无误请点“确认提交”，要改请点对应的修改按钮。",
+                                 buttons=[CONFIRM_BUTTON] + EDIT_BUTTONS)
         return [SlotSet(Slot.WO_CONFIRM, None)]
+
+
+# Which field a correction names, and the words that ask for a change.
+FIELD_WORDS = (
+    (Slot.WO_NAME, r"名字|姓名|名$|叫"),
+    (Slot.WO_PHONE, r"手机|电话|号码"),
+    (Slot.WO_CASE_NUMBER, r"案号|案件号|案子号"),
+    (Slot.WO_SUMMARY, r"内容|情况|描述|事由|说明|问题"),
+)
+EDIT_WORDS = re.compile(r"修改|改一下|改成|改为|换成|换一下|不对|错了|有误|写错|打错|不是")
+CONFIRM_BUTTON = {"title": "确认提交", "payload": f"/{Intent.AFFIRM}"}
+EDIT_BUTTONS = [
+    {"title": "修改姓名", "payload": "修改姓名"},
+    {"title": "修改手机号", "payload": "修改手机号"},
+    {"title": "修改案号", "payload": "修改案号"},
+    {"title": "修改内容", "payload": "修改内容"},
+    {"title": "取消", "payload": "取消"},
+]
+
+
+def corrections(tracker: Tracker, text: str) -> list[EventType]:
+    """New values written in a correction at the read-back; nothing else is touched."""
+    events: list[EventType] = []
+    phone = latest_entity_value(tracker, Entity.PHONE)
+    if phone:
+        stash(tracker.sender_id, "wo_phone", phone)
+        events.append(SlotSet(Slot.WO_PHONE, mask_phone(phone)))
+    case_number = latest_entity_value(tracker, Entity.CASE_NUMBER)
+    if case_number:
+        events.append(SlotSet(Slot.WO_CASE_NUMBER, case_number))
+    if re.search(r"名字|姓名|叫|我是", text):
+        name = read_identity(re.sub(r"(?:名字|姓名)?(?:不对|错了|有误|写错了?|打错了?)", "，", text)).name
+        if name:
+            events.append(SlotSet(Slot.WO_NAME, name))
+    return events
+
+
+class ActionAskWoCaseNumber(CourtAction):
+    """Asks for the case; a case from earlier in the conversation is offered as a question (是这个案件吗？)."""
+
+    def name(self) -> str:
+        return Action.ASK_WO_CASE_NUMBER
+
+    async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        offered = unstash(tracker.sender_id, "wo_case_offer")
+        if offered:
+            dispatcher.utter_message(text=f"是这个案件吗？{offered}", buttons=[
+                {"title": "是这个案件", "payload": f"/{Intent.AFFIRM}"},
+                {"title": "不是，没有案号", "payload": "没有案号"},
+            ])
+        else:
+            dispatcher.utter_message(response=Response.ASK_WO_CASE_NUMBER)
+        return []
 
 
 class ActionAskWoConfirm(CourtAction):
@@ -185,6 +267,9 @@ class ActionAskWoConfirm(CourtAction):
         return Action.ASK_WO_CONFIRM
 
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        if unstash(tracker.sender_id, "wo_edit_asked"):
+            drop(tracker.sender_id, "wo_edit_asked")
+            return []  # the validation has just asked which field to change: no second read-back
         case = tracker.get_slot(Slot.WO_CASE_NUMBER) or NO_CASE
         dispatcher.utter_message(
             text=(
@@ -196,10 +281,7 @@ class ActionAskWoConfirm(CourtAction):
                 f"内容：{tracker.get_slot(Slot.WO_SUMMARY)}\n"
                 "信息无误吗？"
             ),
-            buttons=[
-                {"title": "确认提交", "payload": f"/{Intent.AFFIRM}"},
-                {"title": "取消", "payload": f"/{Intent.DENY}"},
-            ],
+            buttons=[CONFIRM_BUTTON] + EDIT_BUTTONS,
         )
         return []
 

@@ -81,6 +81,7 @@ class Form:
 class Action:
     SESSION_START = "action_session_start"
     ANSWER_FAQ = "action_answer_faq"
+    GREET = "action_greet"
     CLARIFY = "action_clarify"
     CANCEL_FORM = "action_cancel_form"
     VALIDATE_CASE_PROGRESS = "validate_case_progress_form"
@@ -91,6 +92,7 @@ class Action:
     START_WORKORDER = "action_start_workorder"
     VALIDATE_WORKORDER = "validate_workorder_form"
     ASK_WO_CONFIRM = "action_ask_wo_confirm"
+    ASK_WO_CASE_NUMBER = "action_ask_wo_case_number"
     SUBMIT_WORKORDER = "action_submit_workorder"
     WORKORDER_STATUS = "action_workorder_status"
     INFORM_WITHOUT_CONTEXT = "action_inform_without_context"
@@ -107,6 +109,7 @@ class Response:
     SERVICE_ERROR = "utter_service_error"
     ASK_CP_CASE_NUMBER = "utter_ask_cp_case_number"
     ASK_CP_IDENTITY = "utter_ask_cp_identity"
+    ASK_WO_CASE_NUMBER = "utter_ask_wo_case_number"
     FAQ_PREFIX = "utter_faq/"
 
 

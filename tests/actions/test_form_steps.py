@@ -1,0 +1,100 @@
+"""Leaving a form, changing one's mind, correcting the read-back, a case offered rather than attached."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.case_progress import ValidateCaseProgressForm
+from actions.core import ActionGreet
+from actions.workorder import (
+    ActionAskWoCaseNumber,
+    ActionAskWoConfirm,
+    ActionStartWorkorder,
+    ValidateWorkorderForm,
+)
+from bot.names import Intent, Slot
+from tests.actions.conftest import make_tracker, run, slots_of
+
+CASE = "（2026）京0105民初8848号"
+READ_BACK = {Slot.WO_KIND: "联系法官", Slot.WO_CASE_NUMBER: CASE, Slot.WO_NAME: "陈思", Slot.WO_PHONE: "139****1001",
+             Slot.WO_SUMMARY: "想问开庭时间", Slot.REQUESTED: Slot.WO_CONFIRM}
+
+
+def active(event_list):
+    return [e for e in event_list if e.get("event") == "active_loop"]
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("不查了", "deny"), ("退出", "faq"), ("算了算了", "out_of_scope"), ("不要了", "inform"), ("我不找法官了", "contact_judge"),
+])
+def test_plain_words_end_the_form_whatever_the_intent(text, intent):
+    tracker = make_tracker(text, intent=intent, slots={Slot.REQUESTED: Slot.WO_CASE_NUMBER, Slot.WO_KIND: "联系法官"})
+    messages, events = run(ValidateWorkorderForm(), tracker)
+    assert active(events) == [{"event": "active_loop", "name": None, "timestamp": None}]
+    assert slots_of(events)[Slot.WO_CASE_NUMBER] is None and messages  # told, with the menu
+
+
+def test_a_change_of_mind_is_declined_so_the_new_flow_starts():
+    tracker = make_tracker("我不查进度了，我要投诉法官", intent=Intent.FILE_COMPLAINT,
+                           slots={Slot.REQUESTED: Slot.CP_IDENTITY, Slot.CP_CASE_NUMBER: CASE})
+    messages, events = run(ValidateCaseProgressForm(), tracker)
+    assert events == [] and messages == []
+
+
+def test_a_name_correction_at_the_read_back_keeps_everything_else():
+    _, events = run(ValidateWorkorderForm(), make_tracker("名字不对，是陈思远", intent="inform", slots=READ_BACK))
+    assert slots_of(events) == {Slot.WO_NAME: "陈思远", Slot.WO_CONFIRM: None}
+
+
+def test_a_phone_correction_at_the_read_back():
+    _, events = run(ValidateWorkorderForm(), make_tracker("等下，手机号不对，换成15874188663", slots=READ_BACK))
+    assert slots_of(events) == {Slot.WO_PHONE: "158****8663", Slot.WO_CONFIRM: None}
+
+
+def test_no_at_the_read_back_asks_what_to_change_instead_of_cancelling():
+    messages, events = run(ValidateWorkorderForm(), make_tracker("不对", intent=Intent.DENY, slots=READ_BACK))
+    assert not active(events) and slots_of(events) == {Slot.WO_CONFIRM: None}
+    assert {b["title"] for b in messages[-1]["buttons"]} >= {"修改姓名", "修改手机号", "修改案号", "取消"}
+    again, _ = run(ActionAskWoConfirm(), make_tracker("不对", slots=READ_BACK))
+    assert again == []  # no second read-back under the question
+
+
+def test_edit_button_clears_that_field_only():
+    _, events = run(ValidateWorkorderForm(), make_tracker("修改姓名", slots=READ_BACK))
+    assert slots_of(events) == {Slot.WO_NAME: None, Slot.WO_CONFIRM: None}
+
+
+def test_confirm_submits():
+    _, events = run(ValidateWorkorderForm(), make_tracker("确认提交", intent=Intent.AFFIRM, slots=READ_BACK))
+    assert slots_of(events) == {Slot.WO_CONFIRM: "yes"}
+
+
+def test_an_earlier_case_is_offered_not_attached():
+    tracker = make_tracker("我要找人工", intent=Intent.REQUEST_HUMAN, slots={Slot.VERIFIED_CASE: CASE})
+    _, events = run(ActionStartWorkorder(), tracker)
+    assert slots_of(events).get(Slot.WO_CASE_NUMBER) is None
+    asked, _ = run(ActionAskWoCaseNumber(), make_tracker("我要找人工"))
+    assert CASE in asked[-1]["text"] and "是这个案件吗" in asked[-1]["text"]
+    _, events = run(ValidateWorkorderForm(), make_tracker("是的", intent=Intent.AFFIRM,
+                                                          slots={Slot.REQUESTED: Slot.WO_CASE_NUMBER}))
+    assert slots_of(events)[Slot.WO_CASE_NUMBER] == CASE
+
+
+def test_a_faq_inside_the_work_order_is_left_to_the_rules():
+    tracker = make_tracker("法律援助怎么申请", intent=Intent.FAQ, slots={Slot.REQUESTED: Slot.WO_NAME})
+    assert run(ValidateWorkorderForm(), tracker) == ([], [])
+
+
+def test_a_complaint_never_takes_the_judges_name_as_the_citizens():
+    tracker = make_tracker("我要投诉江帆伟法官！开庭的时候态度极其恶劣", intent=Intent.FILE_COMPLAINT,
+                           slots={Slot.REQUESTED: Slot.WO_CASE_NUMBER},
+                           entities=[{"entity": "person_name", "value": "江帆伟", "start": 4, "end": 7}])
+    _, events = run(ValidateWorkorderForm(), tracker)
+    assert Slot.WO_NAME not in slots_of(events)
+
+
+def test_one_greeting_per_new_conversation():
+    welcome = {"event": "bot", "text": "您好，我是…", "metadata": {"utter_action": "utter_welcome"}}
+    assert run(ActionGreet(), make_tracker("你好", intent="greet", events=[welcome]))[0] == []
+    later = [welcome, {"event": "user", "text": "查案件"}, {"event": "bot", "text": "请告诉我您的案号"}]
+    assert len(run(ActionGreet(), make_tracker("你好", intent="greet", events=later))[0]) == 1
