@@ -174,12 +174,18 @@ class ValidateCaseProgressForm(FormValidation):
                      "请核对姓名和证件号码后重试；也可以留言，由工作人员与您联系。",
                 buttons=[WORKORDER_BUTTON])
             return [SlotSet(Slot.CP_IDENTITY, None), SlotSet(Slot.CP_NAME, None)]
-        except RateLimited as exc:  # e.g. a code was sent a minute ago: wait, the form stays
+        except RateLimited as exc:  # e.g. a code was sent a minute ago
+            pending = pending_for(tracker.sender_id, case_number, kind, value)
+            if pending:  # the code already on the phone is still valid: use it, no new one needed
+                dispatcher.utter_message(text="刚才发到您手机上的验证码仍然有效。")
+                return [SlotSet(Slot.CP_NAME, name), SlotSet(Slot.CP_IDENTITY, f"{name} {shown_identifier(kind, value)}"),
+                        SlotSet(Slot.CP_VERIFICATION, pending)]
             dispatcher.utter_message(text=exc.message)
             return [SlotSet(Slot.CP_IDENTITY, None)]
         except CourtError as exc:
             return stop_form(dispatcher, exc.message)
         drop(tracker.sender_id, "cp_identifier")
+        remember_pending(tracker.sender_id, case_number, name, kind, value, started)
         dispatcher.utter_message(text=f"验证码已发送到您在法院登记的手机号 {started.masked_phone}，"
                                       f"{max(1, started.expires_in // 60)} 分钟内有效。")
         return [SlotSet(Slot.CP_NAME, name), SlotSet(Slot.CP_IDENTITY, f"{name} {shown_identifier(kind, value)}"),
@@ -187,6 +193,8 @@ class ValidateCaseProgressForm(FormValidation):
 
     async def _code(self, dispatcher, tracker, text, slots) -> list[EventType]:
         found = CODE.search(text)
+        if not found and RESEND.search(text):
+            return await self._resend(dispatcher, tracker, slots)
         if not found:
             if latest_intent(tracker) in DIGRESSIONS:
                 return []
@@ -209,12 +217,49 @@ class ValidateCaseProgressForm(FormValidation):
                 SlotSet(Slot.VERIFIED_CASE, grant.case_number), SlotSet(Slot.VERIFIED_PARTY, slots[Slot.CP_IDENTITY])]
 
 
+    async def _resend(self, dispatcher, tracker, slots) -> list[EventType]:
+        """重新发送验证码 / 没收到: a new code for the same person, or the wait stated once."""
+        pending = unstash(tracker.sender_id, "cp_pending")
+        if not pending:
+            dispatcher.utter_message(text="请重新提供姓名和证件号码，我再发一次验证码。")
+            return [SlotSet(Slot.CP_CODE, None), SlotSet(Slot.CP_IDENTITY, None)]
+        case_number, name, kind, value, _ = pending.split("|")
+        try:
+            started = await shared_client().start_verification(case_number, name, **{kind: value})
+        except RateLimited as exc:
+            dispatcher.utter_message(text=f"{exc.message}短信偶尔会晚到一两分钟，收到后直接输入即可。")
+            return [SlotSet(Slot.CP_CODE, None)]
+        except CourtError as exc:
+            return stop_form(dispatcher, exc.message)
+        remember_pending(tracker.sender_id, case_number, name, kind, value, started)
+        dispatcher.utter_message(text=f"已重新发送验证码到 {started.masked_phone}。")
+        return [SlotSet(Slot.CP_CODE, None), SlotSet(Slot.CP_VERIFICATION, started.verification_id)]
+
+
+RESEND = re.compile(r"重新发送|重发|再发|没收到|收不到|没有收到")
+CODE_BUTTONS = [{"title": "重新发送验证码", "payload": "重新发送验证码"}, {"title": "取消", "payload": "取消"}]
+
+
+def remember_pending(sender_id: str, case_number: str, name: str, kind: str, value: str, started) -> None:
+    """The code on its way stays usable for its lifetime, also after 取消 (no second SMS needed)."""
+    stash(sender_id, "cp_pending", f"{case_number}|{name}|{kind}|{value}|{started.verification_id}",
+          ttl=max(60, started.expires_in))
+
+
+def pending_for(sender_id: str, case_number: str, kind: str, value: str) -> str | None:
+    pending = unstash(sender_id, "cp_pending")
+    if not pending:
+        return None
+    case, _, pkind, pvalue, verification_id = pending.split("|")
+    return verification_id if (case, pkind, pvalue) == (case_number, kind, value) else None
+
+
 class ActionAskCpCode(CourtAction):
     def name(self) -> str:
         return Action.ASK_CP_CODE
 
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
-        dispatcher.utter_message(text="请输入短信中的 6 位验证码。输入“取消”可以退出。")
+        dispatcher.utter_message(text="请输入短信中的 6 位验证码。", buttons=CODE_BUTTONS)
         return []
 
 

@@ -287,12 +287,23 @@ class ActionAskWoConfirm(CourtAction):
 
 
 def transcript(tracker: Tracker, limit: int = 30) -> list[dict[str, str]]:
-    """The recent conversation, masked, for the staff who take the order over."""
-    turns = []
-    for event in tracker.events:
-        if event.get("event") in ("user", "bot") and event.get("text"):
-            turns.append({"sender": event["event"], "text": mask_text(str(event["text"]))})
+    """The order's own turns, masked, for the staff who take it over: from the message that started the
+    order on, so another case or another party from earlier in the conversation never shows."""
+    events = own_turns(tracker.events)
+    turns = [{"sender": e["event"], "text": mask_text(str(e["text"]))}
+             for e in events if e.get("event") in ("user", "bot") and e.get("text")]
     return turns[-limit:]
+
+
+def own_turns(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events from the user message before the latest action_start_workorder."""
+    start = next((i for i in range(len(events) - 1, -1, -1)
+                  if events[i].get("event") == "action" and events[i].get("name") == Action.START_WORKORDER), None)
+    if start is None:
+        return events
+    while start > 0 and events[start].get("event") != "user":
+        start -= 1
+    return events[start:]
 
 
 def channel_of(tracker: Tracker) -> str:

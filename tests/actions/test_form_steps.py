@@ -98,3 +98,17 @@ def test_one_greeting_per_new_conversation():
     assert run(ActionGreet(), make_tracker("你好", intent="greet", events=[welcome]))[0] == []
     later = [welcome, {"event": "user", "text": "查案件"}, {"event": "bot", "text": "请告诉我您的案号"}]
     assert len(run(ActionGreet(), make_tracker("你好", intent="greet", events=later))[0]) == 1
+
+
+def test_the_transcript_holds_only_the_orders_own_turns():
+    from actions.workorder import transcript
+
+    events = [
+        {"event": "user", "text": "查案件进度"}, {"event": "bot", "text": "案件 （2026）京03民终512号 当前阶段：审理"},
+        {"event": "user", "text": "我要找法官"}, {"event": "action", "name": "action_start_workorder"},
+        {"event": "bot", "text": "好的，我帮您给承办法官留言"},
+    ]
+    tracker = make_tracker("13900001001", events=events)
+    texts = [t["text"] for t in transcript(tracker)]
+    assert texts[0] == "我要找法官" and not any("512" in t for t in texts)
+    assert texts[-1] == "139****1001"

@@ -51,3 +51,27 @@ def test_debtor_lookup_searches_the_full_name(court):
 def test_a_surname_alone_is_refused_without_a_lookup(court):
     messages, _ = run(ValidateDebtorForm(), make_tracker("姓王", slots={Slot.REQUESTED: Slot.DEBTOR_NAME}))
     assert court.debtor_queries == [] and "全名" in messages[-1]["text"]
+
+
+def test_resend_sends_a_new_code_to_the_same_party(court):
+    court.parties[PARTY] = "13900001001"
+    _, events = run(ValidateCaseProgressForm(), make_tracker("陈思远 11010519880615245X", slots={
+        Slot.CP_CASE_NUMBER: CASE, Slot.REQUESTED: Slot.CP_IDENTITY}))
+    slots = {**slots_of(events), Slot.CP_CASE_NUMBER: CASE, Slot.REQUESTED: Slot.CP_CODE}
+    run(ValidateCaseProgressForm(), make_tracker("验证码还没收到", slots=slots))
+    assert [s["phone"] for s in court.sent] == ["13900001001", "13900001001"]
+
+
+def test_a_code_on_its_way_stays_usable_after_cancel(court):
+    from actions.clients.court import RateLimited
+
+    court.parties[PARTY] = "13900001001"
+    start = {Slot.CP_CASE_NUMBER: CASE, Slot.REQUESTED: Slot.CP_IDENTITY}
+    run(ValidateCaseProgressForm(), make_tracker("陈思远 11010519880615245X", slots=start))
+
+    async def limited(*args, **kwargs):
+        raise RateLimited("请56秒后再重新获取。")
+
+    court.start_verification = limited
+    _, events = run(ValidateCaseProgressForm(), make_tracker("陈思远 11010519880615245X", slots=start))
+    assert slots_of(events)[Slot.CP_VERIFICATION] == "v-1"  # the code already received still works
