@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
@@ -63,6 +64,31 @@ def welcomed_this_turn(events: list[dict[str, Any]]) -> bool:
         elif event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == Response.WELCOME:
             return True
     return False
+
+
+# Frustration is not a question to route: it gets an apology and a person, never "好的。".
+FRUSTRATED = re.compile(r"到底管不管|管不管|没人管|没人理|怎么回事|太慢了?|效率太?低|气死|踢皮球|推来推去|不管用|有没有人|"
+                        r"等了?(?:好|很)?久|到底|凭什么|受不了|太过分")
+
+
+class ActionAnythingElse(CourtAction):
+    """A yes, a no or an aside outside any form: the menu, or an apology and a person when it is frustration."""
+
+    def name(self) -> str:
+        return Action.ANYTHING_ELSE
+
+    async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        if FRUSTRATED.search(str(tracker.latest_message.get("text") or "")):
+            dispatcher.utter_message(
+                text="非常抱歉让您着急了。我可以马上为您转人工，或者给承办法官留言，由工作人员回电。",
+                buttons=[{"title": "转人工", "payload": f"/{Intent.REQUEST_HUMAN}"},
+                         {"title": "给法官留言", "payload": f"/{Intent.CONTACT_JUDGE}"},
+                         {"title": "我要投诉", "payload": f"/{Intent.FILE_COMPLAINT}"}])
+        elif latest_intent(tracker) == Intent.OUT_OF_SCOPE:
+            dispatcher.utter_message(response=Response.OUT_OF_SCOPE)
+        else:
+            dispatcher.utter_message(response=Response.ANYTHING_ELSE)
+        return []
 
 
 class ActionAnswerFaq(CourtAction):

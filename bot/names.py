@@ -82,6 +82,7 @@ class Action:
     SESSION_START = "action_session_start"
     ANSWER_FAQ = "action_answer_faq"
     GREET = "action_greet"
+    ANYTHING_ELSE = "action_anything_else"
     CLARIFY = "action_clarify"
     CANCEL_FORM = "action_cancel_form"
     VALIDATE_CASE_PROGRESS = "validate_case_progress_form"

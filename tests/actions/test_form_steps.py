@@ -112,3 +112,20 @@ def test_the_transcript_holds_only_the_orders_own_turns():
     texts = [t["text"] for t in transcript(tracker)]
     assert texts[0] == "我要找法官" and not any("512" in t for t in texts)
     assert texts[-1] == "139****1001"
+
+
+@pytest.mark.parametrize("text", ["你们到底管不管", "打了一个月电话都没人理，你们效率太低了"])
+def test_frustration_gets_an_apology_and_a_person(text):
+    from actions.core import ActionAnythingElse
+
+    messages, _ = run(ActionAnythingElse(), make_tracker(text, intent="deny"))
+    payloads = {b["payload"] for m in messages for b in m.get("buttons", [])}
+    assert "/request_human" in payloads and "抱歉" in messages[0]["text"]
+
+
+def test_a_plain_no_outside_a_form_gets_the_menu():
+    from actions.core import ActionAnythingElse
+
+    messages, _ = run(ActionAnythingElse(), make_tracker("不用", intent="deny"))
+    assert messages == [{"text": None, "buttons": [], "elements": [], "custom": {}, "template": "utter_anything_else",
+                         "response": "utter_anything_else", "image": None, "attachment": None}]
