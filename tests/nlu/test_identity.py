@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.nlu.identity import CREDIT_KIND, ID_KIND, LICENCE_KIND, read_identity, read_name
+from tests.demo_people import FORMATS, LABELS, debtors, verifiers
 
 ID = "11010519880615245X"
 CREDIT = "91110105MA01WRGG96"
@@ -74,38 +75,11 @@ def test_an_organisation_is_marked_as_such():
 
 
 def _demo_identities():
-    """Every person, legal representative, organisation and lawyer in the demo data, with their identifier."""
-    import json
-    from pathlib import Path
-
-    data = json.loads((Path(__file__).resolve().parents[2] / "services/courtdata/demo_data.json").read_text("utf-8"))
-    found = set()
-    for case in data["cases"]:
-        for party in case["parties"]:
-            if party["kind"] == "person":
-                found.add((party["name"], ID_KIND, party["id_number"]))
-            else:
-                found.add((party["name"], CREDIT_KIND, party["credit_code"]))
-                rep = party.get("legal_representative")
-                if rep:
-                    found.add((rep["name"], ID_KIND, rep["id_number"]))
-        for rep in case.get("representatives") or []:
-            if rep.get("license_number"):
-                found.add((rep["name"], LICENCE_KIND, rep["license_number"]))
-            elif rep.get("id_number"):
-                found.add((rep["name"], ID_KIND, rep["id_number"]))
-    for entry in data["dishonest_debtors"]:
-        found.add((entry["name"], ID_KIND if entry["kind"] == "person" else CREDIT_KIND,
-                   entry["id_number"] or entry["credit_code"]))
+    """Every person, legal representative, organisation, lawyer and debtor of the demo data."""
+    found = {(v.name, v.kind, v.value) for v in verifiers()}
+    found |= {(d["name"], ID_KIND if d["kind"] == "person" else CREDIT_KIND, d["id_number"] or d["credit_code"])
+              for d in debtors()}
     return sorted(found)
-
-
-FORMATS = (
-    "{name} {value}", "{value} {name}", "{name}，{value}", "姓名{name} 证件号{value}", "我叫{name}，{label}{value}",
-    "{label}：{value}，名字：{name}", "本人{name}，{label}是{value}", "你好，我是{name}，{value}，麻烦查一下",
-    "{name}的{label}是{value}",
-)
-LABELS = {ID_KIND: "身份证号", CREDIT_KIND: "统一社会信用代码", LICENCE_KIND: "执业证号"}
 
 
 def test_every_demo_identity_in_every_format_reads_back_exactly():
