@@ -17,6 +17,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.names import Action as ActionName
 from bot.names import Entity, Intent, Response, Slot
 from bot.nlu.identity import Identity, read_identity
 from bot.nlu.normalize import normalize
@@ -86,11 +87,23 @@ def exit_or_move(dispatcher: CollectingDispatcher, tracker: Tracker, own: str,
     "我不查进度了，我要投诉法官" moves to the complaint (declined here, [] , so the rules start it);
     "不查了" / "退出" / "算了" end the form."""
     text = latest_text(tracker)
-    if not tracker.get_slot(Slot.REQUESTED) or not CANCEL_WORDS.search(text):
+    if not tracker.get_slot(Slot.REQUESTED) or not CANCEL_WORDS.search(text) or started_this_turn(tracker):
         return None
     if latest_intent(tracker) in CHANGE_OF_MIND - {own}:
         return []
     return leave_form(dispatcher, slots)
+
+
+def started_this_turn(tracker: Tracker) -> bool:
+    """The form was started by the latest message ("算了，你直接帮我联系执行法官吧"): its 算了 is no exit."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "active_loop" and event.get("name"):
+            return True
+        if event.get("event") == "action" and event.get("name") == ActionName.START_WORKORDER:
+            return True
+    return False
 
 
 def latest_entities(tracker: Tracker, name: str) -> list[dict[str, Any]]:

@@ -38,6 +38,8 @@ KIND_BY_INTENT = {
     Intent.REQUEST_HUMAN: "人工咨询",
 }
 KIND_CREDIT_REPAIR = "信用修复"
+# kinds whose order needs no case number
+CASE_OPTIONAL = ("投诉举报", "人工咨询", "系统故障转人工")
 KIND_SYSTEM_FAULT = "系统故障转人工"
 NO_CASE = "无"
 # A live chat needs a channel that can show staff messages as they come (REST clients cannot).
@@ -149,7 +151,8 @@ class ValidateWorkorderForm(FormValidation):
         if phone and requested != Slot.WO_PHONE and not tracker.get_slot(Slot.WO_PHONE):
             stash(tracker.sender_id, "wo_phone", phone)
             events.append(SlotSet(Slot.WO_PHONE, mask_phone(phone)))
-        name = read_identity(latest_text(tracker)).name if OWN_NAME.search(latest_text(tracker)) else None
+        who = read_identity(latest_text(tracker))
+        name = who.name if OWN_NAME.search(latest_text(tracker)) and not who.is_org else None
         if name and requested != Slot.WO_NAME and not tracker.get_slot(Slot.WO_NAME):
             events.append(SlotSet(Slot.WO_NAME, name))
         return events
@@ -161,13 +164,20 @@ class ValidateWorkorderForm(FormValidation):
         offered = unstash(tracker.sender_id, "wo_case_offer")
         if offered and (intent == Intent.AFFIRM or re.fullmatch(r"\W*(?:是|是的|对|对的|就是这个|嗯|好)\W*", text)):
             return [SlotSet(Slot.WO_CASE_NUMBER, offered)]
-        if intent == Intent.DENY or re.search(r"没有|不知道|不涉及|忘了|无", text):
+        if intent == Intent.DENY or re.search(r"没有|不知道|不涉及|忘了|无|不清楚|记不得|还没", text):
             return [SlotSet(Slot.WO_CASE_NUMBER, NO_CASE)]
-        dispatcher.utter_message(text="没有识别到案号。案号形如（2024）京03民终1234号；没有的话请回复“没有”。")
+        if tracker.get_slot(Slot.WO_KIND) in CASE_OPTIONAL:
+            # a complaint or a wish for a person need no case: an answer that is not one means "none"
+            # (the read-back shows 案号：无, and 修改案号 is one tap away)
+            return [SlotSet(Slot.WO_CASE_NUMBER, NO_CASE)]
+        stash(tracker.sender_id, "wo_ask_skip", "1", ttl=600)
+        dispatcher.utter_message(text="还需要案号才能转给承办法官，形如（2024）京03民终1234号；没有的话请点“没有案号”。",
+                                 buttons=[{"title": "没有案号", "payload": "没有案号"}])
         return [SlotSet(Slot.WO_CASE_NUMBER, None)]
 
     def _name(self, dispatcher, tracker, text, intent) -> list[EventType]:
-        name = identity_of(tracker).name
+        who = identity_of(tracker)
+        name = who.name if not who.is_org else None
         if name:
             return [SlotSet(Slot.WO_NAME, name)]
         dispatcher.utter_message(text="请只输入您的姓名，例如：张明。")
@@ -249,6 +259,9 @@ class ActionAskWoCaseNumber(CourtAction):
         return Action.ASK_WO_CASE_NUMBER
 
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        if unstash(tracker.sender_id, "wo_ask_skip"):
+            drop(tracker.sender_id, "wo_ask_skip")
+            return []  # the validation has just asked again, in one line
         offered = unstash(tracker.sender_id, "wo_case_offer")
         if offered:
             dispatcher.utter_message(text=f"是这个案件吗？{offered}", buttons=[

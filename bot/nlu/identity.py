@@ -47,13 +47,14 @@ PREFIX = re.compile(
     r"^(?:(?:您好|你好|好的|嗯|哦|对|是的|麻烦|请|帮我|我想|我要|查一下|查询|查|我们|俺|咱|本人的?|我的|我)[，,\s]*)*"
     r"(?:(?:我|本人|我们|俺)?(?:的)?(?:真实)?(?:姓名|名字|名称|全名|全称)(?:是|叫|为)?|"
     r"(?:我们|我|俺|本)?(?:公司|单位|企业|厂|店)(?:的)?(?:名称|名字|全称|名)?(?:是|叫|为)?|"
-    r"法定代表人(?:是|叫)?|法人(?:代表)?(?:是|叫)?|被执行人(?:是|叫)?|当事人(?:是|叫)?|"
+    r"法定代表人(?:是|叫)?|法人(?:代表)?(?:是|叫)?|被执行人(?:是|叫)?|当事人(?:是|叫)?|联系人(?:是|叫)?|"
+    r"(?:本案的?)?(?:原告|被告|上诉人|被上诉人|申请人|被申请人|申请执行人|第三人|代理人|委托人|家属)(?:是|叫)?|"
     r"代理律师|委托律师|律师|我是律师|"
     r"我叫|我是|本人是|本人叫|本人|叫做|叫|是)*"
 )
 SUFFIX = re.compile(
     r"(?:(?:的)?(?:代理)?律师|本人|先生|女士|同志|"
-    r"(?:的)?(?:居民)?(?:身份证|证件|执业证|律师证|统一社会信用代码|社会信用代码|信用代码|营业执照|号码|号)+"
+    r"(?:的)?(?:居民)?(?:身份证|身分证|证件|执业证|律师证|统一社会信用代码|社会信用代码|信用代码|营业执照|号码|号)+"
     r"(?:号码?|码)?(?:是|为)?|(?:我的|的))+$"
 )
 # A segment with one of these is a sentence or a label, not a name. Single characters are only the
@@ -64,9 +65,16 @@ NOT_NAME = re.compile(
     r"电话|手机|留言|投诉|举报|人工|客服|律师|先生|女士|本人|没有|不是|就是|还是|已经|一直|这个|那个|哪个|辛苦|"
     r"麻烦|打扰|马上|方便|明白|时间|全部|不好意思|同志|师傅|老师|领导|姑娘|小伙|姓名|名字|修改|更改|改成|换成|确认|提交")
 # "公司叫星河云帆": after an organisation label, the rest of the segment is the organisation's name.
-ORG_LABEL = re.compile(r"(?:公司|单位|企业|厂|店)(?:的)?(?:名称|名字|全称|名)?(?:是|叫|为)")
+ORG_LABEL = re.compile(r"^(?:我们|我|俺|本)?(?:的)?(?:公司|单位|企业|厂|店)(?:的)?(?:名称|名字|全称|名)?(?:是|叫|为)")
 SEPARATORS = re.compile(r"[\s,，。.;；:：、!！?？/\\|()（）\[\]【】<>《》\"“”'‘’~～\-—_=+*#@&%$^]+")
 LICENCE = re.compile(r"(?<![0-9A-Za-z])(\d{17})(?![0-9A-Za-z])")
+# "查失信被执行人 王伟": a space between two runs of Chinese text separates them (normalising would drop it);
+# a space inside a name ("陈 思远") is left to the normaliser, which joins it.
+SPACED = re.compile(r"(?<=[\u4e00-\u9fa5]{2})[ \t\u3000]+(?=[\u4e00-\u9fa5]{2})")
+# A name inside a sentence, between a lead-in and a tail: "我想查下李磊国系咪老赖", "被执行人王伟有没有…".
+EMBEDDED = re.compile(
+    r"(?:查一下|查下|查查|查询|帮我查|看看|看下|问下|问一下|被执行人|老赖|联系人|名叫|叫|是)"
+    r"([\u4e00-\u9fa5]{2,4}?)(?=系|是不是|是否|有没有|在不在|上没上|有无|的|欠|被|还|在|$)")
 HAN_NAME = re.compile(r"[\u4e00-\u9fa5]{2,4}|[\u4e00-\u9fa5]{1,6}·[\u4e00-\u9fa5]{1,8}")
 
 
@@ -93,7 +101,7 @@ class _Segment:
 
 def read_identity(text: str) -> Identity:
     """The name (or organisation) and the identifier written in `text`, each None when absent."""
-    clean = normalize(text or "")
+    clean = normalize(SPACED.sub("，", text or ""))
     entities, _ = analyse(clean)
     cut = [(e["start"], e["end"]) for e in entities if e["entity"] in (CASE_NUMBER, ID_NUMBER, CREDIT_CODE, PHONE)]
     kind, value, where = _identifier(clean, entities)
@@ -174,7 +182,7 @@ def _as_name(segment: str, strict: bool = True) -> tuple[str | None, bool]:
     if core != segment:
         core = SUFFIX.sub("", PREFIX.sub("", core, count=1))  # "我是律师周婷": the label came in two parts
     if not is_person_name(core, strict):
-        core = _after_marker(segment) or core
+        core = _after_marker(segment) or _embedded(segment) or core
     whole_ok, core_ok = is_person_name(segment, strict), core != segment and is_person_name(core, strict)
     if whole_ok and (not core_ok or len(segment) <= 3 or segment[:2] in COMPOUND_SURNAMES):
         return segment, False  # 查文静 is a name, not 查 + 文静
@@ -188,6 +196,13 @@ def _after_marker(segment: str) -> str | None:
         tail = SUFFIX.sub("", segment[at + 1:]) if at >= 0 else ""
         if is_person_name(tail):
             return tail
+    return None
+
+
+def _embedded(segment: str) -> str | None:
+    for found in EMBEDDED.finditer(segment):
+        if is_person_name(found.group(1)):
+            return found.group(1)
     return None
 
 

@@ -129,3 +129,29 @@ def test_a_plain_no_outside_a_form_gets_the_menu():
     messages, _ = run(ActionAnythingElse(), make_tracker("不用", intent="deny"))
     assert messages == [{"text": None, "buttons": [], "elements": [], "custom": {}, "template": "utter_anything_else",
                          "response": "utter_anything_else", "image": None, "attachment": None}]
+
+
+def test_the_message_that_starts_the_order_is_no_exit():
+    events = [{"event": "user", "text": "x"}, {"event": "bot", "text": "y"},
+              {"event": "user", "text": "算了，你直接帮我联系执行法官吧"},
+              {"event": "action", "name": "action_start_workorder"}]
+    tracker = make_tracker("算了，你直接帮我联系执行法官吧", intent=Intent.CONTACT_JUDGE, events=events[:2],
+                           slots={Slot.REQUESTED: Slot.WO_CASE_NUMBER, Slot.WO_KIND: "联系法官"})
+    tracker.events.append(events[3])
+    _, got = run(ValidateWorkorderForm(), tracker)
+    assert not active(got)
+
+
+@pytest.mark.parametrize(("kind", "case"), [("投诉举报", "无"), ("人工咨询", "无"), ("联系法官", None)])
+def test_a_case_is_needed_only_to_reach_the_judge(kind, case):
+    tracker = make_tracker("我叫王淑珍，电话13641190275", slots={Slot.REQUESTED: Slot.WO_CASE_NUMBER, Slot.WO_KIND: kind})
+    messages, events = run(ValidateWorkorderForm(), tracker)
+    slots = slots_of(events)
+    assert slots[Slot.WO_CASE_NUMBER] == case
+    assert slots[Slot.WO_NAME] == "王淑珍" and slots[Slot.WO_PHONE] == "136****0275"  # kept, not asked again
+
+
+def test_the_order_is_in_the_persons_name_not_the_company():
+    tracker = make_tracker("我是北京安泰正方物流股份有限公司的会计王慧", slots={Slot.REQUESTED: Slot.WO_NAME})
+    _, events = run(ValidateWorkorderForm(), tracker)
+    assert slots_of(events).get(Slot.WO_NAME) in (None, "王慧")

@@ -25,7 +25,8 @@ JUDGES = {j["judge_id"]: j for j in DEMO["judges"]}
 CASES = {c["case_number"]: c for c in DEMO["cases"]}
 DEBTORS = DEMO["dishonest_debtors"]
 CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
-ASKS_FOR_ID = re.compile(r"身份证号|证件号|统一社会信用代码|执业证号")
+# a question for the asker's own ID (the welcome's privacy notice also names 身份证号, but asks nothing)
+ASKS_FOR_ID = re.compile(r"核实您的身份|请提供您的姓名和身份证号|请再提供您的身份证号|需要完整的18位身份证号")
 
 
 def load(folder: Path) -> list[dict[str, Any]]:

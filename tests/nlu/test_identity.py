@@ -98,3 +98,16 @@ def test_every_demo_identity_in_every_format_reads_back_exactly():
 def test_beside_an_identifier_a_surname_missing_from_the_table_still_reads():
     assert read_identity("禤子健 11010519880615245X").name == "禤子健"
     assert read_name("禤子健") is None  # alone, with no identifier, it is not taken for a name
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("帮我查一下北京鼎盛嘉业建筑工程有限公司是不是失信企业，我们下个月要跟他们签合同", "北京鼎盛嘉业建筑工程有限公司"),
+    ("查失信被执行人 王伟", "王伟"),
+    ("我想查下李磊国系咪老赖，佢身份证係130602196009275732", "李磊国"),
+    ("韩平 身分证110114198909269999", "韩平"),
+    ("我是原告戴红敏，证件号110107198301282622", "戴红敏"),
+    ("联系人王慧", "王慧"),
+    ("被执行人王伟有没有上名单", "王伟"),
+])
+def test_names_inside_sentences(text, name):
+    assert read_identity(text).name == name
