@@ -19,10 +19,10 @@ BANNER = """
 ================ 法院诉讼服务智能助手 已启动 ================
   网页聊天        {rasa}/webhooks/webchat/
   终端聊天        make chat        （另开一个终端）
-  REST 接口       POST {rasa}/webhooks/rest/webhook  {{"sender": "我", "message": "你好"}}
+  REST 接口       POST {rasa}/webhooks/rest/webhook  {{"sender": "me", "message": "你好"}}
   模拟微信客户端  .venv/bin/python scripts/wechat_client.py "查案件进度"
   工作台（工作人员）{desk}/        演示账号见 README
-  模拟短信收件箱  {desk}/dev/sms   （验证码短信发到这里）
+  模拟短信收件箱  {desk}/dev/sms   （验证码短信；管理员登录后可见，终端 sms-phone 也会打印）
   法院数据接口    {court}/openapi.json
 按 Ctrl-C 结束全部进程。
 =============================================================

@@ -23,7 +23,13 @@ WECHAT_TOKEN=demo$(gen | cut -c1-12)
 WECHAT_APP_ID=wxdemo$(gen | cut -c1-12)
 WECHAT_APP_SECRET=$(gen)
 WECHAT_ENCODING_AES_KEY=$aes
+ACTION_SERVER_TOKEN=$(gen)
 ENV
+fi
+# a var/run.env from before the action server required its token gets one (echo is a builtin: the
+# secret is on no process's command line)
+if ! grep -q '^ACTION_SERVER_TOKEN=' var/run.env; then
+  echo "ACTION_SERVER_TOKEN=$(.venv/bin/python -c 'import secrets; print(secrets.token_hex(16))')" >> var/run.env
 fi
 set -a
 . ./.env.example

@@ -7,6 +7,7 @@ work-order desk, the action server and the Rasa server, each a real process spea
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -130,6 +131,9 @@ def start_stack(model: Path, workdir: Path, extra_env: dict[str, str] | None = N
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports['actions']}/webhook",
         "RASA_URL": f"http://127.0.0.1:{ports['rasa']}",
         "RASA_TOKEN": "test-rasa-token",
+        # the action server answers only the Rasa server, which sends this (endpoints.yml headers)
+        "ACTION_SERVER_TOKEN": "test-action-server-token",
+        "ACTION_SERVER_HOST": "127.0.0.1",
         "DESK_API_TOKEN": "test-desk-token",
         "CHANNEL_PUSH_TOKEN": "test-push-token",
         "WEBCHAT_SECRET": "test-webchat-secret",
@@ -177,11 +181,15 @@ def sms_messages(stack: Stack) -> list[dict]:
 
 
 def last_code(stack: Stack) -> str:
-    """The one-time code in the newest SMS, read the way a citizen reads their phone."""
+    """The one-time code in the newest SMS that has one, read the way a citizen reads their phone (a work
+    order's SMS with its number may have come after it)."""
     import re
 
-    text = sms_messages(stack)[-1]["text"]
-    return re.search(r"(?<!\d)(\d{6})(?!\d)", text).group(1)
+    for message in reversed(sms_messages(stack)):
+        found = re.search(r"(?<!\d)(\d{6})(?!\d)", message["text"])
+        if found:
+            return found.group(1)
+    raise AssertionError("no SMS with a code")
 
 
 def set_court_fault(stack: Stack, mode: str, delay: float = 0) -> None:
@@ -198,14 +206,19 @@ def tracker_events(stack: Stack, sender: str) -> list[dict]:
 
 
 class Chat:
-    """One citizen talking through the REST channel."""
+    """One citizen talking through the REST channel.
+
+    `sender` is what the citizen sends (made safe for the channel: ≤ 64 characters of [A-Za-z0-9_.:-]);
+    `self.sender` is the conversation id the server keeps, namespaced by the channel (`rest:…`), as the
+    tracker store, the desk and the SMS/outbox records know it."""
 
     def __init__(self, rasa_url: str, sender: str) -> None:
         self.url = rasa_url + "/webhooks/rest/webhook"
-        self.sender = sender
+        self.posted = re.sub(r"[^A-Za-z0-9_.:-]", "_", sender)[:64]
+        self.sender = "rest:" + self.posted
 
     def say(self, text: str) -> list[dict]:
-        reply = requests.post(self.url, json={"sender": self.sender, "message": text}, timeout=60)
+        reply = requests.post(self.url, json={"sender": self.posted, "message": text}, timeout=60)
         reply.raise_for_status()
         return reply.json()
 

@@ -1,22 +1,101 @@
-"""Rasa's REST channel, but a citizen never gets an empty answer.
+"""Rasa's REST channel (/webhooks/rest/webhook), but bounded, namespaced and never silent.
 
-Rasa 3.6 answers `[]` when the action server is down or an action crashed before uttering anything.
-This channel (same URL, /webhooks/rest/webhook) adds a polite fallback in that case — except when the
-conversation is paused for a live handoff, where the bot is silent on purpose and staff answer.
+- Input is validated before the bot sees it: the body must be a JSON object of at most MAX_BODY_BYTES
+  (read as a stream, so a larger one is cut off, not buffered); `sender` is required, 1–64 characters of
+  [A-Za-z0-9_.:-]; `message` is a string of at most MAX_MESSAGE_CHARS characters. A refusal is
+  400 (413 for too large) with a JSON body {"error": code, "reason": Chinese text}.
+- Conversations belong to the channel: the server keeps the conversation as `rest:<sender>`, so a REST
+  caller cannot name a web chat (32 hex digits, issued and signed by the server) or WeChat (OpenID)
+  conversation. `input_channel` is always "rest" and caller metadata is ignored.
+- `?stream=true` (Rasa's line-by-line streaming) is refused with 400; the answer is the list of bot
+  messages, exactly as Rasa's REST channel gives it.
+- Rasa 3.6 answers `[]` when the action server is down or an action crashed before uttering anything;
+  this channel then adds a polite fallback — except when the conversation is paused for a live handoff,
+  where the bot is silent on purpose and staff answer.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from sanic import Blueprint, Request
+from sanic import Blueprint, Request, response
+from sanic.response import HTTPResponse
 
 logger = logging.getLogger(__name__)
 NO_REPLY_FALLBACK = "抱歉，系统繁忙，暂时没能回复您。请稍后再试，或拨打 12368 诉讼服务热线。"
+SENDER_PREFIX = "rest:"
+MAX_SENDER_CHARS = 64
+MAX_MESSAGE_CHARS = 2000
+MAX_BODY_BYTES = 64 * 1024  # 2,000 characters as \uXXXX escapes are 12 KB
+_SENDER = re.compile(rf"[A-Za-z0-9_.:-]{{1,{MAX_SENDER_CHARS}}}")
+
+
+class Refused(Exception):
+    """A request the channel does not pass to the bot: its status, code and reason (Chinese)."""
+
+    def __init__(self, status: int, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.status, self.code, self.reason = status, code, reason
+
+    def answer(self) -> HTTPResponse:
+        return response.json({"error": self.code, "reason": self.reason}, status=self.status)
+
+
+def too_large() -> Refused:
+    return Refused(413, "body_too_large", f"请求内容过大（不超过{MAX_BODY_BYTES // 1024} KB）。")
+
+
+async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The body of a streamed request, refused as soon as it passes `limit` bytes."""
+    declared = request.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large()
+    chunks, size = [], 0
+    while request.stream is not None:
+        chunk = await request.stream.read()
+        if chunk is None:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise too_large()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_message(raw: bytes, stream: str | None = None) -> tuple[str, str]:
+    """(conversation id, text) of a valid request, else Refused."""
+    if stream is not None and stream.strip().lower() not in ("", "false"):
+        raise Refused(400, "stream_unsupported", "不支持流式回复（stream=true），请去掉该参数。")
+    if not raw.strip():
+        raise Refused(400, "empty_body", '请求体为空，请发送 JSON 对象，例如 {"sender": "user1", "message": "你好"}。')
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise Refused(400, "invalid_json", "请求体不是有效的 JSON。") from None
+    if not isinstance(body, dict):
+        raise Refused(400, "not_an_object", '请求体必须是 JSON 对象，例如 {"sender": "user1", "message": "你好"}。')
+    sender, text = body.get("sender"), body.get("message")
+    if sender is None or sender == "":
+        raise Refused(400, "sender_missing", "缺少 sender（会话标识）。")
+    if not isinstance(sender, str) or not _SENDER.fullmatch(sender):
+        raise Refused(400, "sender_invalid",
+                      f"sender 须为1至{MAX_SENDER_CHARS}个字符，只能包含英文字母、数字和 _ . : - 。")
+    if text is None:
+        raise Refused(400, "message_missing", "缺少 message（消息文字）。")
+    if not isinstance(text, str):
+        raise Refused(400, "message_not_text", "message 必须是文字（字符串）。")
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise Refused(413, "message_too_long", f"消息太长了，请分几次发送（每次不超过{MAX_MESSAGE_CHARS}字）。")
+    if not text.strip():
+        raise Refused(400, "message_empty", "message 不能为空。")
+    return SENDER_PREFIX + sender, text
 
 
 async def conversation_paused(app: Any, sender_id: str) -> bool:
@@ -33,30 +112,35 @@ async def conversation_paused(app: Any, sender_id: str) -> bool:
 
 
 class SafeRestInput(RestInput):
-    """`rest` with a no-silence guarantee."""
+    """`rest` with validated input, channel-owned conversation ids and a no-silence guarantee."""
 
     @classmethod
     def name(cls) -> str:
         return "rest"
 
-    _app: Any = None  # the Rasa server's Sanic app, seen on the first request
-
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        async def guarded(message: UserMessage) -> None:
-            output = message.output_channel
-            before = len(getattr(output, "messages", []) or [])
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"], stream=True)
+        async def receive(request: Request) -> HTTPResponse:
             try:
-                await on_new_message(message)
-            finally:
-                messages = getattr(output, "messages", None)
-                if isinstance(messages, list) and len(messages) == before and not await conversation_paused(
-                    self._app, message.sender_id
-                ):
-                    logger.warning("no reply to a message: sending the fallback")
-                    await output.send_text_message(message.sender_id, NO_REPLY_FALLBACK)
+                sender_id, text = parse_message(await read_body(request), request.args.get("stream"))
+            except Refused as refused:
+                return refused.answer()
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name()))
+            except asyncio.CancelledError:
+                logger.error("rest: the turn was cancelled (timeout)")
+            except Exception:  # noqa: BLE001 - the citizen gets the fallback, the log the fault
+                logger.exception("rest: the bot failed on a message")
+            if not collector.messages and not await conversation_paused(request.app, sender_id):
+                logger.warning("no reply to a message: sending the fallback")
+                await collector.send_text_message(sender_id, NO_REPLY_FALLBACK)
+            return response.json(collector.messages)
 
-        return super().blueprint(guarded)
-
-    async def _extract_sender(self, req: Request) -> str:
-        self._app = req.app
-        return await super()._extract_sender(req)
+        return webhook

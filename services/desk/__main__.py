@@ -1,6 +1,7 @@
 """Run the work-order service and staff desk: `python -m services.desk` (waitress on DESK_HOST:DESK_PORT).
 
-Start-up migrates the database to the newest schema and seeds the demo staff on an empty one. Two background
+Start-up checks the holiday file (DESK_HOLIDAYS, workdays.py) and refuses to start when it is wrong, then
+migrates the database to the newest schema and seeds the demo staff on an empty one. Two background
 threads: one flags overdue orders every DESK_OVERDUE_SWEEP_SECONDS so the lasting flag and the audit log keep
 up; the other (every DESK_HANDOFF_SWEEP_SECONDS) ends live-handoff requests nobody took within
 HANDOFF_WAIT_SECONDS, hands back abandoned chats and retries failed resumes.
@@ -17,6 +18,7 @@ from .app import create_app
 from .background import Sweeper
 from .settings import DeskSettings
 from .store import DeskStore
+from .workdays import HolidayFileError
 
 log = logging.getLogger("services.desk")
 
@@ -36,7 +38,11 @@ def main() -> None:
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     _mask_logs()
     settings = DeskSettings.from_env()
-    store = DeskStore.open(settings)
+    try:
+        store = DeskStore.open(settings)
+    except HolidayFileError as exc:  # deadlines would be wrong: refuse to start, say what to fix
+        log.error("%s", exc)
+        raise SystemExit(f"工作台未启动：{exc}") from None
     app = create_app(settings, store)
     wiring = app.config["DESK_WIRING"]
     sweepers = [

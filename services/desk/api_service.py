@@ -1,16 +1,23 @@
 """Endpoints for the action server (token DESK_API_TOKEN): create, look up and rate work orders.
 
 A creation answer is sent only after the order is committed; retrying with the same conversation_id and
-message_id returns the same order (200 instead of 201), so the bot can retry after any failure.
+message_id returns the same order (200 instead of 201), so the bot can retry after any failure. A newly
+stored order also gets the citizen an SMS with its number and promised first contact (notify.py); the retry
+does not, and an SMS failure never changes the answer.
 """
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from flask import Blueprint, current_app, jsonify
 
 from .app import json_body, require_service
-from .validation import parse_new_order, parse_rating, text_field
+from .delivery import Target
+from .validation import NewWorkOrder, parse_new_order, parse_rating, text_field
 
+log = logging.getLogger(__name__)
 service_api = Blueprint("desk_service_api", __name__, url_prefix="/api/v1/workorders")
 
 
@@ -29,8 +36,20 @@ def create():
     new = parse_new_order(json_body())
     store = _store()
     result = store.create_work_order(new)
+    if result.created:
+        _send_created_sms(new, result.view)
     store.faults.reach("after_commit", result.view["number"])
     return jsonify(result.view), 201 if result.created else 200
+
+
+def _send_created_sms(new: NewWorkOrder, view: dict[str, Any]) -> None:
+    """Queue the citizen's SMS for a committed order; whatever goes wrong there, the order stands."""
+    try:
+        target = Target(view["number"], new.channel, new.conversation_id, new.callback_phone,
+                        view.get("first_contact_due_label"))
+        current_app.config["DESK_WIRING"].created_sms.order_created(target)
+    except Exception:  # never let the notice fail a stored creation
+        log.exception("creation SMS for work order %s not queued", view.get("number"))
 
 
 def _number_and_phone(data: dict) -> tuple[str, str]:

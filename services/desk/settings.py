@@ -38,9 +38,12 @@ class DeskSettings:
     first_contact_days: int = 1
     answer_days: int = 2
     workday_end: time = time(17, 30)
+    holidays_file: str = ""  # empty: the packaged services/desk/holidays.yml (workdays.py)
     staff_token_minutes: int = 480
     seed_demo: bool = True
     demo_password: str = "demo12368"
+    # Demo mode (COURT_MODE is anything but "production"): demo-only pages such as /dev/sms exist.
+    demo: bool = True
     fault_hook: str = ""
     # Staff desk pages (cookie sessions).
     session_minutes: int = 480
@@ -80,9 +83,11 @@ class DeskSettings:
             first_contact_days=int(env.get("DESK_FIRST_CONTACT_DAYS") or defaults.first_contact_days),
             answer_days=int(env.get("DESK_ANSWER_DAYS") or defaults.answer_days),
             workday_end=_time(env.get("DESK_WORKDAY_END"), defaults.workday_end),
+            holidays_file=env.get("DESK_HOLIDAYS", ""),
             staff_token_minutes=int(env.get("DESK_STAFF_TOKEN_MINUTES") or defaults.staff_token_minutes),
             seed_demo=_bool(env.get("DESK_SEED_DEMO"), defaults.seed_demo),
             demo_password=env.get("DESK_DEMO_PASSWORD") or defaults.demo_password,
+            demo=(env.get("COURT_MODE") or "").strip().lower() != "production",
             fault_hook=env.get("DESK_FAULT_HOOK", ""),
             session_minutes=int(env.get("DESK_SESSION_MINUTES") or defaults.session_minutes),
             session_idle_minutes=int(env.get("DESK_SESSION_IDLE_MINUTES") or defaults.session_idle_minutes),

@@ -51,7 +51,7 @@ from .routing import CLERK_POOL, SUPERVISION_OFFICE, route_for
 from .settings import DeskSettings
 from .staff import StaffDirectory
 from .validation import MAX_TRANSCRIPT_TURNS, NewCallback, NewWorkOrder, normalize_phone
-from .workdays import deadline
+from .workdays import WorkCalendar, deadline, load_calendar
 
 CREATE_ATTEMPTS = 3
 DELIVERY_PENDING = "待发送"
@@ -77,9 +77,11 @@ class DeskStore:
     """Work orders, their history and the staff who handle them, on one database."""
 
     def __init__(self, engine: Engine, settings: DeskSettings, faults: Faults | None = None,
-                 hasher: PasswordHasher | None = None) -> None:
+                 hasher: PasswordHasher | None = None, calendar: WorkCalendar | None = None) -> None:
         self.engine = engine
         self.settings = settings
+        # Holidays and make-up days (DESK_HOLIDAYS); a bad file raises HolidayFileError here, before any work.
+        self.calendar = calendar or load_calendar(settings.holidays_file)
         self.faults = faults or Faults()
         self._sessions = sessionmaker(engine, future=True, expire_on_commit=False)
         self.staff = StaffDirectory(self._sessions, settings, hasher)
@@ -87,10 +89,12 @@ class DeskStore:
     @classmethod
     def open(cls, settings: DeskSettings, engine: Engine | None = None,
              hasher: PasswordHasher | None = None) -> DeskStore:
-        """Connect, migrate to the newest schema and, on a fresh database, seed the demo staff."""
+        """Check the holiday file, connect, migrate to the newest schema and, on a fresh database, seed the demo
+        staff."""
+        calendar = load_calendar(settings.holidays_file)
         engine = engine or make_engine(settings.database_url)
         migrate(engine)
-        store = cls(engine, settings, Faults.from_spec(settings.fault_hook), hasher)
+        store = cls(engine, settings, Faults.from_spec(settings.fault_hook), hasher, calendar)
         if settings.seed_demo:
             store.staff.seed_demo()
         return store
@@ -121,7 +125,8 @@ class DeskStore:
         return order
 
     def _due(self, now: datetime, working_days: int) -> datetime:
-        return to_stored(deadline(to_local(now, self.settings.timezone), working_days, self.settings.workday_end))
+        return to_stored(deadline(to_local(now, self.settings.timezone), working_days, self.settings.workday_end,
+                                  self.calendar))
 
     @staticmethod
     def _audit(session: Session, actor: Actor, action: str, ref: str | None, detail: str | None, now: datetime,

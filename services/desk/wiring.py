@@ -24,6 +24,7 @@ from .clock import utcnow
 from .delivery import ChannelPush, Messenger
 from .handoff import HandoffService
 from .handoff_book import HandoffBook
+from .notify import CreationNotifier
 from .rasa import RasaClient
 from .settings import DeskSettings
 from .store import DeskStore
@@ -53,6 +54,7 @@ class Wiring:
     canned: list[dict[str, str]]
     clock: Callable[[], datetime]
     logins: LoginThrottle
+    created_sms: CreationNotifier
 
     @classmethod
     def from_settings(cls, settings: DeskSettings, store: DeskStore,
@@ -61,8 +63,9 @@ class Wiring:
         rasa = RasaClient(settings.rasa_url, settings.rasa_token)
         push = ChannelPush(settings.rasa_url, settings.channel_push_token,
                            (settings.push_connect_timeout, settings.push_read_timeout))
-        messenger = Messenger(push, sms or sms_gateway(settings))
+        sms = sms or sms_gateway(settings)
+        messenger = Messenger(push, sms)
         book = HandoffBook(store.sessions, settings.timezone)
         handoffs = HandoffService(store, book, rasa, messenger, settings, clock)
         return cls(rasa, messenger, handoffs, CaseFacts(settings), load_canned(settings.canned_replies), clock,
-                   LoginThrottle(kv or default_kv()))
+                   LoginThrottle(kv or default_kv()), CreationNotifier(sms))

@@ -51,7 +51,8 @@ class Outcome:
 
 class Player:
     def __init__(self, stack, sender: str) -> None:
-        self.stack, self.sender = stack, sender
+        self.stack, self.posted = stack, sender[:64]
+        self.sender = "rest:" + self.posted  # the REST channel namespaces its conversations
         self.url = stack.urls["rasa"] + "/webhooks/rest/webhook"
         self.buttons: list[dict] = []
         self.replies: list[str] = []
@@ -72,7 +73,7 @@ class Player:
         return [dict(r) for r in rows]
 
     def send(self, text: str) -> str:
-        reply = requests.post(self.url, json={"sender": self.sender, "message": text}, timeout=60)
+        reply = requests.post(self.url, json={"sender": self.posted, "message": text}, timeout=60)
         reply.raise_for_status()
         messages = reply.json()
         self.buttons = [b for m in messages for b in (m.get("buttons") or [])]

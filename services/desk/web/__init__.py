@@ -2,8 +2,9 @@
 
 Pages call the same `DeskStore` as the JSON API, as the logged-in `Actor`. Scripts are small static files
 (no inline code, see security.CSP). Modules: security (session, CSRF, headers), errors, pages_orders
-(queue, work-order page), pages_handoff (live chat console), pages_figures, pages_admin (accounts, audit),
-pages_dev (SMS outbox).
+(queue, work-order page), pages_handoff (live chat console), pages_figures, pages_admin (accounts, audit,
+holiday schedule; administrators see a banner on every page while this or next year has none), pages_dev
+(SMS outbox).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from flask import Blueprint, Flask, current_app, g, redirect, request, url_for
 from .. import lifecycle as lc
 from ..clock import to_local
 from ..settings import DeskSettings
+from ..workdays import coverage_warnings
 from . import formatting, security
 
 desk = Blueprint("desk", __name__, url_prefix="/desk", static_folder="../static", static_url_path="/static")
@@ -42,11 +44,19 @@ def _guard() -> None:
         security.current_actor()
 
 
+def calendar_warnings(actor) -> list[str]:
+    """For administrators: this or next year has no holiday schedule (workdays.coverage_warnings)."""
+    if actor is None or actor.role != lc.ADMIN:
+        return []
+    return coverage_warnings(now_local().date(), store().calendar)
+
+
 def _context() -> dict:
     actor = g.get("actor")
     return {
         "actor": actor, "csrf_token": security.csrf_token, "lc": lc, "channel_labels": formatting.CHANNEL_LABELS,
         "route_labels": formatting.ROUTE_LABELS, "live_roles": (lc.CLERK, lc.SUPERVISOR),
+        "calendar_warnings": calendar_warnings(actor),
     }
 
 
@@ -62,7 +72,8 @@ def register_desk(app: Flask, settings: DeskSettings) -> None:
                                  hours=formatting.hours)
     app.jinja_env.globals.update(sla=formatting.sla)
     app.register_blueprint(desk)
-    app.register_blueprint(pages_dev.dev)
+    if settings.demo:  # /dev/sms: demo mode only (and for administrators, see pages_dev)
+        app.register_blueprint(pages_dev.dev)
 
     @app.get("/")
     def _root():

@@ -1,4 +1,5 @@
-"""Accounts (管理员: create, reset password, change role, deactivate) and the audit log (督查, 管理员)."""
+"""Accounts (管理员: create, reset password, change role, deactivate), the audit log (督查, 管理员) and the
+holiday schedule behind the working-day deadlines (管理员: which years are covered, from where)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from .. import lifecycle as lc
 from ..access import AccessDenied
-from . import desk, store
+from . import calendar_warnings, desk, now_local, store
 
 AUDIT_LIMIT = 500
 
@@ -65,3 +66,15 @@ def audit():
     number = (request.args.get("number") or "").strip()[:32] or None
     entries = store().audit_log(g.actor, number, AUDIT_LIMIT)
     return render_template("audit.html", entries=entries, number=number or "", limit=AUDIT_LIMIT)
+
+
+@desk.get("/holidays")
+def holidays():
+    if g.actor.role != lc.ADMIN:
+        raise AccessDenied("只有管理员可以查看节假日安排")
+    calendar = store().calendar
+    this_year = now_local().date().year
+    years = [{"year": year, "source": calendar.source_of(year) or "未录入（按周一至周五计算）",
+              "covered": calendar.covers(year)}
+             for year in sorted(set(calendar.covered_years()[-3:]) | {this_year - 1, this_year, this_year + 1})]
+    return render_template("holidays.html", years=years, path=calendar.path, warnings=calendar_warnings(g.actor))
