@@ -151,10 +151,17 @@ class ValidateWorkorderForm(FormValidation):
         if phone and requested != Slot.WO_PHONE and not tracker.get_slot(Slot.WO_PHONE):
             stash(tracker.sender_id, "wo_phone", phone)
             events.append(SlotSet(Slot.WO_PHONE, mask_phone(phone)))
-        who = read_identity(latest_text(tracker))
-        name = who.name if OWN_NAME.search(latest_text(tracker)) and not who.is_org else None
+        text = latest_text(tracker)
+        who = read_identity(text)
+        # "王淑珍 13641190275": a name beside the callback phone is the citizen's own, like "我叫…"
+        own = OWN_NAME.search(text) or (phone and requested != Slot.WO_SUMMARY)
+        name = who.name if own and not who.is_org else None
         if name and requested != Slot.WO_NAME and not tracker.get_slot(Slot.WO_NAME):
             events.append(SlotSet(Slot.WO_NAME, name))
+        if (requested == Slot.WO_CASE_NUMBER and not tracker.get_slot(Slot.WO_SUMMARY)
+                and len(text.strip()) >= 12 and not text.startswith("/")):
+            # "我想咨询执行款退费的问题，我叫马建华，电话…": the request itself, not to be asked for again
+            events.append(SlotSet(Slot.WO_SUMMARY, mask_text(text.strip()[:500])))
         return events
 
     def _case_number(self, dispatcher, tracker, text, intent) -> list[EventType]:

@@ -155,3 +155,20 @@ def test_the_order_is_in_the_persons_name_not_the_company():
     tracker = make_tracker("我是北京安泰正方物流股份有限公司的会计王慧", slots={Slot.REQUESTED: Slot.WO_NAME})
     _, events = run(ValidateWorkorderForm(), tracker)
     assert slots_of(events).get(Slot.WO_NAME) in (None, "王慧")
+
+
+@pytest.mark.parametrize("text", ["先不提交了，我自己再打打法庭的电话试试", "法人手机不在我这儿，收不到验证码，下次再查吧"])
+def test_putting_it_off_leaves_the_form(text):
+    for requested in (Slot.WO_CONFIRM, Slot.CP_CODE):
+        tracker = make_tracker(text, intent="inform", slots={**READ_BACK, Slot.REQUESTED: requested})
+        form = ValidateWorkorderForm() if requested == Slot.WO_CONFIRM else ValidateCaseProgressForm()
+        _, events = run(form, tracker)
+        assert active(events), (text, requested)
+
+
+def test_a_request_with_the_details_needs_no_second_description():
+    text = "我想咨询执行款退费的问题，我叫马建华，电话13520147789"
+    tracker = make_tracker(text, slots={Slot.REQUESTED: Slot.WO_CASE_NUMBER, Slot.WO_KIND: "人工咨询"})
+    _, events = run(ValidateWorkorderForm(), tracker)
+    slots = slots_of(events)
+    assert slots[Slot.WO_NAME] == "马建华" and slots[Slot.WO_SUMMARY].startswith("我想咨询执行款退费")

@@ -107,6 +107,7 @@ def test_beside_an_identifier_a_surname_missing_from_the_table_still_reads():
     ("韩平 身分证110114198909269999", "韩平"),
     ("我是原告戴红敏，证件号110107198301282622", "戴红敏"),
     ("联系人王慧", "王慧"),
+    ("我系丁琳妍，身份证110114195512261207", "丁琳妍"),
     ("被执行人王伟有没有上名单", "王伟"),
 ])
 def test_names_inside_sentences(text, name):
