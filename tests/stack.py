@@ -122,6 +122,9 @@ def start_stack(model: Path, workdir: Path, extra_env: dict[str, str] | None = N
         # tests verify the same demo people many times a minute; the throttles themselves are tested
         # in tests/courtdata
         "COURTDATA_RESEND_SECONDS": "0",
+        # the assistant calls from loopback for citizens whose address it does not know (docs/court-data.md)
+        "COURTDATA_TRUSTED_CALLERS": "127.0.0.1,::1",
+        "COURTDATA_AUDIT_LOG": str(workdir / "courtdata_audit.jsonl"),
         "COURTDATA_SMS_DAILY_LIMIT": "100000",
         "DEBTOR_LIMIT_PER_DAY": "100000",
         "DESK_PORT": str(ports["desk"]),

@@ -8,6 +8,7 @@ import sys
 from waitress import serve
 
 from services.courtdata import CourtStore, DataFileError, Settings, create_app
+from services.courtdata.audit import AuditLog
 
 
 def main() -> int:
@@ -21,8 +22,10 @@ def main() -> int:
     try:
         settings = Settings.from_env()
         store = CourtStore.from_file(settings.data_file)
-        app = create_app(settings, store)
-    except (DataFileError, ValueError) as exc:
+        audit = AuditLog(settings.audit_log)
+        audit.open_check()  # an audit log that cannot be written stops the start
+        app = create_app(settings, store, audit=audit)
+    except (DataFileError, ValueError, OSError) as exc:
         print(f"courtdata: cannot start: {exc}", file=sys.stderr)
         return 2
     logging.getLogger("courtdata").info(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import ipaddress
 import logging
 import time
 from datetime import datetime, timedelta, timezone
@@ -19,6 +20,7 @@ from flask import Blueprint, Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from bot.kv import KV, default_kv
+from services.courtdata.audit import AuditLog
 from services.courtdata.errors import ApiError, bad_request, not_found_case
 from services.courtdata.settings import Settings
 from services.courtdata.store import CourtStore
@@ -29,7 +31,7 @@ from services.courtdata.validation import (
     name_error,
     parse_case,
 )
-from services.courtdata.verification import IDENTIFIERS, Verifier
+from services.courtdata.verification import IDENTIFIERS, UNKNOWN_CLIENT, Verifier
 from services.courtdata.views import debtor_entry, progress, summary
 from services.sms import OutboxGateway, SmsGateway, gateway_from_env
 
@@ -68,6 +70,26 @@ def _json_body() -> dict:
     if not isinstance(body, dict):
         raise bad_request("请求体应为JSON对象", "invalid_body")
     return body
+
+
+def client_address() -> str:
+    """The end client's address: the caller's own, or the one a trusted caller forwards.
+
+    The forwarded header (COURTDATA_CLIENT_ADDRESS_HEADER, default X-Client-Address) is read only from a
+    caller named in COURTDATA_TRUSTED_CALLERS; from anyone else it is ignored, so nobody can pick the
+    address their failures are counted on. A trusted caller sending something that is not one IP address
+    is a bug on its side: 400."""
+    settings = _state()["settings"]
+    caller = request.remote_addr or "-"
+    forwarded = request.headers.get(settings.client_address_header, "").strip()
+    if caller in settings.trusted and not forwarded:
+        return UNKNOWN_CLIENT  # the assistant on behalf of a citizen whose address it does not know
+    if not forwarded or caller not in settings.trusted:
+        return caller
+    try:
+        return str(ipaddress.ip_address(forwarded))
+    except ValueError:
+        raise bad_request(f"{settings.client_address_header} 应为一个IP地址", "invalid_client_address") from None
 
 
 def _identifier(source: dict) -> tuple[str, str]:
@@ -133,7 +155,7 @@ def start_verification():
     case = _case_or_404(str(body.get("case_number") or ""))
     name = _name(body)
     kind, number = _identifier(body)
-    return jsonify(_state()["verifier"].start(case, name, kind, number)), 201
+    return jsonify(_state()["verifier"].start(case, name, kind, number, client_address())), 201
 
 
 @api.post("/verifications/<verification_id>/check")
@@ -141,7 +163,7 @@ def check_code(verification_id: str):
     code = str(_json_body().get("code") or "").strip()
     if not (code.isascii() and code.isdigit() and len(code) == 6):
         raise bad_request("验证码应为6位数字", "invalid_code")
-    return jsonify(_state()["verifier"].check(verification_id, code))
+    return jsonify(_state()["verifier"].check(verification_id, code, client_address()))
 
 
 @api.get("/dishonest-debtors")
@@ -255,9 +277,10 @@ def _parse_fault(value: str) -> dict:
 
 
 def create_app(settings: Settings, store: CourtStore, kv: KV | None = None, sms: SmsGateway | None = None,
-               clock=None) -> Flask:
-    """The service over `store`. kv/sms default to bot.kv.default_kv() and the SMS_BACKEND gateway;
-    `clock` (returning an aware datetime) lets tests pin "now" to the data's as_of date."""
+               clock=None, audit: AuditLog | None = None) -> Flask:
+    """The service over `store`. kv/sms default to bot.kv.default_kv() and the SMS_BACKEND gateway, the
+    audit log to settings.audit_log (created on first write; `python -m services.courtdata` creates it
+    at start); `clock` (returning an aware datetime) lets tests pin "now" to the data's as_of date."""
     sms = sms if sms is not None else gateway_from_env()
     if store.is_demo and not isinstance(sms, OutboxGateway):
         raise ValueError("the court-data file is demo data (meta.demo=true): its phone numbers are made up, "
@@ -270,7 +293,7 @@ def create_app(settings: Settings, store: CourtStore, kv: KV | None = None, sms:
     app.extensions["courtdata"] = {
         "settings": settings, "store": store, "kv": kv, "fault": _parse_fault(settings.fault),
         "clock": clock or (lambda: datetime.now(CHINA)),
-        "verifier": Verifier(kv, sms, settings),
+        "verifier": Verifier(kv, sms, settings, audit=audit, cases=store.case),
         "openapi": _openapi(),
     }
     app.before_request(_before)

@@ -13,7 +13,9 @@ ENV = {  # field -> environment variable
     "max_attempts": "COURTDATA_MAX_ATTEMPTS", "lock_seconds": "COURTDATA_LOCK_SECONDS",
     "resend_seconds": "COURTDATA_RESEND_SECONDS", "sms_daily_limit": "COURTDATA_SMS_DAILY_LIMIT",
     "rate_limit": "COURTDATA_RATE_LIMIT", "fault": "COURTDATA_FAULT", "threads": "COURTDATA_THREADS",
-    "sms_sign": "COURTDATA_SMS_SIGN",
+    "sms_sign": "COURTDATA_SMS_SIGN", "identity_max_failures": "COURTDATA_IDENTITY_MAX_FAILURES",
+    "identity_window": "COURTDATA_IDENTITY_WINDOW", "trusted_callers": "COURTDATA_TRUSTED_CALLERS",
+    "client_address_header": "COURTDATA_CLIENT_ADDRESS_HEADER", "audit_log": "COURTDATA_AUDIT_LOG",
 }
 
 
@@ -35,6 +37,19 @@ class Settings:
     fault: str = ""  # "", "fail" or "slow:SECONDS" (tests and drills)
     threads: int = 8
     sms_sign: str = "北京市第三中级人民法院"
+    # failed identity matches per case+identifier and per client address: after this many within
+    # identity_window seconds, a cool-down of identity_window seconds without checking the match
+    identity_max_failures: int = 5
+    identity_window: int = 3600
+    # addresses of callers (the action server, a proxy) whose client_address_header is believed; empty:
+    # nobody's, the client address is the caller's own address
+    trusted_callers: str = ""
+    client_address_header: str = "X-Client-Address"
+    audit_log: Path = Path("var/courtdata_audit.jsonl")
+
+    @property
+    def trusted(self) -> frozenset[str]:
+        return frozenset(a.strip() for a in self.trusted_callers.split(",") if a.strip())
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -50,7 +65,7 @@ class Settings:
                     values[f.name] = int(raw)
                 except ValueError:
                     raise ValueError(f"{ENV[f.name]} must be a whole number, got {raw!r}") from None
-            elif f.name == "data_file":
+            elif f.name in ("data_file", "audit_log"):
                 values[f.name] = Path(raw)
             else:
                 values[f.name] = raw.strip()

@@ -6,6 +6,7 @@ whenever the suite runs. Each test gets its own in-process KV and SMS outbox unl
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Iterator
@@ -35,10 +36,29 @@ class Running:
     kv: object
     server: object
     client: HttpCourtClient
+    audit: Path
+
+    @property
+    def verifier(self):
+        return self.server.app.extensions["courtdata"]["verifier"]
+
+    def audit_lines(self) -> list[dict]:
+        if not self.audit.exists():
+            return []
+        return [json.loads(line) for line in self.audit.read_text(encoding="utf-8").splitlines()]
+
+    def as_client(self, address: str) -> HttpCourtClient:
+        """A client whose calls carry X-Client-Address (believed when the service trusts 127.0.0.1)."""
+        client = self.new_client()
+        for session in (client._get, client._post):
+            session.headers["X-Client-Address"] = address
+        return client
 
     def last_code(self) -> str:
-        """The one-time code of the latest SMS, read from the outbox as the citizen reads their phone."""
-        return re.search(r"验证码(\d{6})", read_messages(self.outbox, 1)[-1].text).group(1)
+        """The one-time code of the latest code SMS, read from the outbox as the citizen reads their phone
+        (alerts to a party, sent off the request thread, may arrive after it)."""
+        codes = [m for m in read_messages(self.outbox, 100) if m.purpose == "otp"]
+        return re.search(r"验证码(\d{6})", codes[-1].text).group(1)
 
     def messages(self) -> list:
         return read_messages(self.outbox, 100)
@@ -102,13 +122,14 @@ def start_service(store, tmp_path) -> Iterator:
     started = []
 
     def start(kv=None, clock=None, **overrides) -> Running:
-        settings = replace(Settings(api_key=API_KEY), **overrides)
+        audit = tmp_path / f"audit_{len(started)}.jsonl"
+        settings = replace(Settings(api_key=API_KEY, audit_log=audit), **overrides)
         outbox = tmp_path / f"sms_outbox_{len(started)}.jsonl"
         kv = kv if kv is not None else MemoryKV()
         app = create_app(settings, store, kv=kv, sms=OutboxGateway(outbox), clock=clock or (lambda: NOW))
         served = Served(app)
         started.append(served)
-        return Running(served.url, outbox, kv, served, HttpCourtClient(served.url, settings.api_key))
+        return Running(served.url, outbox, kv, served, HttpCourtClient(served.url, settings.api_key), audit)
 
     yield start
     for served in started:

@@ -126,24 +126,40 @@ def test_anyone_else_gets_one_generic_mismatch(service, demo, who):
     assert service.messages() == []  # nobody was texted
 
 
-def test_three_wrong_codes_lock_the_case_for_that_person(service, demo):
+def test_three_wrong_codes_lock_the_requester_not_the_party(start_service, demo):
+    # Changed for issue 10: this used to assert that three wrong codes lock the case for this person for
+    # everyone (and that a new attempt answers 423 锁定 even with a wrong name). That let anyone lock a real
+    # party out and told a stranger that this ID belongs to a party. Now the lock is the requester's own:
+    # its verification and its client address (for this case and person); a new attempt from it answers
+    # exactly like a mismatch; another requester with the right name and ID still gets a code.
+    service = start_service(resend_seconds=0, trusted_callers="127.0.0.1")
     chen = demo.party(PERSON_CASE, "陈思远")
-    started = service.client.start_verification(PERSON_CASE, "陈思远", id_number=chen["id_number"])
+    attacker = service.as_client("203.0.113.7")
+    started = attacker.start_verification(PERSON_CASE, "陈思远", id_number=chen["id_number"])
     right = service.last_code()
     wrong = f"{(int(right) + 1) % 10 ** 6:06d}"
     for left in (2, 1):
         with pytest.raises(WrongCode) as caught:
-            service.client.check_code(started.verification_id, wrong)
+            attacker.check_code(started.verification_id, wrong)
         assert caught.value.attempts_left == left
     with pytest.raises(Locked) as locked:
-        service.client.check_code(started.verification_id, wrong)
+        attacker.check_code(started.verification_id, wrong)
     assert 1700 < locked.value.retry_after <= 1800 and "锁定" in locked.value.message
-    with pytest.raises((Locked, VerificationRequired)):
-        service.client.check_code(started.verification_id, right)  # too late even for the right code
     with pytest.raises(Locked):
-        service.client.start_verification(PERSON_CASE, "陈思远", id_number=chen["id_number"])
-    zhao = demo.party(PERSON_CASE, "赵立新")  # the other party of the same case is not locked out
-    assert service.client.start_verification(PERSON_CASE, "赵立新", id_number=zhao["id_number"]).masked_phone
+        attacker.check_code(started.verification_id, right)  # too late even for the right code
+    with pytest.raises(Mismatch) as again:  # the requester's lock, answered as a mismatch
+        attacker.start_verification(PERSON_CASE, "陈思远", id_number=chen["id_number"])
+    assert type(again.value) is Mismatch
+    owner = service.as_client("198.51.100.20")  # the real party, elsewhere: not locked out
+    _, grant = verify_with(service, owner, PERSON_CASE, "陈思远", id_number=chen["id_number"])
+    assert owner.case_progress(PERSON_CASE, grant.access_token).viewer_role == "原告"
+    zhao = demo.party(PERSON_CASE, "赵立新")  # the other party of the same case is not locked out either
+    assert attacker.start_verification(PERSON_CASE, "赵立新", id_number=zhao["id_number"]).masked_phone
+
+
+def verify_with(service, client, case_number: str, name: str, **identifier):
+    started = client.start_verification(case_number, name, **identifier)
+    return started, client.check_code(started.verification_id, service.last_code())
 
 
 def test_asking_for_a_new_code_does_not_reset_the_count(start_service, demo):

@@ -103,11 +103,12 @@ class BrokenGateway:
         raise SmsError("down")
 
 
-def test_gateway_failure_is_unavailable_not_silence(store, demo):
+def test_gateway_failure_is_unavailable_not_silence(store, demo, tmp_path):
     from actions.clients.court import HttpCourtClient, Unavailable
 
     store_copy = type(store)(**{**store.__dict__, "meta": {**store.meta, "demo": False}})
-    served = Served(create_app(Settings(api_key=API_KEY), store_copy, kv=MemoryKV(), sms=BrokenGateway()))
+    served = Served(create_app(Settings(api_key=API_KEY, audit_log=tmp_path / "audit.jsonl"), store_copy,
+                               kv=MemoryKV(), sms=BrokenGateway()))
     try:
         chen = demo.party("（2026）京0105民初8848号", "陈思远")
         with pytest.raises(Unavailable, match="稍后"):
