@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 # Plain words that end a form whatever the model made of them ("退出" once got the fee FAQ and the form
 # carried on; "不要了" was taken for "no case number").
 CANCEL_WORDS = re.compile(
-    r"取消|算了|不查了|不找了|不办了|不弄了|不用了|不要了|不问了|不需要了|不登记了|不留言了|退出|结束对话|"
+    r"取消|算了|不查了|不找了|不办了|不弄了|不整了|不搞了|拉倒|不用了|不要了|不问了|不需要了|不登记了|不留言了|退出|结束对话|"
     r"我不是要|我不找|我不查|我不要|不想(?:查|找|办|弄|问)|先不(?:查|找|办|弄|提交|登记|留言)|不提交|"
     r"(?:下次|改天|以后|回头)再(?:查|问|说|办|弄|来)")
 # Wishes that move to another flow: inside a form they are declined, so the rules start that flow.

@@ -70,9 +70,11 @@ class ValidateDebtorForm(FormValidation):
         if leaving is not None:
             return leaving
         for problem in find_problems(text):
-            if problem.entity != CASE_NUMBER:
+            if problem.entity != CASE_NUMBER:  # a mistyped ID: the name given with it stays for the corrected one
                 dispatcher.utter_message(text=problem.message)
-                return [SlotSet(requested or Slot.DEBTOR_IDENTITY, None)]
+                who = identity_of(tracker)
+                kept = [SlotSet(Slot.DEBTOR_NAME, who.name)] if who.name else []
+                return kept + [SlotSet(Slot.DEBTOR_IDENTITY, None)]
         events: list[EventType] = []
         who = identity_of(tracker)
         name = who.name

@@ -75,3 +75,8 @@ def test_a_code_on_its_way_stays_usable_after_cancel(court):
     court.start_verification = limited
     _, events = run(ValidateCaseProgressForm(), make_tracker("陈思远 11010519880615245X", slots=start))
     assert slots_of(events)[Slot.CP_VERIFICATION] == "v-1"  # the code already received still works
+
+
+def test_a_mistyped_debtor_id_keeps_the_name(court):
+    _, events = run(ValidateDebtorForm(), make_tracker("王伟 11010519780315148X", slots={Slot.REQUESTED: Slot.DEBTOR_NAME}))
+    assert slots_of(events)[Slot.DEBTOR_NAME] == "王伟"

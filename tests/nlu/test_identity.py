@@ -112,3 +112,12 @@ def test_beside_an_identifier_a_surname_missing_from_the_table_still_reads():
 ])
 def test_names_inside_sentences(text, name):
     assert read_identity(text).name == name
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("請問北京鼎盛晟達醫療器械有限公司是不是失信被執行人？", "北京鼎盛晟达医疗器械有限公司"),
+    ("帮俺瞅瞅武飞龙是不是上失信了，身份证号110107199110247044", "武飞龙"),
+    ("帮我check一下田雅欣有没有被列入失信blacklist，ID是110102199608292123", "田雅欣"),
+])
+def test_names_in_questions(text, name):
+    assert read_identity(text).name == name
