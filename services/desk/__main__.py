@@ -16,7 +16,7 @@ from waitress import serve
 
 from .app import create_app
 from .background import Sweeper
-from .settings import DeskSettings
+from .settings import DEFAULT_DEMO_PASSWORD, DeskSettings
 from .store import DeskStore
 from .workdays import HolidayFileError
 
@@ -33,16 +33,28 @@ def _mask_logs() -> None:
     logmask.install()
 
 
+def _refuse(problems: list[str]) -> None:
+    """Production mode with demo secrets or passwords: say what to fix and exit non-zero."""
+    if problems:
+        for problem in problems:
+            log.error("production mode (COURT_MODE=production): %s", problem)
+        raise SystemExit("工作台未启动（COURT_MODE=production）：" + "；".join(problems))
+
+
 def main() -> None:
     logging.basicConfig(level=os.environ.get("DESK_LOG_LEVEL", "INFO"),
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     _mask_logs()
     settings = DeskSettings.from_env()
+    _refuse(settings.production_problems())
     try:
         store = DeskStore.open(settings)
     except HolidayFileError as exc:  # deadlines would be wrong: refuse to start, say what to fix
         log.error("%s", exc)
         raise SystemExit(f"工作台未启动：{exc}") from None
+    if not settings.demo:  # a database seeded in demo mode must not go live with the published password
+        weak = store.staff.demo_password_accounts((DEFAULT_DEMO_PASSWORD,))
+        _refuse([f"演示账号仍使用公开的演示密码：{'、'.join(weak)}（请重置密码或停用这些账号）"] if weak else [])
     app = create_app(settings, store)
     wiring = app.config["DESK_WIRING"]
     sweepers = [

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, current_app, g, jsonify, request
 
 from . import lifecycle as lc
-from .app import deliver_reply, issue_staff_token, json_body, require_staff
+from .app import deliver_reply, issue_staff_token, json_body, require_staff, staff_bearer
 from .clock import to_local, utcnow
 from .models import CHANNELS, KINDS
 from .queries import OrderFilter
@@ -36,7 +36,7 @@ def _authenticate() -> None:
 
 @staff_api.post("/login")
 def login():
-    """Exchange username and password for a signed token valid DESK_STAFF_TOKEN_MINUTES."""
+    """Exchange username and password for a server-side token valid DESK_STAFF_TOKEN_MINUTES (default 60)."""
     data = json_body()
     username = text_field(data, "username", "用户名", 64)
     password = data.get("password") if isinstance(data.get("password"), str) else ""
@@ -53,6 +53,13 @@ def login():
     settings = current_app.config["DESK_SETTINGS"]
     return jsonify({"token": issue_staff_token(actor), "expires_in": settings.staff_token_minutes * 60,
                     "user": {"id": actor.id, "name": actor.name, "role": actor.role}})
+
+
+@staff_api.post("/logout")
+def logout():
+    """Revoke this token: from now on it gets 401."""
+    _store().staff_sessions.close(staff_bearer())
+    return jsonify({"status": "ok", "message": "已退出登录"})
 
 
 @staff_api.get("/me")

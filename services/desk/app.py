@@ -1,7 +1,8 @@
 """The Flask app of the work-order service: `create_app(settings, store)`.
 
 Two kinds of caller: the action server (and other services) with the shared DESK_API_TOKEN, and staff with a
-signed, expiring token from /api/v1/staff/login. Errors are JSON with a Chinese `message`, never a traceback.
+short-lived server-side token from /api/v1/staff/login
+(sessions.py; `POST /api/v1/staff/logout` revokes it). Errors are JSON with a Chinese `message`, never a traceback.
 The desk pages (a later layer) register their own blueprint on this app and call the same `DeskStore`.
 """
 
@@ -14,13 +15,14 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, g, jsonify, request
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from . import lifecycle as lc
 from .access import AccessDenied, Actor
 from .delivery import make_reply_sink
+from .models import SESSION_API
+from .sessions import SessionEnded
 from .settings import DeskSettings
 from .store import Conflict, DeskStore, NotFound
 from .validation import InvalidInput
@@ -59,28 +61,40 @@ def require_service() -> None:
         raise PermissionError("服务令牌无效")
 
 
-def staff_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["DESK_SECRET"], salt="desk-staff-token")
+def _now():
+    return current_app.config["DESK_WIRING"].clock()
 
 
 def issue_staff_token(actor: Actor) -> str:
-    return staff_serializer().dumps({"uid": actor.id})
+    """A server-side API session (DESK_STAFF_TOKEN_MINUTES); the token is its random id."""
+    store: DeskStore = current_app.config["DESK_STORE"]
+    state = store.staff.session_state(actor.id)
+    if state is None:
+        raise PermissionError("账号已停用，请联系管理员")
+    return store.staff_sessions.open(actor.id, state[1], SESSION_API, _now())
+
+
+def staff_bearer() -> str:
+    return _bearer()
 
 
 def require_staff() -> Actor:
     """The logged-in member of staff behind the bearer token (still active), or PermissionError."""
-    settings: DeskSettings = current_app.config["DESK_SETTINGS"]
+    store: DeskStore = current_app.config["DESK_STORE"]
     try:
-        payload = staff_serializer().loads(_bearer(), max_age=settings.staff_token_minutes * 60)
-    except SignatureExpired as exc:
-        raise PermissionError("登录已过期，请重新登录") from exc
-    except BadSignature as exc:
-        raise PermissionError("请先登录") from exc
-    actor = current_app.config["DESK_STORE"].staff.actor(int(payload.get("uid", 0)))
-    if actor is None:
+        user_id, stamp = store.staff_sessions.check(_bearer(), SESSION_API, _now(),
+                                                     current_app.config["DESK_SETTINGS"])
+    except SessionEnded as exc:
+        raise PermissionError(str(exc)) from None
+    state = store.staff.session_state(user_id)
+    if state is None:
+        store.staff_sessions.close(_bearer())
         raise PermissionError("账号已停用，请联系管理员")
-    g.actor = actor
-    return actor
+    if not hmac.compare_digest(state[1], stamp):
+        store.staff_sessions.close(_bearer())
+        raise PermissionError("账号状态已变更，请重新登录")
+    g.actor = state[0]
+    return state[0]
 
 
 def deliver_reply(number: str, result: dict[str, Any]) -> str | None:
@@ -165,7 +179,7 @@ def create_app(settings: DeskSettings, store: DeskStore, reply_sink: ReplySink |
     app = Flask(__name__, static_folder=None)
     secret = settings.secret_key
     if not secret:
-        log.warning("DESK_SECRET_KEY is not set: staff tokens will not survive a restart")
+        log.warning("DESK_SECRET_KEY is not set: desk page logins will not survive a restart")
         secret = secrets.token_urlsafe(32)
     if not settings.api_token:
         log.warning("DESK_API_TOKEN is not set: the action server cannot create work orders")

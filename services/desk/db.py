@@ -44,17 +44,19 @@ def alembic_config() -> Config:
     return Config(str(ALEMBIC_INI))
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Run `alembic upgrade <revision>` on `engine`'s database."""
+def migrate(engine: Engine, revision: str = "head", phone_vault: Any = None) -> None:
+    """Run `alembic upgrade <revision>` on `engine`'s database (`phone_vault`: for 0004, phones.py)."""
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
+        config.attributes["phone_vault"] = phone_vault
         command.upgrade(config, revision)
 
 
-def downgrade(engine: Engine, revision: str) -> None:
+def downgrade(engine: Engine, revision: str, phone_vault: Any = None) -> None:
     """Run `alembic downgrade <revision>` (for operators rolling back, and the migration tests)."""
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
+        config.attributes["phone_vault"] = phone_vault
         command.downgrade(config, revision)

@@ -69,7 +69,11 @@ class WorkOrder(Base):
     channel = Column(String(16), nullable=False, index=True)
     status = Column(String(8), nullable=False, index=True)
     citizen_name = Column(String(64), nullable=False)
-    callback_phone = Column(String(20), nullable=False)
+    # Fernet token of the number and keyed hashes for lookups (phones.py); never the number itself.
+    callback_phone = Column(Text, nullable=False)
+    callback_phone_hash = Column(String(64), nullable=False, index=True)
+    callback_phone_last4 = Column(String(64), nullable=False, index=True)
+    callback_phone_masked = Column(String(16), nullable=False)
     case_number = Column(String(64))
     court = Column(String(64))
     case_judge = Column(String(64))
@@ -204,3 +208,24 @@ class StaffPresence(Base):
     user_id = Column(Integer, ForeignKey("staff_users.id"), primary_key=True)
     seen_at = Column(DateTime, nullable=False)
     available = Column(Boolean, nullable=False)
+
+
+# Kinds of server-side staff session (sessions.py).
+SESSION_DESK = "desk"  # the desk pages' cookie
+SESSION_API = "api"  # a bearer token from POST /api/v1/staff/login
+
+
+class StaffSession(Base):
+    """A logged-in member of staff: the desk cookie or an API token refers to this row by a random id.
+
+    Only the SHA-256 of the id is stored, so the table does not hand out live sessions. Logging out deletes
+    the row; so do a password reset and a deactivation.
+    """
+
+    __tablename__ = "staff_sessions"
+    id_hash = Column(String(64), primary_key=True)
+    kind = Column(String(8), nullable=False)
+    user_id = Column(Integer, ForeignKey("staff_users.id"), nullable=False, index=True)
+    stamp = Column(String(32), nullable=False)
+    created_at = Column(DateTime, nullable=False)
+    seen_at = Column(DateTime, nullable=False, index=True)

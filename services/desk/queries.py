@@ -34,6 +34,9 @@ class OrderFilter:
     sort: str = "created"
     page: int = 1
     per_page: int = 50
+    # Set by DeskStore.list_orders when `search` is a phone number or its last four digits (phones.py).
+    phone_hash: str | None = None
+    last4_hash: str | None = None
 
 
 def overdue_clause(now: datetime) -> ColumnElement:
@@ -61,8 +64,13 @@ def _conditions(actor: Actor, flt: OrderFilter, now: datetime, tz: str) -> list[
         conditions.append(WorkOrder.status.in_(lc.OPEN_STATUSES))
     if flt.search:
         pattern = f"%{flt.search.strip()}%"
-        conditions.append(or_(WorkOrder.number.ilike(pattern), WorkOrder.case_number.ilike(pattern),
-                              WorkOrder.citizen_name.ilike(pattern)))
+        matches = [WorkOrder.number.ilike(pattern), WorkOrder.case_number.ilike(pattern),
+                   WorkOrder.citizen_name.ilike(pattern)]
+        if flt.phone_hash:
+            matches.append(WorkOrder.callback_phone_hash == flt.phone_hash)
+        if flt.last4_hash:
+            matches.append(WorkOrder.callback_phone_last4 == flt.last4_hash)
+        conditions.append(or_(*matches))
     zone = ZoneInfo(tz)
     if flt.created_from:
         conditions.append(WorkOrder.created_at >= to_stored(datetime.combine(flt.created_from, time(0), zone)))

@@ -24,6 +24,15 @@ def _time(value: str | None, default: time) -> time:
     return time(int(hours), int(minutes))
 
 
+DEFAULT_DEMO_PASSWORD = "demo12368"  # printed in README, docs and .env.example: never in production
+MIN_SECRET_KEY = 32
+MIN_DEMO_PASSWORD = 12
+
+
+def _demo_mode(env: dict[str, str]) -> bool:
+    return (env.get("COURT_MODE") or "").strip().lower() != "production"
+
+
 @dataclass(frozen=True)
 class DeskSettings:
     """Values the service needs; defaults give the one-command demo run."""
@@ -39,15 +48,15 @@ class DeskSettings:
     answer_days: int = 2
     workday_end: time = time(17, 30)
     holidays_file: str = ""  # empty: the packaged services/desk/holidays.yml (workdays.py)
-    staff_token_minutes: int = 480
+    staff_token_minutes: int = 60
     seed_demo: bool = True
-    demo_password: str = "demo12368"
+    demo_password: str = DEFAULT_DEMO_PASSWORD
     # Demo mode (COURT_MODE is anything but "production"): demo-only pages such as /dev/sms exist.
     demo: bool = True
     fault_hook: str = ""
     # Staff desk pages (cookie sessions).
     session_minutes: int = 480
-    session_idle_minutes: int = 60
+    session_idle_minutes: int = 30
     cookie_secure: bool = False
     canned_replies: str = ""
     # The Rasa server and the channels' staff push (live handoff, reply delivery).
@@ -66,6 +75,9 @@ class DeskSettings:
     sms_outbox: str = "var/sms_outbox.jsonl"
     court_api_url: str = "http://127.0.0.1:8010"
     court_api_key: str = ""
+    # Callback phones at rest (phones.py): Fernet key; demo mode generates one into a 0600 file if unset.
+    phone_key: str = ""
+    phone_key_file: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> DeskSettings:
@@ -85,9 +97,10 @@ class DeskSettings:
             workday_end=_time(env.get("DESK_WORKDAY_END"), defaults.workday_end),
             holidays_file=env.get("DESK_HOLIDAYS", ""),
             staff_token_minutes=int(env.get("DESK_STAFF_TOKEN_MINUTES") or defaults.staff_token_minutes),
-            seed_demo=_bool(env.get("DESK_SEED_DEMO"), defaults.seed_demo),
+            # demo accounts: by default in demo mode only; production needs DESK_SEED_DEMO=true (and a password)
+            seed_demo=_bool(env.get("DESK_SEED_DEMO"), _demo_mode(env)),
             demo_password=env.get("DESK_DEMO_PASSWORD") or defaults.demo_password,
-            demo=(env.get("COURT_MODE") or "").strip().lower() != "production",
+            demo=_demo_mode(env),
             fault_hook=env.get("DESK_FAULT_HOOK", ""),
             session_minutes=int(env.get("DESK_SESSION_MINUTES") or defaults.session_minutes),
             session_idle_minutes=int(env.get("DESK_SESSION_IDLE_MINUTES") or defaults.session_idle_minutes),
@@ -105,4 +118,23 @@ class DeskSettings:
             sms_outbox=env.get("SMS_OUTBOX") or defaults.sms_outbox,
             court_api_url=(env.get("COURT_API_URL") or defaults.court_api_url).rstrip("/"),
             court_api_key=env.get("COURT_API_KEY", ""),
+            phone_key=env.get("DESK_PHONE_KEY", "").strip(),
+            phone_key_file=env.get("DESK_PHONE_KEY_FILE", ""),
         )
+
+    def production_problems(self) -> list[str]:
+        """Why the desk must not start in production mode (empty in demo mode or when all is well)."""
+        if self.demo:
+            return []
+        problems = []
+        if len(self.secret_key) < MIN_SECRET_KEY:
+            problems.append(f"DESK_SECRET_KEY 未设置或少于{MIN_SECRET_KEY}个字符"
+                            "（生产模式必须设置随机长密钥，例如 python -c 'import secrets; print(secrets.token_hex(32))'）")
+        if self.seed_demo and (self.demo_password == DEFAULT_DEMO_PASSWORD
+                               or len(self.demo_password) < MIN_DEMO_PASSWORD):
+            problems.append(f"DESK_SEED_DEMO=true 时 DESK_DEMO_PASSWORD 不能是公开的演示密码，且至少{MIN_DEMO_PASSWORD}位"
+                            "（生产模式请设置 DESK_SEED_DEMO=false 并由管理员创建账号）")
+        if not self.phone_key:
+            problems.append("DESK_PHONE_KEY 未设置（回电号码加密密钥，生成：python -c \"from cryptography.fernet "
+                            "import Fernet; print(Fernet.generate_key().decode())\"）")
+        return problems

@@ -15,6 +15,7 @@ from . import lifecycle as lc
 from .access import AccessDenied, Actor
 from .clock import utcnow
 from .models import AuditEntry, StaffUser
+from .sessions import end_user_sessions
 from .settings import DeskSettings
 from .validation import InvalidInput
 from .views import user_view
@@ -139,6 +140,8 @@ class StaffDirectory:
             if user.id == actor.id and (changes.get("active") is False or changes.get("role", lc.ADMIN) != lc.ADMIN):
                 raise InvalidInput("role", "不能停用自己的账号或取消自己的管理员角色")
             self._apply_changes(user, changes)
+            if "password" in changes or changes.get("active") is False:
+                end_user_sessions(session, user.id)  # a reset password or a deactivation logs them out
             detail = "、".join(sorted(k for k in changes if k != "password")) or None
             if "password" in changes:
                 detail = f"{detail + '、' if detail else ''}重置密码"
@@ -171,6 +174,14 @@ class StaffDirectory:
             raise InvalidInput("role", f"角色应为以下之一：{'、'.join(lc.STAFF_ROLES)}")
         if password is not None and (not isinstance(password, str) or len(password) < MIN_PASSWORD):
             raise InvalidInput("password", f"密码至少{MIN_PASSWORD}位")
+
+    def demo_password_accounts(self, passwords: tuple[str, ...]) -> list[str]:
+        """Active demo accounts (DEMO_STAFF usernames) whose password is one of `passwords` (start-up check)."""
+        names = [username for username, _, _ in DEMO_STAFF]
+        with self._sessions() as session:
+            users = session.execute(select(StaffUser).where(StaffUser.username.in_(names), StaffUser.active)).scalars()
+            return [user.username for user in users
+                    if any(self._verify(user, password) for password in passwords if password)]
 
     def seed_demo(self) -> bool:
         """Create the demo accounts on a database without any staff; True if it did."""

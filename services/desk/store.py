@@ -8,6 +8,7 @@ Methods return plain dicts (views.py), never live ORM objects.
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,8 +47,10 @@ from .models import (
     WorkOrder,
 )
 from .numbering import next_number
+from .phones import PhoneVault
 from .queries import OrderFilter, filtered_orders, overdue_clause
 from .routing import CLERK_POOL, SUPERVISION_OFFICE, route_for
+from .sessions import SessionBook
 from .settings import DeskSettings
 from .staff import StaffDirectory
 from .validation import MAX_TRANSCRIPT_TURNS, NewCallback, NewWorkOrder, normalize_phone
@@ -77,14 +80,19 @@ class DeskStore:
     """Work orders, their history and the staff who handle them, on one database."""
 
     def __init__(self, engine: Engine, settings: DeskSettings, faults: Faults | None = None,
-                 hasher: PasswordHasher | None = None, calendar: WorkCalendar | None = None) -> None:
+                 hasher: PasswordHasher | None = None, calendar: WorkCalendar | None = None,
+                 phones: PhoneVault | None = None) -> None:
         self.engine = engine
         self.settings = settings
+        # Callback phones are stored encrypted (phones.py); decrypted only for a callback or an SMS.
+        self.phones = phones or PhoneVault.from_settings(settings)
         # Holidays and make-up days (DESK_HOLIDAYS); a bad file raises HolidayFileError here, before any work.
         self.calendar = calendar or load_calendar(settings.holidays_file)
         self.faults = faults or Faults()
         self._sessions = sessionmaker(engine, future=True, expire_on_commit=False)
         self.staff = StaffDirectory(self._sessions, settings, hasher)
+        # Logged-in staff: desk cookies and API tokens (server-side, deleted at logout).
+        self.staff_sessions = SessionBook(self._sessions, settings)
 
     @classmethod
     def open(cls, settings: DeskSettings, engine: Engine | None = None,
@@ -92,9 +100,10 @@ class DeskStore:
         """Check the holiday file, connect, migrate to the newest schema and, on a fresh database, seed the demo
         staff."""
         calendar = load_calendar(settings.holidays_file)
+        phones = PhoneVault.from_settings(settings)
         engine = engine or make_engine(settings.database_url)
-        migrate(engine)
-        store = cls(engine, settings, Faults.from_spec(settings.fault_hook), hasher, calendar)
+        migrate(engine, phone_vault=phones)
+        store = cls(engine, settings, Faults.from_spec(settings.fault_hook), hasher, calendar, phones)
         if settings.seed_demo:
             store.staff.seed_demo()
         return store
@@ -203,7 +212,7 @@ class DeskStore:
         order = WorkOrder(
             number=next_number(session, self.settings.number_prefix, local_day),
             kind=new.kind, channel=new.channel, status=lc.NEW, citizen_name=new.citizen_name,
-            callback_phone=new.callback_phone, case_number=new.case_number, court=new.court,
+            **self.phones.columns(new.callback_phone), case_number=new.case_number, court=new.court,
             case_judge=new.case_judge, route=route.route, assignee_id=route.judge_id,
             assignee_name=route.label, summary=new.summary, transcript=new.transcript,
             conversation_id=new.conversation_id, message_id=new.message_id,
@@ -229,7 +238,7 @@ class DeskStore:
             order = self._load(session, number)
         except NotFound:
             order = None
-        if order is None or not hmac.compare_digest(order.callback_phone, normalized):
+        if order is None or not hmac.compare_digest(order.callback_phone_hash, self.phones.digest(normalized)):
             raise NotFound("未找到与该手机号匹配的工单，请核对工单编号和手机号")
         return order
 
@@ -257,10 +266,21 @@ class DeskStore:
     def list_orders(self, actor: Actor, flt: OrderFilter, now: datetime | None = None) -> dict[str, Any]:
         """The queue as `actor` may see it, filtered and paged."""
         now = now or utcnow()
+        flt = self._phone_search(flt)
         with self._sessions() as session:
             rows, total = filtered_orders(session, actor, flt, now, self.settings.timezone)
             items = [views.staff_summary(o, now, self.settings.timezone) for o in rows]
         return {"items": items, "total": total, "page": flt.page, "per_page": flt.per_page}
+
+    def _phone_search(self, flt: OrderFilter) -> OrderFilter:
+        """A search that is a phone number (or its last four digits) matches the keyed hashes."""
+        term = (flt.search or "").strip()
+        phone = normalize_phone(term)
+        if phone:
+            return dataclasses.replace(flt, phone_hash=self.phones.digest(phone))
+        if len(term) == 4 and term.isascii() and term.isdigit():
+            return dataclasses.replace(flt, last4_hash=self.phones.last4_digest(term))
+        return flt
 
     def get_order(self, actor: Actor, number: str, now: datetime | None = None) -> dict[str, Any]:
         """The work-order page; the view is written to the audit log, and so is a refused attempt."""
@@ -277,7 +297,8 @@ class DeskStore:
         """Where the citizen of an order can be reached (full phone: for SMS delivery, never displayed)."""
         with self._sessions() as session:
             order = self._load(session, number)
-            return Target(order.number, order.channel, order.conversation_id, order.callback_phone,
+            return Target(order.number, order.channel, order.conversation_id,
+                          self.phones.decrypt(order.callback_phone),
                           label_local(order.first_contact_due, self.settings.timezone))
 
     def save_transcript(self, number: str, turns: list[dict[str, str]], now: datetime | None = None) -> None:
@@ -298,7 +319,7 @@ class DeskStore:
             order = self._load(session, number)
             check_may_work(actor, order)
             self._audit(session, actor, "查看电话", order.number, "为回访查看完整电话", now)
-            return order.callback_phone
+            return self.phones.decrypt(order.callback_phone)
 
     def transition(self, actor: Actor, number: str, action: str, note: str | None = None,
                    target_id: int | None = None, now: datetime | None = None) -> dict[str, Any]:

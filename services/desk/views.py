@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.privacy import mask_phone
-
 from . import lifecycle as lc
 from .access import Actor, permitted_actions
 from .clock import iso_local, label_local
@@ -50,7 +48,7 @@ def staff_summary(order: WorkOrder, now: datetime, tz: str) -> dict[str, Any]:
         "channel": order.channel,
         "status": order.status,
         "citizen_name": order.citizen_name,
-        "phone": mask_phone(order.callback_phone),
+        "phone": order.callback_phone_masked,
         "case_number": order.case_number,
         "court": order.court,
         "route": order.route,
@@ -123,7 +121,7 @@ def citizen_view(order: WorkOrder, tz: str) -> dict[str, Any]:
         "number": order.number,
         "kind": order.kind,
         "status": order.status,
-        "phone": mask_phone(order.callback_phone),
+        "phone": order.callback_phone_masked,
         "created_at": iso_local(order.created_at, tz),
         **_promise(order, tz),
         "replies": replies,

@@ -19,6 +19,9 @@ import requests
 import sqlalchemy
 import yaml
 
+from services.desk.phones import PhoneVault
+from services.desk.settings import DeskSettings
+
 HERE = Path(__file__).resolve().parent
 DEMO = json.loads((HERE.parents[1] / "services/courtdata/demo_data.json").read_text(encoding="utf-8"))
 JUDGES = {j["judge_id"]: j for j in DEMO["judges"]}
@@ -70,7 +73,8 @@ class Player:
                 "SELECT number, kind, citizen_name, callback_phone, case_number, summary, transcript "
                 "FROM work_orders WHERE conversation_id = :c"), {"c": self.sender}).mappings().all()
         engine.dispose()
-        return [dict(r) for r in rows]
+        vault = PhoneVault.from_settings(DeskSettings.from_env(self.stack.env))  # phones are encrypted at rest
+        return [{**dict(r), "callback_phone": vault.decrypt(r["callback_phone"])} for r in rows]
 
     def send(self, text: str) -> str:
         reply = requests.post(self.url, json={"sender": self.posted, "message": text}, timeout=60)

@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 from argon2 import PasswordHasher
+from cryptography.fernet import Fernet
 from sqlalchemy import text
 
 from bot.kv import MemoryKV
@@ -29,6 +30,7 @@ POSTGRES_URL = os.environ.get("DESK_TEST_POSTGRES_URL", "postgresql://postgres@1
 API_TOKEN = "test-service-token"
 PASSWORD = "demo-password-1"
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+PHONE_KEY = Fernet.generate_key().decode()  # one per test run: the session-wide databases keep their rows' key
 
 
 def _postgres_engine():
@@ -86,7 +88,7 @@ def settings(tmp_path) -> DeskSettings:
     """Test settings: SMS into a private outbox, Rasa and the court-data service unreachable."""
     return DeskSettings(database_url="(engine given)", api_token=API_TOKEN, secret_key="test-secret",
                         demo_password=PASSWORD, sms_outbox=str(tmp_path / "sms_outbox.jsonl"),
-                        rasa_url=CLOSED_URL, court_api_url=CLOSED_URL)
+                        rasa_url=CLOSED_URL, court_api_url=CLOSED_URL, phone_key=PHONE_KEY)
 
 
 @pytest.fixture

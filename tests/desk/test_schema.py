@@ -10,7 +10,7 @@ from services.desk.db import downgrade, migrate
 from services.desk.models import Base
 from services.desk.settings import DeskSettings
 from services.desk.store import DeskStore
-from tests.desk.conftest import FAST_HASHER
+from tests.desk.conftest import FAST_HASHER, PHONE_KEY
 
 
 def test_migrated_schema_matches_the_models(backend):
@@ -27,7 +27,7 @@ def test_downgrade_to_base_and_upgrade_again(fresh_engine):
 
 
 def test_first_start_migrates_and_seeds_the_demo_staff_once(fresh_engine):
-    settings = DeskSettings(demo_password="from-the-env-1")
+    settings = DeskSettings(demo_password="from-the-env-1", phone_key=PHONE_KEY)
     store = DeskStore.open(settings, engine=fresh_engine, hasher=FAST_HASHER)
     assert store.staff.authenticate("judge_yi", "from-the-env-1").role == "法官"
     assert store.staff.authenticate("judge_yi", "demo12368") is None
@@ -38,7 +38,7 @@ def test_first_start_migrates_and_seeds_the_demo_staff_once(fresh_engine):
 
 
 def test_seeding_can_be_switched_off(fresh_engine):
-    store = DeskStore.open(DeskSettings(seed_demo=False), engine=fresh_engine, hasher=FAST_HASHER)
+    store = DeskStore.open(DeskSettings(seed_demo=False, phone_key=PHONE_KEY), engine=fresh_engine, hasher=FAST_HASHER)
     assert store.staff.authenticate("admin", "demo12368") is None
 
 

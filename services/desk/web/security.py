@@ -1,9 +1,11 @@
 """Sessions, CSRF and response headers of the desk pages.
 
-- The session is Flask's signed cookie (HttpOnly, SameSite=Lax, Secure when DESK_COOKIE_SECURE). It holds the
-  user id, a fingerprint of the password hash (a reset password ends every old session), the CSRF token and
-  two times: it ends DESK_SESSION_MINUTES after login, or DESK_SESSION_IDLE_MINUTES after the last request.
-  Logging in clears whatever the browser had and issues a new CSRF token (no session fixation).
+- The session is server-side (sessions.py, table `staff_sessions`): the signed cookie `desk_session`
+  (HttpOnly, SameSite=Lax, Secure when DESK_COOKIE_SECURE) carries only a random session id, the CSRF token
+  and flash messages. The row holds the user, a fingerprint of the password hash (a reset password ends
+  every old session) and two times: it ends DESK_SESSION_MINUTES after login, or DESK_SESSION_IDLE_MINUTES
+  (default 30) after the last request. Logging out deletes the row, so a cookie saved before logout is
+  refused. Logging in clears whatever the browser had and issues a new id and CSRF token (no fixation).
 - Every POST under /desk carries the CSRF token: a hidden `csrf_token` field in forms, the `X-CSRF-Token`
   header in fetch calls. Compared in constant time.
 - Every answer gets a strict Content-Security-Policy (scripts and styles only from files of this origin, no
@@ -14,12 +16,13 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import time
 from datetime import timedelta
 
 from flask import Flask, Response, current_app, g, request, session
 
 from ..access import Actor
+from ..models import SESSION_DESK
+from ..sessions import UNKNOWN, SessionEnded
 from ..settings import DeskSettings
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -74,32 +77,46 @@ def check_csrf() -> None:
         raise CsrfRefused()
 
 
+def _book():
+    return current_app.config["DESK_STORE"].staff_sessions
+
+
+def _now():
+    return current_app.config["DESK_WIRING"].clock()
+
+
 def log_in(actor: Actor, stamp: str) -> None:
-    """Start a fresh session for `actor`: nothing of the previous cookie survives."""
+    """Start a fresh server-side session for `actor`: nothing of the previous cookie survives."""
+    previous = session.get("sid")
+    if previous:
+        _book().close(previous)
     session.clear()
-    now = int(time.time())
-    session.update(uid=actor.id, stamp=stamp, issued=now, seen=now, csrf_token=secrets.token_urlsafe(32))
+    sid = _book().open(actor.id, stamp, SESSION_DESK, _now())
+    session.update(sid=sid, csrf_token=secrets.token_urlsafe(32))
     session.permanent = True
 
 
 def log_out() -> None:
+    """Delete the server-side session (a saved copy of the cookie is refused from now on)."""
+    _book().close(str(session.get("sid") or ""))
     session.clear()
 
 
 def current_actor() -> Actor:
     """The logged-in, still active member of staff, or LoginRequired with the reason."""
-    if "uid" not in session:
+    sid = session.get("sid")
+    if not sid:
         raise LoginRequired()
-    settings: DeskSettings = current_app.config["DESK_SETTINGS"]
-    now = int(time.time())
-    issued, seen = int(session.get("issued", 0)), int(session.get("seen", 0))
-    if now - issued > settings.session_minutes * 60 or now - seen > settings.session_idle_minutes * 60:
+    try:
+        user_id, stamp = _book().check(str(sid), SESSION_DESK, _now(),
+                                       current_app.config["DESK_SETTINGS"])
+    except SessionEnded as exc:
         session.clear()
-        raise LoginRequired("登录已过期，请重新登录")
-    state = current_app.config["DESK_STORE"].staff.session_state(int(session["uid"]))
-    if state is None or not hmac.compare_digest(state[1], str(session.get("stamp", ""))):
+        raise LoginRequired("" if str(exc) == UNKNOWN else str(exc)) from None
+    state = current_app.config["DESK_STORE"].staff.session_state(user_id)
+    if state is None or not hmac.compare_digest(state[1], stamp):
+        _book().close(str(sid))
         session.clear()
         raise LoginRequired("账号状态已变更，请重新登录")
-    session["seen"] = now
     g.actor = state[0]
     return state[0]
