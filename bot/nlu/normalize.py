@@ -53,6 +53,8 @@ TYPOS: tuple[tuple[str, str], ...] = (
     (r"强[治质致]执行", "强制执行"),
     (r"限制高消废", "限制高消费"),
     (r"执行欵", "执行款"),
+    # "对了，法院几点下班": 对了 opening a sentence is "by the way", not "yes"; the classifier read it as affirm
+    (r"^(?:对了|顺便问一下|顺便问下|另外问一下)[，,、]\s*(?=\S{3})", ""),
 )
 _TYPO_PATTERNS = tuple((re.compile(pattern), repl) for pattern, repl in TYPOS)
 

@@ -53,6 +53,10 @@ REAL_QUESTIONS = Path("/work/shared/data/real_legal_questions/lawbench_questions
         ("拿调节书", "拿调解书"),
         ("申请强质执行", "申请强制执行"),
         ("別執行人", "被执行人"),
+        ("对了，法院几点下班", "法院几点下班"),
+        ("顺便问一下，诉讼费多少", "诉讼费多少"),
+        ("对了", "对了"),
+        ("对了对了", "对了对了"),
     ],
 )
 def test_normalize(raw, expected):
