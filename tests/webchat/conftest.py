@@ -8,10 +8,8 @@ channel's output channel. What it answers depends on the text (see FakeBot.reply
 from __future__ import annotations
 
 import asyncio
-import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -28,6 +26,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Sanic
 
 from bot.channels.webchat import WebChatInput, WebChatSettings
+from tests.channels.helpers import free_socket, serving  # noqa: F401 - test_rasa_app imports serving from here
 
 SECRET = "test-secret-0123456789abcdef"
 PUSH_TOKEN = "push-token-for-tests"
@@ -83,33 +82,6 @@ class Server:
     @property
     def page(self) -> str:
         return f"{self.url}/webhooks/webchat/"
-
-
-def free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
-@asynccontextmanager
-async def serving(app: Sanic) -> AsyncIterator[str]:
-    """Runs `app` in this event loop on a free loopback port; yields its base URL."""
-    sock = free_socket()
-    srv = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
-    await srv.startup()
-    await srv.before_start()
-    await srv.after_start()
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        await srv.before_stop()
-        srv.close()
-        for conn in list(srv.connections):
-            conn.close()  # open websockets too
-        await asyncio.sleep(0.05)
-        await srv.after_stop()
-        sock.close()
 
 
 async def close_sockets(channel: WebChatInput) -> None:
