@@ -2,7 +2,7 @@
 
 Rasa 3.6 drops an action that raises (or an action server that fails) without any reply, which
 leaves an anxious citizen looking at silence. Every action here therefore runs its `act` inside a
-guard that logs the failure (masked, see bot/logmask.py) and utters `utter_service_error`, which
+guard that logs the failure (masked, see kernel/logmask.py) and utters `utter_service_error`, which
 offers a work order.
 """
 
@@ -17,10 +17,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.names import Action as ActionName
-from bot.names import Entity, Intent, Response, Slot
-from bot.nlu.identity import Identity, read_identity
-from bot.nlu.normalize import normalize
+from kernel.names import Action as ActionName
+from kernel.names import Entity, Intent, Response, Slot
+from kernel.nlu.identity import Identity, read_identity
+from kernel.nlu.normalize import normalize
 
 logger = logging.getLogger(__name__)
 

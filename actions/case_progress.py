@@ -24,7 +24,9 @@ from actions.base import (
     latest_intent,
     latest_text,
 )
-from actions.clients.court import (
+from actions.stash import drop, stash, unstash
+from actions.workorder import WORKORDER_NUMBER, answer_workorder_status
+from kernel.clients.court import (
     CaseProgress,
     CourtError,
     Locked,
@@ -35,11 +37,9 @@ from actions.clients.court import (
     WrongCode,
     shared_client,
 )
-from actions.stash import drop, stash, unstash
-from actions.workorder import WORKORDER_NUMBER, answer_workorder_status
-from bot.names import Action, Entity, Intent, Slot
-from bot.nlu.extract import CASE_NUMBER, find_problems
-from bot.privacy import mask_credit_code, mask_id
+from kernel.names import Action, Entity, Intent, Slot
+from kernel.nlu.extract import CASE_NUMBER, find_problems
+from kernel.privacy import mask_credit_code, mask_id
 
 VERIFIED = "verified"
 CODE = re.compile(r"(?<!\d)(\d{4,8})(?!\d)")

@@ -8,9 +8,9 @@ from typing import Any
 from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
 
 from actions.base import CourtAction, latest_entity_value, latest_intent
-from bot.faq import FAQ_BUTTONS
-from bot.names import FAQ_KEYS, INTENT_LABELS, Action, Entity, Intent, Response, Slot
-from bot.settings import court_settings
+from kernel.court import court_settings
+from kernel.faq import FAQ_BUTTONS
+from kernel.names import FAQ_KEYS, INTENT_LABELS, Action, Entity, Intent, Response, Slot
 
 # Slots a cancelled form leaves empty again (verification survives: it is cleared by the session's end).
 FORM_SLOTS = (
@@ -185,7 +185,7 @@ class ActionInformWithoutContext(CourtAction):
 
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
         from actions.workorder import WORKORDER_NUMBER, answer_workorder_status
-        from bot.nlu.extract import find_problems  # the same checks the NLU component uses
+        from kernel.nlu.extract import find_problems  # the same checks the NLU component uses
 
         text = str(tracker.latest_message.get("text") or "")
         if WORKORDER_NUMBER.search(text) or (tracker.get_slot(Slot.WORKORDER_NUMBER)

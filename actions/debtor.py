@@ -22,13 +22,13 @@ from actions.base import (
     latest_intent,
     latest_text,
 )
-from actions.clients.court import CourtError, DebtorEntry, shared_client
 from actions.stash import stash, unstash
-from bot.kv import default_kv
-from bot.names import Action, Intent, Slot
-from bot.nlu.extract import CASE_NUMBER, find_problems
-from bot.nlu.identity import CREDIT_KIND, ID_KIND
-from bot.privacy import mask_credit_code, mask_id
+from kernel.clients.court import CourtError, DebtorEntry, shared_client
+from kernel.kv import default_kv
+from kernel.names import Action, Intent, Slot
+from kernel.nlu.extract import CASE_NUMBER, find_problems
+from kernel.nlu.identity import CREDIT_KIND, ID_KIND
+from kernel.privacy import mask_credit_code, mask_id
 
 SURNAME_ONLY = re.compile(r"^(?:姓)?[\u4e00-\u9fa5](?:某|先生|女士|总|老板)?$|^(?:姓)[\u4e00-\u9fa5]")
 DIGRESSIONS = BASE_DIGRESSIONS - {Intent.QUERY_DISHONEST_DEBTOR}

@@ -8,7 +8,7 @@ and expires on its own.
 
 from __future__ import annotations
 
-from bot.kv import default_kv
+from kernel.kv import default_kv
 
 TTL_SECONDS = 60 * 60
 

@@ -24,26 +24,23 @@ from actions.base import (
     latest_intent,
     latest_text,
 )
-from actions.clients.court import CourtError, shared_client
-from actions.clients.workorders import WorkOrderError, workorder_client
 from actions.stash import drop, stash, unstash
-from bot.names import Action, Entity, Intent, Response, Slot
-from bot.nlu.extract import find_problems
-from bot.nlu.identity import read_identity
-from bot.privacy import ORDER_NUMBER, mask_phone, mask_text
+from kernel.clients.court import CourtError, shared_client
+from kernel.clients.workorders import WorkOrderError, workorder_client
+from kernel.contracts import CASE_OPTIONAL_KINDS, LIVE_CHANNELS, channel_of
+from kernel.contracts import WorkOrderKind as Kind
+from kernel.names import Action, Entity, Intent, Response, Slot
+from kernel.nlu.extract import find_problems
+from kernel.nlu.identity import read_identity
+from kernel.privacy import ORDER_NUMBER, mask_phone, mask_text
+from kernel.transcript import transcript as conversation_lines
 
 KIND_BY_INTENT = {
-    Intent.CONTACT_JUDGE: "联系法官",
-    Intent.FILE_COMPLAINT: "投诉举报",
-    Intent.REQUEST_HUMAN: "人工咨询",
+    Intent.CONTACT_JUDGE: Kind.CONTACT_JUDGE,
+    Intent.FILE_COMPLAINT: Kind.COMPLAINT,
+    Intent.REQUEST_HUMAN: Kind.HUMAN,
 }
-KIND_CREDIT_REPAIR = "信用修复"
-# kinds whose order needs no case number
-CASE_OPTIONAL = ("投诉举报", "人工咨询", "系统故障转人工")
-KIND_SYSTEM_FAULT = "系统故障转人工"
 NO_CASE = "无"
-# A live chat needs a channel that can show staff messages as they come (REST clients cannot).
-LIVE_CHANNELS = ("web", "wechat")
 # a name given before it was asked for counts only when the citizen says it is theirs ("我叫…"), so that
 # "我要投诉江帆伟法官" never files the complaint under the judge's name
 OWN_NAME = re.compile(r"我叫|我是|本人|姓名|名字")
@@ -70,10 +67,10 @@ def kind_for(tracker: Tracker) -> str:
     templates = {(e.get("metadata") or {}).get("utter_action") for e in before if e.get("event") == "bot"}
     actions = {e.get("name") for e in before if e.get("event") == "action"}
     if "utter_service_error" in templates:
-        return KIND_SYSTEM_FAULT
+        return Kind.SYSTEM_FAULT.value
     if Action.DEBTOR_LOOKUP in actions and latest_intent(tracker) == Intent.CONTACT_JUDGE:
-        return KIND_CREDIT_REPAIR
-    return KIND_BY_INTENT.get(latest_intent(tracker), "人工咨询")
+        return Kind.CREDIT_REPAIR.value
+    return KIND_BY_INTENT.get(latest_intent(tracker), Kind.HUMAN).value
 
 
 class ActionStartWorkorder(CourtAction):
@@ -97,13 +94,13 @@ class ActionStartWorkorder(CourtAction):
                 drop(tracker.sender_id, "wo_case_offer")
         text = latest_text(tracker)
         # the first message says what it is about ("找不到承办法官"); a complaint needs more than "我要投诉"
-        if len(text.strip()) >= (12 if kind == KIND_BY_INTENT[Intent.FILE_COMPLAINT] else 6) and not text.startswith("/"):
+        if len(text.strip()) >= (12 if kind == Kind.COMPLAINT else 6) and not text.startswith("/"):
             events.append(SlotSet(Slot.WO_SUMMARY, mask_text(text.strip()[:500])))
         intro = {
-            "联系法官": "好的，我帮您给承办法官留言，由法官或法官助理在工作日内回电。",
-            "投诉举报": "好的，我帮您登记投诉举报，由法院督查部门受理并回复（不会转给被投诉的人）。",
-            "信用修复": "好的，我帮您联系执行法官，咨询履行义务和移出失信名单的事宜。",
-            "系统故障转人工": "抱歉刚才系统出了问题，我帮您登记，由工作人员回电处理。",
+            Kind.CONTACT_JUDGE: "好的，我帮您给承办法官留言，由法官或法官助理在工作日内回电。",
+            Kind.COMPLAINT: "好的，我帮您登记投诉举报，由法院督查部门受理并回复（不会转给被投诉的人）。",
+            Kind.CREDIT_REPAIR: "好的，我帮您联系执行法官，咨询履行义务和移出失信名单的事宜。",
+            Kind.SYSTEM_FAULT: "抱歉刚才系统出了问题，我帮您登记，由工作人员回电处理。",
         }.get(kind, "好的，我帮您转人工。先登记一下联系方式，工作人员会尽快联系您。")
         dispatcher.utter_message(text=intro)
         return events
@@ -173,7 +170,7 @@ class ValidateWorkorderForm(FormValidation):
             return [SlotSet(Slot.WO_CASE_NUMBER, offered)]
         if intent == Intent.DENY or re.search(r"没有|不知道|不涉及|忘了|无|不清楚|记不得|还没", text):
             return [SlotSet(Slot.WO_CASE_NUMBER, NO_CASE)]
-        if tracker.get_slot(Slot.WO_KIND) in CASE_OPTIONAL:
+        if tracker.get_slot(Slot.WO_KIND) in CASE_OPTIONAL_KINDS:
             # a complaint or a wish for a person need no case: an answer that is not one means "none"
             # (the read-back shows 案号：无, and 修改案号 is one tap away)
             return [SlotSet(Slot.WO_CASE_NUMBER, NO_CASE)]
@@ -319,9 +316,8 @@ class ActionAskWoConfirm(CourtAction):
 def transcript(tracker: Tracker, limit: int = 30) -> list[dict[str, str]]:
     """The order's own turns, masked, for the staff who take it over: from the message that started the
     order on, so another case or another party from earlier in the conversation never shows."""
-    events = own_turns(tracker.events)
-    turns = [{"sender": e["event"], "text": mask_text(str(e["text"]))}
-             for e in events if e.get("event") in ("user", "bot") and e.get("text")]
+    turns = [{"sender": line.sender, "text": mask_text(line.text)}
+             for line in conversation_lines(own_turns(tracker.events)) if line.text]
     return turns[-limit:]
 
 
@@ -334,11 +330,6 @@ def own_turns(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     while start > 0 and events[start].get("event") != "user":
         start -= 1
     return events[start:]
-
-
-def channel_of(tracker: Tracker) -> str:
-    name = str(tracker.get_latest_input_channel() or "rest").lower()
-    return "wechat" if "wechat" in name else "web" if name in ("webchat", "socketio") else "rest"
 
 
 class ActionSubmitWorkorder(CourtAction):
@@ -358,8 +349,8 @@ class ActionSubmitWorkorder(CourtAction):
         case = tracker.get_slot(Slot.WO_CASE_NUMBER)
         case = None if case in (None, NO_CASE) else case
         payload = {
-            "kind": tracker.get_slot(Slot.WO_KIND) or "人工咨询",
-            "channel": channel_of(tracker),
+            "kind": tracker.get_slot(Slot.WO_KIND) or Kind.HUMAN.value,
+            "channel": channel_of(tracker.get_latest_input_channel()).value,
             "citizen_name": tracker.get_slot(Slot.WO_NAME),
             "callback_phone": phone,
             "summary": tracker.get_slot(Slot.WO_SUMMARY) or "（未填写）",
@@ -382,7 +373,7 @@ class ActionSubmitWorkorder(CourtAction):
         dispatcher.utter_message(text=confirmation(order))
         events: list[EventType] = [SlotSet(s, None) for s in WO_FORM_SLOTS]
         events.append(SlotSet(Slot.WORKORDER_NUMBER, order["number"]))
-        if payload["kind"] == "人工咨询" and payload["channel"] in LIVE_CHANNELS and await client.clerk_online():
+        if payload["kind"] == Kind.HUMAN and payload["channel"] in LIVE_CHANNELS and await client.clerk_online():
             try:
                 await client.request_live(order["number"], tracker.sender_id, payload["channel"])
             except WorkOrderError:

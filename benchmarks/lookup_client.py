@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from actions.clients.court import AsyncCourtClient, HttpCourtClient  # noqa: E402
-from services.sms import read_messages  # noqa: E402
+from kernel.clients.court import AsyncCourtClient, HttpCourtClient  # noqa: E402
+from kernel.sms import read_messages  # noqa: E402
 from tests.stack import free_port, wait_http  # noqa: E402
 
 CASE, NAME, ID_NUMBER = "（2026）京0105民初8848号", "陈思远", "11010519880615245X"

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.names import CASE_SPECIFIC_INTENTS  # noqa: E402
+from kernel.names import CASE_SPECIFIC_INTENTS  # noqa: E402
 
 PY = str(ROOT / ".venv" / "bin" / "python")
 RASA = str(ROOT / ".venv" / "bin" / "rasa")

@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None, env: dict[str, str] | None = None) -> No
     from rasa_sdk.endpoint import create_ssl_context
     from rasa_sdk.plugin import plugin_manager
 
-    from bot import logmask
+    from kernel import logmask
 
     args = _parser().parse_args(argv)
     logging.getLogger("matplotlib").setLevel(logging.WARN)

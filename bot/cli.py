@@ -12,7 +12,7 @@ import sys
 
 
 def main() -> None:
-    from bot import logmask
+    from kernel import logmask
 
     if sys.argv[1:3] == ["run", "actions"]:
         from bot.action_server import main as actions_main

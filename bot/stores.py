@@ -19,8 +19,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.names import Entity, Slot
-from bot.privacy import mask_id, mask_phone, mask_text
+from kernel.names import Entity, Slot
+from kernel.privacy import mask_id, mask_phone, mask_text
 
 CODE_SLOTS = {Slot.CP_CODE}
 # Slot whose request means the next user message carries a one-time code.

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export TF_DETERMINISTIC_OPS=1 PYTHONHASHSEED=0 TF_CPP_MIN_LOG_LEVEL=2
 mkdir -p models
-inputs=$(cat bot/dict/* bot/nlu/*.py bot/components/*.py | sha256sum | cut -d' ' -f1)
+inputs=$(cat bot/dict/* kernel/nlu/*.py bot/components/*.py | sha256sum | cut -d' ' -f1)
 force=()
 if [ "$(cat models/.components.sha256 2>/dev/null)" != "$inputs" ] || [ ! -f models/court.tar.gz ]; then
   force=(--force)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import names
+from kernel import names
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))

@@ -35,14 +35,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot.channels.webchat_history import (
-    STAFF_METADATA_KEY,
-    bot_message,
-    clean_buttons,
-    history_from_events,
-    staff_message,
-)
+from bot.channels.webchat_history import bot_message, history_from_events, staff_message
 from bot.channels.webchat_token import DEFAULT_TTL_SECONDS, SessionSigner, TokenError, ephemeral_secret
+from kernel.contracts import staff_metadata
+from kernel.transcript import clean_buttons
 
 logger = logging.getLogger(__name__)
 
@@ -273,7 +269,7 @@ class WebChatInput(InputChannel):
             if tracker is None or not tracker.events:
                 return False
             data = {"buttons": message["buttons"]} if message["buttons"] else {}
-            metadata = {STAFF_METADATA_KEY: {"label": message["label"]}}
+            metadata = staff_metadata(message["label"])
             tracker.update(BotUttered(message["text"], data, metadata))
             await agent.tracker_store.save(tracker)
         return True

@@ -42,7 +42,7 @@ from bot.channels.wechat_outbound import Outbox, PhoneBook, mask_openid
 from bot.channels.wechat_settings import WeChatSettings
 from bot.channels.wechat_text import ButtonMemory, render, split_text
 from bot.channels.wechat_window import ServiceWindow
-from bot.kv import KV, default_kv
+from kernel.kv import KV, default_kv
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import requests
 
-from bot.kv import KV
+from kernel.kv import KV
 
 logger = logging.getLogger(__name__)
 

@@ -48,7 +48,7 @@ class Inbound:
 
 def _welcome() -> str:
     try:
-        from bot.settings import court_settings
+        from kernel.court import court_settings
 
         court = court_settings()
     except Exception:  # the welcome must never fail: fall back to neutral words

@@ -1,7 +1,7 @@
 """Messages to a WeChat user that are not a passive reply: slow bot answers and staff replies.
 
 Order of preference: a customer-service message while WeChat's window is open, else an SMS through
-the outbox (services/sms.py) to the phone number we know for that OpenID, else a logged (masked)
+the outbox (kernel/sms.py) to the phone number we know for that OpenID, else a logged (masked)
 "could not deliver". The desk calls `send_to_wechat_user`; the channel uses `Outbox.deliver`.
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Callable
 from bot.channels.wechat_api import WeChatApi, WeChatApiError
 from bot.channels.wechat_text import split_text
 from bot.channels.wechat_window import ServiceWindow
-from bot.kv import KV
-from bot.privacy import mask_phone
+from kernel.kv import KV
+from kernel.privacy import mask_phone
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def mask_openid(openid: str) -> str:
 
 def default_sms_sender(phone: str, text: str) -> None:
     """The project's SMS adapter (outbox file or gateway, by SMS_BACKEND), looked up on each use."""
-    from services.sms import gateway_from_env
+    from kernel.sms import gateway_from_env
 
     gateway_from_env().send(phone, text, purpose="wechat")
 
@@ -121,7 +121,7 @@ def default_outbox() -> Outbox:
     with _default_lock:
         if _default is None:
             from bot.channels.wechat_settings import WeChatSettings
-            from bot.kv import default_kv
+            from kernel.kv import default_kv
 
             settings = WeChatSettings.load()
             kv = default_kv()

@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.channels.wechat_outbound import SMS, UNDELIVERED, WECHAT
-from bot.nlu.phone import canonical_phone
+from kernel.contracts import SENDER_LABEL_MAX, STAFF_LABEL
+from kernel.nlu.phone import canonical_phone
 
 MAX_BODY = 32 * 1024  # MAX_TEXT CJK characters are 24 KB as \uXXXX escapes (json.dumps' default)
 MAX_TEXT = 4000
-MAX_LABEL = 32  # as the web chat allows; the desk cuts its labels to 32
 MAX_OPENID = 128
-STAFF_LABEL = "工作人员"
 _OPENID = re.compile(r"[A-Za-z0-9_-]+")
 _LABEL_NOISE = re.compile(r"[\s【】\[\]]+")
 
@@ -83,8 +82,8 @@ def _label(value: Any) -> str:
     if value is None:
         return STAFF_LABEL
     label = _LABEL_NOISE.sub("", value) if isinstance(value, str) else ""
-    if not label or len(label) > MAX_LABEL:
-        raise PushRefused(400, f"sender_label 必须是不超过 {MAX_LABEL} 个字的名称")
+    if not label or len(label) > SENDER_LABEL_MAX:
+        raise PushRefused(400, f"sender_label 必须是不超过 {SENDER_LABEL_MAX} 个字的名称")
     return label
 
 

@@ -20,7 +20,7 @@ from defusedxml import DefusedXmlException
 from wechatpy.crypto import PrpCrypto
 from wechatpy.exceptions import InvalidAppIdException
 
-from bot.kv import KV
+from kernel.kv import KV
 
 
 class RejectedRequest(Exception):

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from bot.kv import KV
+from kernel.kv import KV
 
 # Customer-service and passive text: WeChat answers 45002 "content size out of limit" above 2048 bytes
 # (UTF-8). The limit is not in the reference pages; it is the figure WeChat staff give in the

@@ -24,7 +24,7 @@ from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.extract import RULE_ENTITIES, analyse
+from kernel.nlu.extract import RULE_ENTITIES, analyse
 
 PROBLEMS_KEY = "nlu_problems"
 

@@ -33,7 +33,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.extract import RULE_ENTITIES
+from kernel.nlu.extract import RULE_ENTITIES
 
 logger = logging.getLogger(__name__)
 

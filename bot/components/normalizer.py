@@ -1,4 +1,4 @@
-"""ChineseNormalizer: rewrites a message's text with bot.nlu.normalize before it is tokenised.
+"""ChineseNormalizer: rewrites a message's text with kernel.nlu.normalize before it is tokenised.
 
 It is registered as a MESSAGE_TOKENIZER because that is the only component type the
 DefaultV1Recipe runs on training data (`process_training_data`) as well as on incoming
@@ -25,7 +25,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu import normalize as rules
+from kernel.nlu import normalize as rules
 
 RULES_DIR = Path(rules.__file__).parent
 
@@ -54,7 +54,7 @@ class ChineseNormalizer(GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """Rasa fingerprints this class's source only; the rules live in bot/nlu, so their
+        """Rasa fingerprints this class's source only; the rules live in kernel/nlu, so their
         sources are added: a changed rule must not reuse cached, differently normalised data."""
         digest = hashlib.sha256()
         for path in sorted(RULES_DIR.glob("*.py")):

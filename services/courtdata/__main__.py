@@ -7,18 +7,14 @@ import sys
 
 from waitress import serve
 
+from kernel import logmask
 from services.courtdata import CourtStore, DataFileError, Settings, create_app
 from services.courtdata.audit import AuditLog
 
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s courtdata: %(message)s")
-    try:
-        from bot import logmask
-
-        logmask.install()  # IDs and phones never reach a log line in clear
-    except ImportError:  # pragma: no cover - bot package always present in this repo
-        pass
+    logmask.install()  # IDs and phones never reach a log line in clear
     try:
         settings = Settings.from_env()
         store = CourtStore.from_file(settings.data_file)

@@ -19,7 +19,8 @@ import yaml
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from bot.kv import KV, default_kv
+from kernel.kv import KV, default_kv
+from kernel.sms import OutboxGateway, SmsGateway, gateway_from_env
 from services.courtdata.audit import AuditLog
 from services.courtdata.errors import ApiError, bad_request, not_found_case
 from services.courtdata.settings import Settings
@@ -33,7 +34,6 @@ from services.courtdata.validation import (
 )
 from services.courtdata.verification import IDENTIFIERS, UNKNOWN_CLIENT, Verifier
 from services.courtdata.views import debtor_entry, progress, summary
-from services.sms import OutboxGateway, SmsGateway, gateway_from_env
 
 log = logging.getLogger(__name__)
 OPENAPI_PATH = Path(__file__).with_name("openapi.yaml")
@@ -278,7 +278,7 @@ def _parse_fault(value: str) -> dict:
 
 def create_app(settings: Settings, store: CourtStore, kv: KV | None = None, sms: SmsGateway | None = None,
                clock=None, audit: AuditLog | None = None) -> Flask:
-    """The service over `store`. kv/sms default to bot.kv.default_kv() and the SMS_BACKEND gateway, the
+    """The service over `store`. kv/sms default to kernel.kv.default_kv() and the SMS_BACKEND gateway, the
     audit log to settings.audit_log (created on first write; `python -m services.courtdata` creates it
     at start); `clock` (returning an aware datetime) lets tests pin "now" to the data's as_of date."""
     sms = sms if sms is not None else gateway_from_env()

@@ -13,7 +13,7 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bot.privacy import mask_credit_code, mask_id
+from kernel.privacy import mask_credit_code, mask_id
 
 MASKS = {"id_number": mask_id, "credit_code": mask_credit_code, "license_number": mask_id}
 

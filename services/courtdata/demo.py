@@ -15,8 +15,8 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from bot.nlu.creditcode import ALPHABET, make_credit_code
-from bot.nlu.idcard import make_id
+from kernel.nlu.creditcode import ALPHABET, make_credit_code
+from kernel.nlu.idcard import make_id
 from services.courtdata import demo_pools as pools
 from services.courtdata.demo_cases import CaseFactory
 from services.courtdata.demo_debtors import DebtorFactory

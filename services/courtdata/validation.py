@@ -1,7 +1,7 @@
 """Validation of the identifiers the court-data API accepts, with a short Chinese reason for each 400.
 
 The service re-checks what the assistant already normalised, because other callers (a staff tool, a test,
-an attacker) reach the API directly. The grammar and check digits come from bot/nlu (the same code the
+an attacker) reach the API directly. The grammar and check digits come from kernel/nlu (the same code the
 assistant uses): case numbers per the SPC's 2016 rules, GB 11643 resident IDs, GB 32100 credit codes. The
 API is lenient about how a case number is written (brackets, full-width digits) but the whole value must
 be one case number; everything it returns uses the canonical form.
@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.nlu.casenumber import CaseNumber, find_case_numbers
-from bot.nlu.creditcode import credit_code_problem
-from bot.nlu.idcard import id_problem
+from kernel.nlu.casenumber import CaseNumber, find_case_numbers
+from kernel.nlu.creditcode import credit_code_problem
+from kernel.nlu.idrules import id_problem
 
 LICENSE_RE = re.compile(r"^\d{17}$")
 NAME_RE = re.compile(r"^[\u4e00-\u9fa5A-Za-z0-9（）()·&\-]{2,80}$")

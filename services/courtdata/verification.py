@@ -1,6 +1,6 @@
 """Party verification: match the asker to a party, text a one-time code, trade a right code for a grant.
 
-All state lives in the shared KV (bot/kv.py) so several service processes behind a load balancer, or a
+All state lives in the shared KV (kernel/kv.py) so several service processes behind a load balancer, or a
 restart, see the same codes, failure counts and locks. Keys hold hashes, never raw ID numbers or codes.
 
 Not an identity oracle (issue 10):
@@ -27,10 +27,10 @@ import threading
 import time
 from dataclasses import dataclass
 
-from bot.privacy import mask_phone
+from kernel.privacy import mask_phone
+from kernel.sms import SmsError
 from services.courtdata.audit import AuditLog, mask_identifier, mask_name
 from services.courtdata.errors import ApiError, mismatch
-from services.sms import SmsError
 
 log = logging.getLogger(__name__)
 IDENTIFIERS = ("id_number", "credit_code", "license_number")

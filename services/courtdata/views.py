@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.privacy import mask_id
+from kernel.privacy import mask_id
 from services.courtdata.time_limits import GENERAL_NOTE, rule_for
 
 TYPE_NAMES = {"民初": "民事一审", "民终": "民事二审", "民申": "民事申请再审审查", "民再": "民事再审", "执": "首次执行",

@@ -14,6 +14,8 @@ import os
 
 from waitress import serve
 
+from kernel import logmask
+
 from .app import create_app
 from .background import Sweeper
 from .settings import DEFAULT_DEMO_PASSWORD, DeskSettings
@@ -24,12 +26,7 @@ log = logging.getLogger("services.desk")
 
 
 def _mask_logs() -> None:
-    """Keep phone and ID numbers out of this process's logs (bot/logmask.py, once bot/privacy.py exists)."""
-    try:
-        from bot import logmask
-    except ImportError:
-        log.warning("bot.logmask unavailable: log lines are not masked")
-        return
+    """Keep phone and ID numbers out of this process's logs."""
     logmask.install()
 
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from actions.clients.court import CourtError, NotFound, Unavailable, client_from_env
+from kernel.clients.court import CourtError, NotFound, Unavailable, client_from_env
 
 from .settings import DeskSettings
 

@@ -4,7 +4,7 @@ The channels offer a push endpoint inside the Rasa process (`POST {RASA_URL}/web
 `…/wechat/push`, bearer CHANNEL_PUSH_TOKEN, `{recipient_id, text, sender_label}` → `{delivered, via?,
 recorded?}`). The web chat delivers only to an open page; the WeChat push falls back to SMS itself outside
 WeChat's 48-hour window (`via: "sms"`). The REST channel has no push. Whatever the channel cannot deliver
-goes as SMS to the callback phone through services/sms.py, so an answer is never silently lost.
+goes as SMS to the callback phone through kernel/sms.py, so an answer is never silently lost.
 """
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ from typing import Any
 
 import requests
 
-from services.sms import SmsError, SmsGateway
+from kernel.contracts import PUSH_PATHS, SENDER_LABEL_MAX, STAFF_LABEL
+from kernel.sms import SmsError, SmsGateway
 
 log = logging.getLogger(__name__)
 
-PUSH_PATHS = {"web": "/webhooks/webchat/push", "wechat": "/webhooks/wechat/push"}
 DELIVERED = {"web": "已送达（网页）", "wechat": "已送达（微信）", "sms": "已送达（短信）"}
 FAILED = "发送失败"
-STAFF_LABEL = "诉讼服务工作人员"
 
 
 class PushUnavailable(RuntimeError):
@@ -74,7 +73,7 @@ class ChannelPush:
             raise PushUnavailable(f"渠道 {channel} 没有推送接口")
         if not self.token:
             raise PushUnavailable("CHANNEL_PUSH_TOKEN 未配置")
-        body = {"recipient_id": recipient_id, "text": text, "sender_label": sender_label[:32]}
+        body = {"recipient_id": recipient_id, "text": text, "sender_label": sender_label[:SENDER_LABEL_MAX]}
         try:
             response = self.session.post(self.base_url + path, json=body, timeout=self.timeout,
                                          headers={"Authorization": f"Bearer {self.token}"})

@@ -20,6 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base, relationship
 
+from kernel.contracts import Channel, WorkOrderKind
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -31,8 +33,8 @@ NAMING = {
 Base = declarative_base(metadata=MetaData(naming_convention=NAMING))
 
 # Kinds of work order and channels (stored as these labels).
-KINDS = ("联系法官", "投诉举报", "人工咨询", "信用修复", "系统故障转人工")
-CHANNELS = ("web", "wechat", "rest")
+KINDS = tuple(kind.value for kind in WorkOrderKind)
+CHANNELS = tuple(channel.value for channel in Channel)
 # Where an order is routed.
 ROUTE_JUDGE = "judge"
 ROUTE_SUPERVISION = "supervision"

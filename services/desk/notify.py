@@ -2,7 +2,7 @@
 
 `api_service.create` hands the order over after the creating transaction has committed, and only when that
 call stored it (`Created.created`): an idempotent retry (same conversation_id + message_id) sends nothing.
-The text goes to the callback phone through services/sms.py (outbox or HTTP gateway, SMS_BACKEND).
+The text goes to the callback phone through kernel/sms.py (outbox or HTTP gateway, SMS_BACKEND).
 
 The send runs on one worker thread, off the request: an HTTP gateway may take its full timeouts (2 s + 3 s)
 to fail, and the action server gives the creation call 4 s. A failure is logged with the phone masked and
@@ -15,8 +15,8 @@ from __future__ import annotations
 import logging
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 
-from bot.privacy import mask_phone, mask_text
-from services.sms import SmsGateway
+from kernel.privacy import mask_phone, mask_text
+from kernel.sms import SmsGateway
 
 from .delivery import Target
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy.engine import make_url
 
-from bot.privacy import mask_phone
+from kernel.privacy import mask_phone
 
 from .settings import DeskSettings
 

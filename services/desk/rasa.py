@@ -16,14 +16,11 @@ from urllib.parse import quote
 
 import requests
 
-from bot.privacy import mask_text
+from kernel.contracts import staff_metadata
+from kernel.privacy import mask_text
+from kernel.transcript import transcript
 
 log = logging.getLogger(__name__)
-# Keys of BotUttered metadata that mark a line written by staff: the webchat push sets the first,
-# this client the second.
-STAFF_KEYS = ("webchat_staff", "staff")
-
-
 class RasaUnavailable(RuntimeError):
     """The Rasa server did not answer, or refused the call; the message is for the desk's log and staff."""
 
@@ -42,49 +39,16 @@ class ChatLine:
         return {"index": self.index, "sender": self.sender, "text": self.text, "at": self.at, "label": self.label}
 
 
-def _timestamp(value: Any) -> str | None:
-    if not isinstance(value, (int, float)):
+def _iso(value: float | None) -> str | None:
+    if value is None:
         return None
     return datetime.fromtimestamp(value, timezone.utc).isoformat(timespec="seconds")
 
 
-def _staff_label(metadata: dict[str, Any]) -> str | None:
-    for key in STAFF_KEYS:
-        value = metadata.get(key)
-        if isinstance(value, dict):
-            return str(value.get("label") or "工作人员")
-        if isinstance(value, str) and value:
-            return value
-    return None
-
-
-def _button_titles(event: dict[str, Any]) -> dict[str, str]:
-    buttons = (event.get("data") or {}).get("buttons") or []
-    return {str(b["payload"]): str(b["title"]) for b in buttons
-            if isinstance(b, dict) and b.get("payload") and b.get("title")}
-
-
 def chat_lines(events: list[dict[str, Any]], after: int = -1) -> list[ChatLine]:
     """The user, bot and staff messages among tracker events whose index is greater than `after`, masked."""
-    lines = []
-    titles: dict[str, str] = {}  # button payload -> title, so a click shows as what the citizen clicked
-    for index, event in enumerate(events):
-        if not isinstance(event, dict) or not event.get("text"):
-            continue
-        kind = event.get("event")
-        if kind == "bot":
-            titles.update(_button_titles(event))
-        if index <= after:
-            continue
-        if kind == "user":
-            text = str(event["text"])
-            text = titles.get(text, f"（点击按钮 {text[1:].split('{', 1)[0]}）" if text.startswith("/") else text)
-            lines.append(ChatLine(index, "user", mask_text(text), _timestamp(event.get("timestamp"))))
-        elif kind == "bot":
-            label = _staff_label(event.get("metadata") or {})
-            lines.append(ChatLine(index, "staff" if label else "bot", mask_text(str(event["text"])),
-                                  _timestamp(event.get("timestamp")), label))
-    return lines
+    return [ChatLine(line.index, line.sender, mask_text(line.text), _iso(line.timestamp), line.label)
+            for line in transcript(events) if line.index > after]
 
 
 class RasaClient:
@@ -134,4 +98,4 @@ class RasaClient:
 
     def record_staff_line(self, conversation_id: str, text: str, staff_name: str) -> None:
         """Keep a staff line in the transcript when the channel's push did not record it."""
-        self.append(conversation_id, {"event": "bot", "text": text, "metadata": {"staff": staff_name}})
+        self.append(conversation_id, {"event": "bot", "text": text, "metadata": staff_metadata(staff_name)})

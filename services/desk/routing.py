@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kernel.contracts import JUDGE_KINDS, WorkOrderKind
+
 from .models import ROUTE_JUDGE, ROUTE_POOL, ROUTE_SUPERVISION
 
 SUPERVISION_OFFICE = "督查室"
 CLERK_POOL = "接线员池"
-COMPLAINT = "投诉举报"
-JUDGE_KINDS = ("联系法官", "信用修复")
+COMPLAINT = WorkOrderKind.COMPLAINT.value
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,7 @@ class DeskSettings:
     presence_seconds: int = 30
     handoff_abandon_seconds: int = 300
     handoff_sweep_seconds: float = 5.0
-    # SMS (services/sms.py) and the court-data service (case facts on the order page).
+    # SMS (kernel/sms.py) and the court-data service (case facts on the order page).
     sms_backend: str = "outbox"
     sms_outbox: str = "var/sms_outbox.jsonl"
     court_api_url: str = "http://127.0.0.1:8010"

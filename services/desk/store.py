@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.privacy import mask_text
+from kernel.privacy import mask_text
 
 from . import lifecycle as lc
 from . import views

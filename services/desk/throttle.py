@@ -1,6 +1,6 @@
 """Login throttling: after repeated failures an account (and an address) must wait before trying again.
 
-Counters live in `bot/kv.py` (Redis when REDIS_URL is set, else in process), keyed by username and by
+Counters live in `kernel/kv.py` (Redis when REDIS_URL is set, else in process), keyed by username and by
 client address, so guessing passwords through the page and through the API count together.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.kv import KV
+from kernel.kv import KV
 
 USER_LIMIT = 5
 ADDRESS_LIMIT = 20

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.nlu.phone import canonical_phone
-from bot.privacy import mask_text
+from kernel.nlu.phone import canonical_phone
+from kernel.privacy import mask_text
 
 from .models import CALLBACK_METHODS, CALLBACK_OUTCOMES, CALLBACK_PURPOSES, CHANNELS, KINDS
 

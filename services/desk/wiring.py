@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from bot.kv import KV, default_kv
-from services.sms import SmsGateway, gateway_from_env
+from kernel.kv import KV, default_kv
+from kernel.sms import SmsGateway, gateway_from_env
 
 from .casefacts import CaseFacts
 from .clock import utcnow

@@ -15,10 +15,10 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-import bot.kv
-from actions.clients.court import AccessGrant, Mismatch, VerificationStarted, WrongCode
-from bot.nlu.extract import extract_entities
-from bot.nlu.normalize import normalize
+import kernel.kv
+from kernel.clients.court import AccessGrant, Mismatch, VerificationStarted, WrongCode
+from kernel.nlu.extract import extract_entities
+from kernel.nlu.normalize import normalize
 
 
 def make_tracker(text: str, intent: str = "inform", slots: dict[str, Any] | None = None,
@@ -69,20 +69,20 @@ class FakeCourt:
         return AccessGrant("grant-1", self.sent[-1]["case"], "party", 1800)
 
     async def search_debtors(self, name, *, id_number=None, credit_code=None):
-        from actions.clients.court import DebtorSearchResult
+        from kernel.clients.court import DebtorSearchResult
 
         self.debtor_queries.append({"name": name, "id_number": id_number, "credit_code": credit_code})
         return DebtorSearchResult(entries=())
 
     async def case_routing(self, case_number):
-        from actions.clients.court import CourtError
+        from kernel.clients.court import CourtError
 
         raise CourtError(code="unavailable")
 
 
 @pytest.fixture(autouse=True)
 def fresh_kv(monkeypatch):
-    monkeypatch.setattr(bot.kv, "_default", bot.kv.MemoryKV())
+    monkeypatch.setattr(kernel.kv, "_default", kernel.kv.MemoryKV())
 
 
 @pytest.fixture

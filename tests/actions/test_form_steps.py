@@ -12,7 +12,7 @@ from actions.workorder import (
     ActionStartWorkorder,
     ValidateWorkorderForm,
 )
-from bot.names import Intent, Slot
+from kernel.names import Intent, Slot
 from tests.actions.conftest import make_tracker, run, slots_of
 
 CASE = "（2026）京0105民初8848号"

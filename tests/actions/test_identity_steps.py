@@ -6,7 +6,7 @@ import pytest
 
 from actions.case_progress import ValidateCaseProgressForm
 from actions.debtor import ActionDebtorLookup, ValidateDebtorForm
-from bot.names import Slot
+from kernel.names import Slot
 from tests.actions.conftest import make_tracker, run, slots_of
 
 CASE = "（2026）京0105民初8848号"
@@ -63,7 +63,7 @@ def test_resend_sends_a_new_code_to_the_same_party(court):
 
 
 def test_a_code_on_its_way_stays_usable_after_cancel(court):
-    from actions.clients.court import RateLimited
+    from kernel.clients.court import RateLimited
 
     court.parties[PARTY] = "13900001001"
     start = {Slot.CP_CASE_NUMBER: CASE, Slot.REQUESTED: Slot.CP_IDENTITY}

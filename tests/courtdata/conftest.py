@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from waitress.server import create_server
 
-from actions.clients.court import HttpCourtClient
-from bot.kv import MemoryKV
+from kernel.clients.court import HttpCourtClient
+from kernel.kv import MemoryKV
+from kernel.sms import OutboxGateway, read_messages
 from services.courtdata import CourtStore, Settings, create_app
 from services.courtdata.settings import DEFAULT_FILE
-from services.sms import OutboxGateway, read_messages
 
 API_KEY = "test-courtdata-key"
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=timezone(timedelta(hours=8)))

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 import requests
 
-from actions.clients.court import (
+from kernel.clients.court import (
     BadRequest,
     Locked,
     Mismatch,

@@ -14,7 +14,7 @@ import pytest
 import requests
 from flask import Flask, jsonify
 
-from actions.clients.court import AsyncCourtClient, HttpCourtClient, Unavailable
+from kernel.clients.court import AsyncCourtClient, HttpCourtClient, Unavailable
 from tests.courtdata.conftest import API_KEY, Served
 
 CASE = "（2026）京0105民初8848号"

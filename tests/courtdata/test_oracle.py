@@ -13,12 +13,12 @@ import stat
 import pytest
 import requests
 
-from actions.clients.court import Locked, Mismatch, RateLimited, WrongCode
-from bot.kv import MemoryKV
-from bot.privacy import mask_id, mask_phone
+from kernel.clients.court import Locked, Mismatch, RateLimited, WrongCode
+from kernel.kv import MemoryKV
+from kernel.privacy import mask_id, mask_phone
+from kernel.sms import read_messages
 from services.courtdata import Settings
 from services.courtdata.audit import AuditLog
-from services.sms import read_messages
 from tests.courtdata.conftest import API_KEY
 from tests.courtdata.test_client_http import PERSON_CASE, verify_with
 
@@ -237,7 +237,7 @@ def test_settings_for_the_new_rules_come_from_the_environment(tmp_path):
 
 
 def test_the_service_does_not_start_without_a_writable_audit_log(monkeypatch, tmp_path, capsys):
-    from bot import logmask
+    from kernel import logmask
     from services.courtdata.__main__ import main
 
     monkeypatch.setattr(logmask, "install", lambda: None)  # keep the test process's logging as it is

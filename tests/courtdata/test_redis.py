@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from actions.clients.court import Locked, Mismatch, WrongCode
-from bot.kv import RedisKV
+from kernel.clients.court import Locked, Mismatch, WrongCode
+from kernel.kv import RedisKV
 
 pytestmark = pytest.mark.redis
 CASE = "（2026）京0105民初8848号"

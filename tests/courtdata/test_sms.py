@@ -7,9 +7,8 @@ import threading
 import pytest
 from flask import Flask, jsonify, request
 
-from bot.kv import MemoryKV
-from services.courtdata import Settings, create_app
-from services.sms import (
+from kernel.kv import MemoryKV
+from kernel.sms import (
     HttpGateway,
     OutboxGateway,
     SmsError,
@@ -18,6 +17,7 @@ from services.sms import (
     main,
     read_messages,
 )
+from services.courtdata import Settings, create_app
 from tests.courtdata.conftest import API_KEY, Served
 
 
@@ -104,7 +104,7 @@ class BrokenGateway:
 
 
 def test_gateway_failure_is_unavailable_not_silence(store, demo, tmp_path):
-    from actions.clients.court import HttpCourtClient, Unavailable
+    from kernel.clients.court import HttpCourtClient, Unavailable
 
     store_copy = type(store)(**{**store.__dict__, "meta": {**store.meta, "demo": False}})
     served = Served(create_app(Settings(api_key=API_KEY, audit_log=tmp_path / "audit.jsonl"), store_copy,

@@ -123,9 +123,9 @@ def test_malformed_setting_names_the_variable():
 
 
 def test_malformed_fault_stops_the_start(store):
-    from bot.kv import MemoryKV
+    from kernel.kv import MemoryKV
+    from kernel.sms import OutboxGateway
     from services.courtdata import create_app
-    from services.sms import OutboxGateway
 
     with pytest.raises(ValueError, match="COURTDATA_FAULT"):
         create_app(Settings(fault="sometimes"), store, kv=MemoryKV(), sms=OutboxGateway("/dev/null"))

@@ -15,7 +15,7 @@ from argon2 import PasswordHasher
 from cryptography.fernet import Fernet
 from sqlalchemy import text
 
-from bot.kv import MemoryKV
+from kernel.kv import MemoryKV
 from services.desk.access import Actor
 from services.desk.app import create_app
 from services.desk.db import make_engine, migrate

@@ -7,10 +7,10 @@ import threading
 
 import pytest
 
-from bot.kv import MemoryKV
+from kernel.kv import MemoryKV
+from kernel.sms import HttpGateway, OutboxGateway, SmsError, read_messages
 from services.desk.app import create_app
 from services.desk.wiring import Wiring
-from services.sms import HttpGateway, OutboxGateway, SmsError, read_messages
 from tests.desk.conftest import API_TOKEN, CLOSED_URL
 from tests.desk.helpers import order_payload
 

@@ -6,11 +6,11 @@ import dataclasses
 
 import pytest
 
-from bot.kv import MemoryKV
+from kernel.kv import MemoryKV
+from kernel.sms import OutboxGateway
 from services.desk.app import create_app
 from services.desk.settings import DeskSettings
 from services.desk.wiring import Wiring
-from services.sms import OutboxGateway
 from tests.desk.conftest import PASSWORD
 from tests.desk.helpers import login
 

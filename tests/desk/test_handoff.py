@@ -131,7 +131,7 @@ def test_lines_the_push_did_not_record_are_added_to_the_transcript(desk_app, sto
     sent = clerk.post(f"/desk/handoff/{handoff_id}/send", json={"text": "请稍等，我查一下"}, headers=headers).json
     assert sent["delivered"] is True
     recorded = fake_rasa.appended("conv-live", "bot")
-    assert recorded[-1]["text"] == "请稍等，我查一下" and recorded[-1]["metadata"] == {"staff": "工作人员 周敏"}
+    assert recorded[-1]["text"] == "请稍等，我查一下" and recorded[-1]["metadata"] == {"staff": {"label": "工作人员 周敏"}}
 
 
 def test_a_chat_on_a_closed_page_says_it_was_not_delivered(desk_app, store, clock, fake_rasa):

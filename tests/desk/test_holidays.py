@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 import pytest
 
-from bot.kv import MemoryKV
+from kernel.kv import MemoryKV
 from services.desk.app import create_app
 from services.desk.store import DeskStore
 from services.desk.wiring import Wiring

@@ -314,7 +314,7 @@ def test_audit_page_lists_views_and_logins(pages, store):
 
 
 def test_dev_sms_shows_texts_with_masked_phones(desk_app, settings):
-    from services.sms import OutboxGateway
+    from kernel.sms import OutboxGateway
 
     OutboxGateway(settings.sms_outbox).send("13912345678", "您的验证码是 482913")
     client = desk_app.test_client()
@@ -342,12 +342,12 @@ def _outbox_wiring(settings, store):
 def test_the_routed_judge_sees_the_public_case_summary_from_the_court_service(settings, store, tmp_path):
     import dataclasses
 
-    from bot.kv import MemoryKV
+    from kernel.kv import MemoryKV
+    from kernel.sms import OutboxGateway
     from services.courtdata.app import create_app as court_app
     from services.courtdata.settings import Settings as CourtSettings
     from services.courtdata.store import CourtStore
     from services.desk.app import create_app
-    from services.sms import OutboxGateway
     from tests.desk.fakes import Served
 
     court = court_app(CourtSettings(), CourtStore.from_file(CourtSettings().data_file), kv=MemoryKV(),

@@ -11,7 +11,8 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select, text
 
-from bot.kv import MemoryKV
+from kernel.kv import MemoryKV
+from kernel.sms import read_messages
 from services.desk.app import create_app
 from services.desk.db import downgrade, migrate
 from services.desk.models import Base, WorkOrder
@@ -19,7 +20,6 @@ from services.desk.phones import PhoneKeyError, PhoneVault
 from services.desk.queries import OrderFilter
 from services.desk.settings import DeskSettings
 from services.desk.wiring import Wiring
-from services.sms import read_messages
 from tests.desk.conftest import API_TOKEN, PASSWORD, PHONE_KEY
 from tests.desk.helpers import new_order, order_payload
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from bot.settings import court_settings
+from kernel.court import court_settings
 
 pytestmark = pytest.mark.slow
 

@@ -95,7 +95,7 @@ def test_bad_id_check_digit_is_told_not_looked_up(chat, stack):
 def test_faq_in_the_middle_of_the_form_then_continue(chat, stack):
     chat.text("查案件进度")
     reply = chat.text("对了，法院几点下班")
-    assert "9:00" in reply or "17:00" in reply  # the court's hours from bot/court.yml
+    assert "9:00" in reply or "17:00" in reply  # the court's hours from kernel/court.yml
     assert "案号" in reply  # and the form asks again
     assert "身份" in chat.text(PERSON_CASE)
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.nlu.casenumber import (
+from kernel.nlu.casenumber import (
     TYPE_CODES,
     CaseNumber,
     canonical_case_number,

@@ -8,7 +8,7 @@ from pathlib import Path
 import jieba
 import pytest
 
-from bot.nlu.normalize import normalize
+from kernel.nlu.normalize import normalize
 from tests.nlu.rasa_helpers import DICT_DIR, Pipeline, tokens
 
 REAL_QUESTIONS = Path("/work/shared/data/real_legal_questions/lawbench_questions.tsv")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.extract import extract_entities, find_problems
-from bot.nlu.idcard import make_id
+from kernel.nlu.extract import extract_entities, find_problems
+from kernel.nlu.idcard import make_id
 
 GOOD_ID = "11010519491231002X"
 GOOD_CODE = "91110000802100433B"
@@ -95,7 +95,7 @@ def test_valid_text_has_no_problems():
 
 
 def test_mistyped_id_that_is_also_a_valid_digit_credit_code_is_a_bad_id():
-    from bot.nlu.creditcode import is_valid_credit_code
+    from kernel.nlu.creditcode import is_valid_credit_code
 
     value = "110105198806152451"  # 陈思远's ID with the last character wrong
     assert is_valid_credit_code(value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.identity import CREDIT_KIND, ID_KIND, LICENCE_KIND, read_identity, read_name
+from kernel.nlu.identity import CREDIT_KIND, ID_KIND, LICENCE_KIND, read_identity, read_name
 from tests.demo_people import FORMATS, LABELS, debtors, verifiers
 
 ID = "11010519880615245X"

@@ -9,8 +9,8 @@ from pathlib import Path
 import jieba
 import pytest
 
-from bot.nlu import normalize as norm
-from bot.nlu.normalize import fix_typos, move_span, normalize, normalize_with_map
+from kernel.nlu import normalize as norm
+from kernel.nlu.normalize import fix_typos, move_span, normalize, normalize_with_map
 
 REAL_QUESTIONS = Path("/work/shared/data/real_legal_questions/lawbench_questions.tsv")
 

@@ -6,14 +6,15 @@ import datetime as dt
 
 import pytest
 
-from bot.nlu.creditcode import (
+from kernel.nlu.creditcode import (
     credit_check_char,
     find_credit_codes,
     is_valid_credit_code,
     make_credit_code,
 )
-from bot.nlu.idcard import canonical_id, find_id_numbers, id_check_char, id_problem, is_valid_id, make_id
-from bot.nlu.phone import canonical_phone, find_phones, is_valid_phone
+from kernel.nlu.idcard import canonical_id, find_id_numbers, is_valid_id, make_id
+from kernel.nlu.idrules import id_check_char, id_problem
+from kernel.nlu.phone import canonical_phone, find_phones, is_valid_phone
 
 GOOD_ID = "11010519491231002X"  # the GB 11643 standard's own example
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.privacy import mask_code, mask_credit_code, mask_id, mask_phone, mask_text
+from kernel.privacy import mask_code, mask_credit_code, mask_id, mask_phone, mask_text
 
 
 @pytest.mark.parametrize(

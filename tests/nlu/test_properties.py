@@ -9,14 +9,14 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.nlu.casenumber import PROVINCES, TYPE_CODES, CaseNumber, canonical_case_number, find_case_numbers
-from bot.nlu.creditcode import ALPHABET, is_valid_credit_code, make_credit_code
-from bot.nlu.digits import digit_runs, fold_width, units
-from bot.nlu.extract import extract_entities
-from bot.nlu.idcard import PROVINCES as ID_PROVINCES
-from bot.nlu.idcard import is_valid_id, make_id
-from bot.nlu.normalize import move_span, normalize, normalize_with_map
-from bot.privacy import mask_text
+from kernel.nlu.casenumber import PROVINCES, TYPE_CODES, CaseNumber, canonical_case_number, find_case_numbers
+from kernel.nlu.creditcode import ALPHABET, is_valid_credit_code, make_credit_code
+from kernel.nlu.digits import digit_runs, fold_width, units
+from kernel.nlu.extract import extract_entities
+from kernel.nlu.idcard import is_valid_id, make_id
+from kernel.nlu.idrules import PROVINCES as ID_PROVINCES
+from kernel.nlu.normalize import move_span, normalize, normalize_with_map
+from kernel.privacy import mask_text
 
 settings.register_profile("court", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("court")

@@ -27,13 +27,13 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.normalizer import ChineseNormalizer
-from bot.faq import FAQ_BUTTONS
-from bot.nlu.casenumber import canonical_case_number
-from bot.nlu.creditcode import is_valid_credit_code
-from bot.nlu.extract import extract_entities, find_problems
-from bot.nlu.idcard import is_valid_id
-from bot.nlu.normalize import normalize
-from bot.nlu.phone import canonical_phone
+from kernel.faq import FAQ_BUTTONS
+from kernel.nlu.casenumber import canonical_case_number
+from kernel.nlu.creditcode import is_valid_credit_code
+from kernel.nlu.extract import extract_entities, find_problems
+from kernel.nlu.idcard import is_valid_id
+from kernel.nlu.normalize import normalize
+from kernel.nlu.phone import canonical_phone
 
 ROOT = Path(__file__).resolve().parents[2]
 TRAINING = ROOT / "data" / "nlu"
@@ -186,7 +186,7 @@ def test_confusable_pairs_are_trained_on_both_sides(text, expected):
 
 
 def test_faq_buttons_send_text_that_is_trained():
-    """A tap on an FAQ answer's button or on bot/faq.py's menu sends text the NLU was trained on."""
+    """A tap on an FAQ answer's button or on kernel/faq.py's menu sends text the NLU was trained on."""
     trained = {m.get("text"): label(m) for m in training().intent_examples}
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     payloads = {

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.webchat_history import STAFF_METADATA_KEY, history_from_events
+from bot.channels.webchat_history import history_from_events
+from kernel.contracts import LEGACY_STAFF_METADATA_KEY, STAFF_METADATA_KEY
 
 MENU = [{"title": "查询案件进度", "payload": "/query_case_progress"}]
 
@@ -30,6 +31,10 @@ MENU = [{"title": "查询案件进度", "payload": "/query_case_progress"}]
         (
             [{"event": "bot", "text": "您好，我是王法官", "metadata": {STAFF_METADATA_KEY: {"label": "王法官"}}}],
             [{"from": "staff", "text": "您好，我是王法官", "buttons": [], "label": "王法官"}],
+        ),
+        (  # conversations stored before the marker was unified still show staff lines as staff
+            [{"event": "bot", "text": "您好", "metadata": {LEGACY_STAFF_METADATA_KEY: {"label": "李书记员"}}}],
+            [{"from": "staff", "text": "您好", "buttons": [], "label": "李书记员"}],
         ),
         (  # masked text stays masked
             [{"event": "user", "text": "身份证110105********1234"}],

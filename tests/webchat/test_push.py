@@ -25,7 +25,7 @@ async def test_push_reaches_the_connected_page_and_stays_in_history(server, clie
             "buttons": [{"title": "好的", "payload": "好的"}]}
     assert await push(server, body) == (200, {"delivered": True, "recorded": True})
     staff = {"from": "staff", "text": "您好，我是立案庭工作人员。", "buttons": [{"title": "好的", "payload": "好的"}],
-             "label": "工作人员"}
+             "label": "诉讼服务工作人员"}
     assert await client.next("bot_uttered") == staff
     await client.sio.disconnect()
     again = await clients()

@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 
 from bot.channels.wechat import WeChatInput
 from bot.channels.wechat_settings import WeChatSettings
-from bot.kv import MemoryKV
+from kernel.kv import MemoryKV
 from services.wechat_stub import StubSettings, StubStore, WeChatServer, create_app
 
 # Several Sanic apps start in one process here; test mode keeps Sanic's start-up rewrite repeatable.

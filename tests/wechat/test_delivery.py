@@ -159,7 +159,7 @@ def test_desk_helper_sends_by_wechat_then_sms(make_rig, monkeypatch, kv, sms, st
         "WECHAT_ENCODING_AES_KEY": "",
     }.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setattr("bot.kv._default", kv)
+    monkeypatch.setattr("kernel.kv._default", kv)
     monkeypatch.setattr(wechat_outbound, "_default", None)
     monkeypatch.setattr(wechat_outbound, "default_sms_sender", lambda p, t: sms.append((p, t)))
     rig.wechat.text(OPENID, "你好")
@@ -174,7 +174,7 @@ def test_desk_helper_sends_by_wechat_then_sms(make_rig, monkeypatch, kv, sms, st
 def test_dedupe_across_two_processes_sharing_redis(make_rig, redis_url):
     import uuid
 
-    from bot.kv import RedisKV
+    from kernel.kv import RedisKV
 
     shared = RedisKV(redis_url, prefix=f"test:wechat:{uuid.uuid4().hex}:")
     gate = threading.Event()
@@ -196,7 +196,7 @@ def test_dedupe_across_two_processes_sharing_redis(make_rig, redis_url):
 
 
 def test_sms_fallback_lands_in_the_project_outbox(make_rig, clock, monkeypatch, tmp_path):
-    from services.sms import read_messages
+    from kernel.sms import read_messages
 
     outbox_file = tmp_path / "sms_outbox.jsonl"
     monkeypatch.setenv("SMS_BACKEND", "outbox")

@@ -44,7 +44,7 @@ def test_inside_the_window_the_reply_is_a_customer_service_message(rig, sms):
     answer = push(rig, {"recipient_id": OPENID, "text": "您好，材料已收到，下周一前答复。", "phone": PHONE})
     assert answer.status_code == 200
     assert answer.json() == {"delivered": True, "via": "customer_service", "parts": 1}
-    assert delivered(rig) == ["【工作人员】您好，材料已收到，下周一前答复。"]
+    assert delivered(rig) == ["【诉讼服务工作人员】您好，材料已收到，下周一前答复。"]
     assert sms == []
 
 
@@ -60,7 +60,7 @@ def test_after_48_hours_the_reply_goes_by_sms(rig, clock, sms):
     clock.advance(48 * 3600 + 1)
     answer = push(rig, {"recipient_id": OPENID, "text": "请补交证据。", "phone": PHONE})
     assert answer.json() == {"delivered": True, "via": "sms", "parts": 1}
-    assert sms == [(PHONE, SMS_PREFIX + "【工作人员】请补交证据。")]
+    assert sms == [(PHONE, SMS_PREFIX + "【诉讼服务工作人员】请补交证据。")]
     assert delivered(rig) == []
 
 
@@ -69,7 +69,7 @@ def test_wechat_refusing_with_45015_falls_back_to_sms(rig, sms):
     rig.stub.store._grants.clear()  # our counter says open, WeChat says 45015 (e.g. the user unfollowed)
     answer = push(rig, {"recipient_id": OPENID, "text": "已为您登记。", "phone": "+86 138-1234-5678"})
     assert answer.json()["via"] == "sms"
-    assert sms == [(PHONE, SMS_PREFIX + "【工作人员】已为您登记。")]
+    assert sms == [(PHONE, SMS_PREFIX + "【诉讼服务工作人员】已为您登记。")]
 
 
 def test_five_messages_used_up_means_sms(rig, sms):
@@ -81,7 +81,7 @@ def test_five_messages_used_up_means_sms(rig, sms):
         )
     answer = push(rig, {"recipient_id": OPENID, "text": "第6条", "phone": PHONE})
     assert answer.json()["via"] == "sms"
-    assert len(delivered(rig)) == 5 and sms == [(PHONE, SMS_PREFIX + "【工作人员】第6条")]
+    assert len(delivered(rig)) == 5 and sms == [(PHONE, SMS_PREFIX + "【诉讼服务工作人员】第6条")]
 
 
 def test_no_window_and_no_phone_is_reported_undelivered(rig, sms):
@@ -103,7 +103,7 @@ def test_long_reply_arrives_in_parts(make_rig):
     text = "甲" * 150 + "\n\n" + "乙" * 150
     answer = push(rig, {"recipient_id": OPENID, "text": text})
     assert answer.json() == {"delivered": True, "via": "customer_service", "parts": 2}
-    assert "".join(delivered(rig)) == "【工作人员】" + "甲" * 150 + "乙" * 150
+    assert "".join(delivered(rig)) == "【诉讼服务工作人员】" + "甲" * 150 + "乙" * 150
 
 
 def test_long_reply_that_the_window_cannot_take_whole_goes_by_sms_whole(make_rig, sms):
@@ -131,7 +131,7 @@ def test_longest_reply_fits_when_escaped_and_goes_whole_by_sms(rig, sms):
 
 
 def test_project_sms_outbox_receives_the_fallback(rig, clock, monkeypatch, tmp_path):
-    from services.sms import read_messages
+    from kernel.sms import read_messages
 
     outbox_file = tmp_path / "sms_outbox.jsonl"
     monkeypatch.setenv("SMS_BACKEND", "outbox")
@@ -140,7 +140,7 @@ def test_project_sms_outbox_receives_the_fallback(rig, clock, monkeypatch, tmp_p
     answer = push(rig, {"recipient_id": OPENID, "text": "开庭时间改为5月8日。", "phone": PHONE})
     assert answer.json()["via"] == "sms"
     [message] = read_messages(outbox_file)
-    assert message.phone == PHONE and message.text.endswith("【工作人员】开庭时间改为5月8日。")
+    assert message.phone == PHONE and message.text.endswith("【诉讼服务工作人员】开庭时间改为5月8日。")
 
 
 def test_phone_and_openid_are_masked_in_logs(rig, caplog):

@@ -78,7 +78,7 @@ def test_rasa_serves_the_desk_push_endpoint(credentials, stub, monkeypatch):
             push_url, json=payload, headers={"Authorization": "Bearer desk-token"}, timeout=10
         )
         assert answer.json() == {"delivered": True, "via": "customer_service", "parts": 1}
-        assert [m["content"] for m in stub.store.delivered(openid)] == ["【工作人员】材料已收到。"]
+        assert [m["content"] for m in stub.store.delivered(openid)] == ["【诉讼服务工作人员】材料已收到。"]
     finally:
         server.close()
 

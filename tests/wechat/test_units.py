@@ -12,7 +12,7 @@ from bot.channels.wechat_push import outcome
 from bot.channels.wechat_settings import WeChatSettings
 from bot.channels.wechat_text import ButtonMemory, render, split_text
 from bot.channels.wechat_window import ServiceWindow
-from bot.kv import MemoryKV
+from kernel.kv import MemoryKV
 from tests.wechat.conftest import FakeClock
 
 OPENID = "oUnit"

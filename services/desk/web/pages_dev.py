@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
 
-from services.sms import latest_messages
+from kernel.sms import latest_messages
 
 from .. import lifecycle as lc
 from ..access import AccessDenied

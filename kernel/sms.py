@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
 
-from bot.privacy import mask_phone
+from kernel.privacy import mask_phone
 
 DEFAULT_OUTBOX = "var/sms_outbox.jsonl"
 
@@ -145,7 +145,7 @@ def _print(rows: list[dict[str, str]]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m services.sms [--follow]`: show the outbox with masked phone numbers."""
+    """`python -m kernel.sms [--follow]`: show the outbox with masked phone numbers."""
     parser = argparse.ArgumentParser(description="Show the SMS outbox (phones masked).")
     parser.add_argument("--path", default=os.environ.get("SMS_OUTBOX", DEFAULT_OUTBOX))
     parser.add_argument("-n", type=int, default=10, help="how many recent messages")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.nlu.digits import CodeMatch, fold_width
+from kernel.nlu.digits import CodeMatch, fold_width
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}

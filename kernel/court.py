@@ -1,4 +1,4 @@
-"""The settings of the court being served (bot/court.yml or the file named by COURT_SETTINGS)."""
+"""The settings of the court being served (kernel/court.yml or the file named by COURT_SETTINGS)."""
 
 from __future__ import annotations
 

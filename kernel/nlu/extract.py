@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from bot.nlu.casenumber import CaseMatch, find_case_numbers
-from bot.nlu.creditcode import credit_code_problem, find_credit_codes
-from bot.nlu.digits import digit_runs, units
-from bot.nlu.idcard import id_problem
-from bot.privacy import mask_credit_code, mask_id
+from kernel.nlu.casenumber import CaseMatch, find_case_numbers
+from kernel.nlu.creditcode import credit_code_problem, find_credit_codes
+from kernel.nlu.digits import digit_runs, units
+from kernel.nlu.idrules import id_problem
+from kernel.privacy import mask_credit_code, mask_id
 
 CASE_NUMBER, ID_NUMBER, CREDIT_CODE, PHONE = "case_number", "id_number", "credit_code", "phone"
 RULE_ENTITIES = (CASE_NUMBER, ID_NUMBER, CREDIT_CODE, PHONE)
@@ -117,7 +117,7 @@ class _Analysis:
             self.entities.append(_entity(CREDIT_CODE, start, end, value))
         elif credit_context:
             self.problems.append(
-                _problem(CREDIT_CODE, credit_code_problem(value), start, end, mask_credit_code(value))
+                _problem(CREDIT_CODE, credit_code_problem(value) or "format", start, end, mask_credit_code(value))
             )
         else:
             self.problems.append(_problem(ID_NUMBER, problem, start, end, mask_id(value)))
@@ -131,7 +131,7 @@ class _Analysis:
                 self.entities.append(_entity(CREDIT_CODE, code.start, code.end, code.value))
             else:
                 shown = mask_credit_code(code.value)
-                self.problems.append(_problem(CREDIT_CODE, code.problem, code.start, code.end, shown))
+                self.problems.append(_problem(CREDIT_CODE, code.problem or "format", code.start, code.end, shown))
 
 
 def analyse(text: str) -> tuple[list[dict], list[Problem]]:

@@ -1,14 +1,12 @@
-"""居民身份证号码 (GB 11643-1999): validation, a maker for demo data, and a finder for free text.
+"""居民身份证号码 (GB 11643-1999): the rules alone, on a canonical 18-character value.
 
-An ID with a wrong check digit is almost always a typo; the assistant must say so instead of
-looking it up (a lookup on a wrong ID could show someone else's case).
+Kept apart from the finder (idcard.py) because the digit-run splitter (digits.py) needs them to
+tell a valid ID from an ID-shaped typo, and the finder needs the splitter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-
-from bot.nlu.digits import CodeMatch, digit_runs, fold_width, units
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -51,36 +49,3 @@ def id_problem(value: str, today: dt.date | None = None) -> str | None:
     if id_check_char(value[:17]) != value[17]:
         return "check_digit"
     return None
-
-
-def canonical_id(text: str) -> str:
-    """Upper-case, ASCII, without spaces or dashes (not validated)."""
-    return "".join(ch for ch in fold_width(text).upper() if ch.isalnum())
-
-
-def is_valid_id(text: str) -> bool:
-    """True for a complete, valid ID number (spaces, dashes, full width and lower-case x allowed)."""
-    return id_problem(canonical_id(text)) is None
-
-
-def make_id(region: str, birthdate: dt.date | str, seq: int) -> str:
-    """A valid ID for demo data and tests: 6-digit region, birth date, 3-digit sequence (odd = male)."""
-    if isinstance(birthdate, dt.date):
-        birthdate = birthdate.strftime("%Y%m%d")
-    first17 = f"{region}{birthdate}{seq:03d}"
-    value = first17 + id_check_char(first17)
-    problem = id_problem(value)
-    if problem is not None:
-        raise ValueError(f"cannot make a valid ID from {region}/{birthdate}/{seq}: {problem}")
-    return value
-
-
-def find_id_numbers(text: str) -> list[CodeMatch]:
-    """Valid IDs and invalid 18-character candidates, in text order."""
-    found = []
-    for run in digit_runs(text):
-        for unit in units(run):
-            if unit.kind == "id":
-                start, end = run.span(unit)
-                found.append(CodeMatch(start, end, unit.value, id_problem(unit.value)))
-    return found

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.nlu.digits import fold_width
+from kernel.nlu.digits import fold_width
 
 #: Characters read as a single digit (also Arabic ones, so 二0二二 works). O/o are common
 #: stand-ins for 〇 in typed years.

@@ -4,5 +4,5 @@
 - casenumber: `find_case_numbers`, `parse_case_number`, `canonical_case_number`, `CaseNumber`
 - idcard / creditcode / phone: validation, makers for demo data, finders
 - extract: `extract_entities(text)` (Rasa-style dicts) and `find_problems(text)`
-- digits: how digit groups written with gaps belong together (shared with bot.privacy)
+- digits: how digit groups written with gaps belong together (shared with kernel.privacy)
 """

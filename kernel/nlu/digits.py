@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from kernel.nlu.idrules import id_problem
+
 #: Full-width digits and letters fold to ASCII; everything else is left alone here.
 WIDTH_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}
 WIDTH_FOLD.update({cp: cp - 0xFEE0 for cp in range(0xFF21, 0xFF3B)})
@@ -132,9 +134,7 @@ def _readings(chars: str) -> list[tuple[str, str, int]]:
 
 
 def _is_valid(kind: str, value: str) -> bool:
-    from bot.nlu.idcard import is_valid_id  # idcard uses this module; import late
-
-    return is_valid_id(value) if kind == "id" else bool(_MOBILE.fullmatch(value))
+    return id_problem(value) is None if kind == "id" else bool(_MOBILE.fullmatch(value))
 
 
 def units(run: Run) -> list[Unit]:

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from bot.nlu.digits import WIDTH_FOLD, Run, digit_runs, units
+from kernel.nlu.digits import WIDTH_FOLD, Run, digit_runs, units
 
 Step = Callable[[str], tuple[str, list[int]]]
 

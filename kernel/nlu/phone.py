@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.nlu.digits import digit_runs, fold_width, units
+from kernel.nlu.digits import digit_runs, fold_width, units
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _PREFIX = re.compile(r"^(?:\+?86|0086)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.privacy import mask_text
+from kernel.privacy import mask_text
 
 
 class MaskingFilter(logging.Filter):

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.nlu.extract import CASE_NUMBER, CREDIT_CODE, ID_NUMBER, PHONE, analyse
-from bot.nlu.normalize import normalize
+from kernel.nlu.extract import CASE_NUMBER, CREDIT_CODE, ID_NUMBER, PHONE, analyse
+from kernel.nlu.normalize import normalize
 
 ID_KIND, CREDIT_KIND, LICENCE_KIND = "id_number", "credit_code", "license_number"
 

@@ -3,7 +3,7 @@
 `mask_id` / `mask_phone` / `mask_credit_code` mask one known value. `mask_text` masks every
 ID-like (18 characters) and mobile-like (11 digits from 1) number in free text, valid or
 not, also when written full-width or with spaces and dashes: it reads digit groups exactly
-as the entity finders do (bot.nlu.digits), so whatever they could find, it hides. A run of
+as the entity finders do (kernel.nlu.digits), so whatever they could find, it hides. A run of
 digit groups that holds such a number, or that has 11 digits or more in all, is masked
 whole: groups that are not part of the number are starred too, so the kept ends of two
 numbers can never join into a new one. Landlines (0 + area code) are left readable.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from bot.nlu.digits import Run, digit_runs, fold_width, units
+from kernel.nlu.digits import Run, digit_runs, fold_width, units
 
 STAR = "*"
 #: A work-order number (GD20261128-0001): the citizen's handle on their request, never personal, so

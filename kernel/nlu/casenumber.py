@@ -22,8 +22,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from bot.nlu.digits import fold_width
-from bot.nlu.numerals import NUMERAL_CHARS, chinese_number, digit_string
+from kernel.nlu.digits import fold_width
+from kernel.nlu.numerals import NUMERAL_CHARS, chinese_number, digit_string
 
 EARLIEST_YEAR = 1990
 PROVINCES = "京津冀晋内辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔云藏陕甘青宁新兵军"
