@@ -70,8 +70,8 @@ class ValidateCaseProgressForm(FormValidation):
         text, intent = latest_text(tracker), latest_intent(tracker)
         requested = tracker.get_slot(Slot.REQUESTED)
         if WORKORDER_NUMBER.search(text):
-            events = await answer_workorder_status(dispatcher, tracker)
-            return events + [SlotSet(Slot.REQUESTED, None)] + [SlotSet(s, None) for s in FORM_SLOTS]
+            answered = await answer_workorder_status(dispatcher, tracker)
+            return answered + [SlotSet(Slot.REQUESTED, None)] + [SlotSet(s, None) for s in FORM_SLOTS]
         leaving = exit_or_move(dispatcher, tracker, Intent.QUERY_CASE_PROGRESS, FORM_SLOTS)
         if leaving is not None:
             return leaving

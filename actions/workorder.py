@@ -41,6 +41,13 @@ KIND_BY_INTENT = {
     Intent.REQUEST_HUMAN: Kind.HUMAN,
 }
 NO_CASE = "无"
+# what the citizen is told when an order of each kind starts (人工咨询: the default)
+INTROS: dict[str, str] = {
+    Kind.CONTACT_JUDGE: "好的，我帮您给承办法官留言，由法官或法官助理在工作日内回电。",
+    Kind.COMPLAINT: "好的，我帮您登记投诉举报，由法院督查部门受理并回复（不会转给被投诉的人）。",
+    Kind.CREDIT_REPAIR: "好的，我帮您联系执行法官，咨询履行义务和移出失信名单的事宜。",
+    Kind.SYSTEM_FAULT: "抱歉刚才系统出了问题，我帮您登记，由工作人员回电处理。",
+}
 # a name given before it was asked for counts only when the citizen says it is theirs ("我叫…"), so that
 # "我要投诉江帆伟法官" never files the complaint under the judge's name
 OWN_NAME = re.compile(r"我叫|我是|本人|姓名|名字")
@@ -96,12 +103,7 @@ class ActionStartWorkorder(CourtAction):
         # the first message says what it is about ("找不到承办法官"); a complaint needs more than "我要投诉"
         if len(text.strip()) >= (12 if kind == Kind.COMPLAINT else 6) and not text.startswith("/"):
             events.append(SlotSet(Slot.WO_SUMMARY, mask_text(text.strip()[:500])))
-        intro = {
-            Kind.CONTACT_JUDGE: "好的，我帮您给承办法官留言，由法官或法官助理在工作日内回电。",
-            Kind.COMPLAINT: "好的，我帮您登记投诉举报，由法院督查部门受理并回复（不会转给被投诉的人）。",
-            Kind.CREDIT_REPAIR: "好的，我帮您联系执行法官，咨询履行义务和移出失信名单的事宜。",
-            Kind.SYSTEM_FAULT: "抱歉刚才系统出了问题，我帮您登记，由工作人员回电处理。",
-        }.get(kind, "好的，我帮您转人工。先登记一下联系方式，工作人员会尽快联系您。")
+        intro = INTROS.get(kind, "好的，我帮您转人工。先登记一下联系方式，工作人员会尽快联系您。")
         dispatcher.utter_message(text=intro)
         return events
 

@@ -79,7 +79,7 @@ def train_ner(samples: Sequence[tuple[str, Sequence[Offset]]], segmenter: str = 
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": seg}}})
     ner = nlp.add_pipe("ner")
     for label in labels:
-        ner.add_label(label)
+        ner.add_label(label)  # type: ignore[attr-defined]  # spaCy types add_pipe as the base Pipe
     started = time.perf_counter()
     examples, misaligned = [], 0
     with warnings.catch_warnings():
