@@ -1,11 +1,17 @@
 # The two commands of the README.
-.PHONY: run test chat bench
+.PHONY: run test test-fast check chat bench
 
 run:   ## install what is missing, train if data/config changed, start everything
 	bash scripts/run.sh
 
-test:  ## every check: ruff, rasa data validate, pytest (unit, services, Rasa e2e, browser)
+test:  ## every check, cheapest first, stopping at the first failure: make check, the fast tier, then e2e + browser
 	bash scripts/test.sh
+
+test-fast: ## the tests that need no trained model and no browser (a few minutes)
+	bash scripts/setup.sh && bash scripts/test_fast.sh
+
+check: ## ruff, ruff format --check, mypy (kernel, bot, actions), import contracts, rasa data validate
+	bash scripts/setup.sh && bash scripts/check.sh
 
 chat:  ## talk to the running assistant in this terminal (REST channel)
 	.venv/bin/python scripts/chat.py

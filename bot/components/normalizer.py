@@ -12,7 +12,6 @@ refer.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +24,8 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.sources import digest, kernel_sources
 from kernel.nlu import normalize as rules
-
-RULES_DIR = Path(rules.__file__).parent
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
@@ -54,12 +52,9 @@ class ChineseNormalizer(GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """Rasa fingerprints this class's source only; the rules live in kernel/nlu, so their
-        sources are added: a changed rule must not reuse cached, differently normalised data."""
-        digest = hashlib.sha256()
-        for path in sorted(RULES_DIR.glob("*.py")):
-            digest.update(path.read_bytes())
-        return digest.hexdigest()
+        """Rasa fingerprints this class's source only; the rules live in kernel/nlu, so the sources
+        of the rules it runs are added: a changed rule must not reuse cached, differently normalised data."""
+        return digest(kernel_sources([Path(__file__)]))
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
