@@ -206,6 +206,11 @@ def test_settings_default_to_loopback_and_read_the_environment() -> None:
         ("10.0.0.5", TOKEN, 2048, True)
 
 
+def test_a_malformed_body_cap_names_its_variable() -> None:
+    with pytest.raises(ConfigurationError, match="ACTION_SERVER_MAX_BODY_BYTES"):
+        ActionServerSettings.from_env({"ACTION_SERVER_MAX_BODY_BYTES": "1MB"})
+
+
 @pytest.mark.parametrize("mode", ["", "demo", "production"])
 @pytest.mark.parametrize("token", ["", "   ", "short-token"])
 def test_no_start_without_a_real_token_in_any_mode(mode, token) -> None:
