@@ -2,3 +2,7 @@
 
 rasa-sdk imports every module of this package and registers each concrete Action subclass.
 """
+
+from actions.settings import start_problems
+
+__all__ = ["start_problems"]  # the action server asks the package it serves this before it starts

@@ -24,6 +24,7 @@ from actions.base import (
     latest_intent,
     latest_text,
 )
+from actions.settings import shared_client
 from actions.stash import drop, stash, unstash
 from actions.workorder import WORKORDER_NUMBER, answer_workorder_status
 from kernel.clients.court import (
@@ -35,7 +36,6 @@ from kernel.clients.court import (
     RateLimited,
     VerificationRequired,
     WrongCode,
-    shared_client,
 )
 from kernel.names import Action, Entity, Intent, Slot
 from kernel.nlu.extract import CASE_NUMBER, find_problems

@@ -8,7 +8,7 @@ from typing import Any
 from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
 
 from actions.base import CourtAction, latest_entity_value, latest_intent
-from kernel.court import court_settings
+from actions.settings import court_info
 from kernel.faq import FAQ_BUTTONS
 from kernel.names import FAQ_KEYS, INTENT_LABELS, Action, Entity, Intent, Response, Slot
 
@@ -37,7 +37,7 @@ class ActionSessionStart(CourtAction):
         return Action.SESSION_START
 
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
-        dispatcher.utter_message(response=Response.WELCOME, **court_settings())
+        dispatcher.utter_message(response=Response.WELCOME, **court_info())
         return [SessionStarted(), ActionExecuted("action_listen")]
 
 
@@ -103,7 +103,7 @@ class ActionAnswerFaq(CourtAction):
             dispatcher.utter_message(response=Response.FAQ_MENU, buttons=[
                 {"title": title, "payload": question} for title, question in FAQ_BUTTONS.values()])
         else:
-            dispatcher.utter_message(response=Response.FAQ_PREFIX + key, **court_settings())
+            dispatcher.utter_message(response=Response.FAQ_PREFIX + key, **court_info())
         return []
 
 

@@ -7,7 +7,6 @@ counts them, shared by all action-server processes). Results show the published 
 
 from __future__ import annotations
 
-import os
 import re
 
 from rasa_sdk.events import EventType, SlotSet
@@ -22,9 +21,9 @@ from actions.base import (
     latest_intent,
     latest_text,
 )
+from actions.settings import debtor_limits, kv, shared_client
 from actions.stash import stash, unstash
-from kernel.clients.court import CourtError, DebtorEntry, shared_client
-from kernel.kv import default_kv
+from kernel.clients.court import CourtError, DebtorEntry
 from kernel.names import Action, Intent, Slot
 from kernel.nlu.extract import CASE_NUMBER, find_problems
 from kernel.nlu.identity import CREDIT_KIND, ID_KIND
@@ -44,16 +43,16 @@ CONSEQUENCES = ("被列入名单后，会受到乘坐飞机和高铁软卧、一
 
 
 def limits() -> tuple[int, int]:
-    return (int(os.environ.get("DEBTOR_LIMIT_PER_CONVERSATION", "5")),
-            int(os.environ.get("DEBTOR_LIMIT_PER_DAY", "10")))
+    """(per conversation, per day), from the process's settings (DEBTOR_LIMIT_PER_*)."""
+    return debtor_limits()
 
 
 def allow_lookup(sender_id: str) -> bool:
     """Counts this lookup; False once the per-conversation or per-day limit is reached."""
     per_conversation, per_day = limits()
-    kv = default_kv()
-    in_conversation = kv.incr(f"debtor:conv:{sender_id}", ttl=24 * 3600)
-    today = kv.incr(f"debtor:day:{sender_id}", ttl=24 * 3600)
+    store = kv()
+    in_conversation = store.incr(f"debtor:conv:{sender_id}", ttl=24 * 3600)
+    today = store.incr(f"debtor:day:{sender_id}", ttl=24 * 3600)
     return in_conversation <= per_conversation and today <= per_day
 
 

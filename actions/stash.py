@@ -8,18 +8,18 @@ and expires on its own.
 
 from __future__ import annotations
 
-from kernel.kv import default_kv
+from actions.settings import kv
 
 TTL_SECONDS = 60 * 60
 
 
 def stash(conversation_id: str, name: str, value: str, ttl: float = TTL_SECONDS) -> None:
-    default_kv().set(f"stash:{conversation_id}:{name}", value, ttl)
+    kv().set(f"stash:{conversation_id}:{name}", value, ttl)
 
 
 def unstash(conversation_id: str, name: str) -> str | None:
-    return default_kv().get(f"stash:{conversation_id}:{name}")
+    return kv().get(f"stash:{conversation_id}:{name}")
 
 
 def drop(conversation_id: str, name: str) -> None:
-    default_kv().delete(f"stash:{conversation_id}:{name}")
+    kv().delete(f"stash:{conversation_id}:{name}")

@@ -24,9 +24,10 @@ from actions.base import (
     latest_intent,
     latest_text,
 )
+from actions.settings import shared_client, workorder_client
 from actions.stash import drop, stash, unstash
-from kernel.clients.court import CourtError, shared_client
-from kernel.clients.workorders import WorkOrderError, workorder_client
+from kernel.clients.court import CourtError
+from kernel.clients.workorders import WorkOrderError
 from kernel.contracts import CASE_OPTIONAL_KINDS, LIVE_CHANNELS, channel_of
 from kernel.contracts import WorkOrderKind as Kind
 from kernel.names import Action, Entity, Intent, Response, Slot

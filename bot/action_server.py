@@ -13,16 +13,23 @@ The actions use the bot's court-data key, so nobody but the Rasa server may call
 
 The token is required in every mode (demo and COURT_MODE=production): without one, or with one shorter
 than MIN_TOKEN_CHARS, the server refuses to start. `make run` generates it into var/run.env.
+
+The actions' own settings (court data, work orders, limits: actions/settings.py) belong to the actions
+package, which this module knows only by the name given on the command line, as rasa-sdk does: before it
+serves a package, the server calls the package's optional `start_problems()` and refuses to start when it
+names any (a malformed number, or in production a missing DESK_API_TOKEN / COURT_API_KEY).
 """
 
 from __future__ import annotations
 
 import argparse
 import hmac
+import importlib
 import logging
 import os
 import sys
 import types
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,18 +63,26 @@ class ConfigurationError(RuntimeError):
 
 @dataclass(frozen=True)
 class ActionServerSettings:
+    """The server's own values (ACTION_SERVER_*, COURT_MODE), read once by `main`."""
+
     token: str = ""
     host: str = DEFAULT_HOST
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     production: bool = False
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> ActionServerSettings:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> ActionServerSettings:
+        """Read ACTION_SERVER_TOKEN/HOST/MAX_BODY_BYTES and COURT_MODE; a malformed size names the variable."""
         env = dict(os.environ if env is None else env)
+        raw_size = (env.get("ACTION_SERVER_MAX_BODY_BYTES") or "").strip()
+        try:
+            max_body_bytes = int(raw_size) if raw_size else DEFAULT_MAX_BODY_BYTES
+        except ValueError:
+            raise ConfigurationError(f"ACTION_SERVER_MAX_BODY_BYTES must be a whole number, got {raw_size!r}") from None
         return cls(
             token=(env.get(TOKEN_ENV) or "").strip(),
             host=(env.get("ACTION_SERVER_HOST") or "").strip() or DEFAULT_HOST,
-            max_body_bytes=int(env.get("ACTION_SERVER_MAX_BODY_BYTES") or DEFAULT_MAX_BODY_BYTES),
+            max_body_bytes=max_body_bytes,
             production=(env.get("COURT_MODE") or "").strip().lower() == "production",
         )
 
@@ -142,12 +157,26 @@ def secure(app: Sanic, settings: ActionServerSettings) -> Sanic:
     return app
 
 
+def package_problems(actions: str | types.ModuleType) -> list[str]:
+    """What the actions package says stops the start: its optional `start_problems()` (actions/settings.py).
+
+    The package is imported by its name, as rasa-sdk imports it to register the actions: the server serves
+    any package and imports none statically (the processes share only the kernel)."""
+    module = importlib.import_module(actions) if isinstance(actions, str) else actions
+    check = getattr(module, "start_problems", None)
+    return list(check()) if callable(check) else []
+
+
 def create_app(actions: str | types.ModuleType, settings: ActionServerSettings,
                auto_reload: bool = False) -> Sanic:
-    """rasa-sdk's app (no CORS origin: no browser calls it) with `secure` applied."""
+    """rasa-sdk's app (no CORS origin: no browser calls it) with `secure` applied, once the server's and
+    the actions package's settings allow the start."""
     from rasa_sdk.endpoint import create_app as sdk_app
 
     settings.check()
+    problems = package_problems(actions)
+    if problems:
+        raise ConfigurationError("; ".join(problems))
     return secure(sdk_app(actions, cors_origins="", auto_reload=auto_reload), settings)
 
 
@@ -167,7 +196,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None, env: dict[str, str] | None = None) -> None:
+def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) -> None:
     """Parse the arguments, configure logging as rasa-sdk does (masked), check the settings, serve."""
     from rasa_sdk import utils
     from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
@@ -183,8 +212,8 @@ def main(argv: list[str] | None = None, env: dict[str, str] | None = None) -> No
                                  args.logging_config_file)
     utils.update_sanic_log_level()
     logmask.install()  # again: the handlers above are new
-    settings = ActionServerSettings.from_env(env)
     try:
+        settings = ActionServerSettings.from_env(env)
         app = create_app(args.actions, settings, auto_reload=args.auto_reload)
     except ConfigurationError as exc:
         print(f"action server not started: {exc}", file=sys.stderr)

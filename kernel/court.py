@@ -1,4 +1,4 @@
-"""The settings of the court being served (kernel/court.yml or the file named by COURT_SETTINGS)."""
+"""The settings of the court being served (kernel/court.yml or another file of the same shape)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,14 @@ def _load(path: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
+def load_court_settings(path: str | os.PathLike[str] = "") -> dict[str, str]:
+    """Hours, address and phone from `path` (empty: the packaged court.yml); the file is read once per path.
+
+    The caller names the file (a process's settings object holds it), so the kernel reads no environment."""
+    return dict(_load(str(path or DEFAULT_COURT_FILE)))
+
+
 def court_settings() -> dict[str, str]:
-    """Read on first use (never at import): hours, address and phone differ per court."""
-    return dict(_load(os.environ.get("COURT_SETTINGS") or str(DEFAULT_COURT_FILE)))
+    """Compatible factory for callers without a settings object of their own (the WeChat channel): the file
+    named by COURT_SETTINGS, read on first use (never at import)."""
+    return load_court_settings(os.environ.get("COURT_SETTINGS", ""))

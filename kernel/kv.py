@@ -119,11 +119,23 @@ _default: KV | None = None
 _default_lock = threading.Lock()
 
 
-def default_kv() -> KV:
-    """The process-wide store chosen by `REDIS_URL` (created on first use, never at import)."""
+def kv_from_url(url: str) -> KV:
+    """A new store: Redis at `url`, or an in-process one when `url` is empty (the one-command run)."""
+    url = url.strip()
+    return RedisKV(url) if url else MemoryKV()
+
+
+def shared_kv(url: str) -> KV:
+    """The process-wide store, created on first use from `url` (a process's settings hold it, e.g.
+    REDIS_URL): every feature of a process must see the same counters, so later calls return that one."""
     global _default
     with _default_lock:
         if _default is None:
-            url = os.environ.get("REDIS_URL", "").strip()
-            _default = RedisKV(url) if url else MemoryKV()
+            _default = kv_from_url(url)
         return _default
+
+
+def default_kv() -> KV:
+    """Compatible factory for callers without a settings object holding REDIS_URL (the desk's wiring, the
+    court-data app, the WeChat channel): the same process-wide store, its URL read from the environment."""
+    return shared_kv(os.environ.get("REDIS_URL", ""))

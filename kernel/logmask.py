@@ -11,6 +11,8 @@ import logging
 
 from kernel.privacy import mask_text
 
+_FORMATTER = logging.Formatter()
+
 
 class MaskingFilter(logging.Filter):
     """Rewrites the record's message with `mask_text`, once, and drops the args."""
@@ -23,8 +25,14 @@ class MaskingFilter(logging.Filter):
         masked = mask_text(message)
         if masked != message or record.args:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            # a handler's Formatter renders the traceback only after the filters ran: render it here, once,
+            # so the exception's text (str(exc) often holds the ID or phone) is masked like the message
+            record.exc_text = _FORMATTER.formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = mask_text(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_text(record.stack_info)
         return True
 
 

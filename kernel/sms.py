@@ -1,4 +1,4 @@
-"""SMS gateway adapter, chosen by `SMS_BACKEND`.
+"""SMS gateway adapter, chosen by a backend name (`SMS_BACKEND` in a process's settings).
 
 `outbox` (the embedded default) appends each message as a JSON line to `SMS_OUTBOX`; the run command tails
 that file so a demo user can read the one-time code. The outbox keeps the full phone number because it
@@ -17,6 +17,7 @@ import threading
 import time
 import uuid
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Protocol
 from kernel.privacy import mask_phone
 
 DEFAULT_OUTBOX = "var/sms_outbox.jsonl"
+DEFAULT_SIGN_NAME = "北京市第三中级人民法院"
 
 
 class SmsError(RuntimeError):
@@ -78,7 +80,7 @@ class HttpGateway:
     Timeouts are short because a verification request is waiting on this call.
     """
 
-    def __init__(self, url: str, api_key: str, sign_name: str = "北京市第三中级人民法院",
+    def __init__(self, url: str, api_key: str, sign_name: str = DEFAULT_SIGN_NAME,
                  timeout: tuple[float, float] = (2.0, 3.0)) -> None:
         import requests  # only this adapter needs it
 
@@ -105,16 +107,24 @@ class HttpGateway:
             raise SmsError("gateway answered without a message_id") from exc
 
 
-def gateway_from_env(env: dict[str, str] | None = None) -> SmsGateway:
-    """Build the gateway named by SMS_BACKEND (outbox | http)."""
-    env = dict(os.environ if env is None else env)
-    backend = env.get("SMS_BACKEND", "outbox").strip().lower() or "outbox"
+def make_gateway(backend: str = "outbox", *, outbox: str | os.PathLike[str] = DEFAULT_OUTBOX, http_url: str = "",
+                 http_key: str = "", sign_name: str = DEFAULT_SIGN_NAME) -> SmsGateway:
+    """The gateway named by `backend` (outbox | http), from values a process's settings object read."""
+    backend = backend.strip().lower() or "outbox"
     if backend == "outbox":
-        return OutboxGateway(env.get("SMS_OUTBOX", DEFAULT_OUTBOX))
+        return OutboxGateway(outbox)
     if backend == "http":
-        return HttpGateway(env.get("SMS_HTTP_URL", ""), env.get("SMS_HTTP_KEY", ""),
-                           env.get("SMS_SIGN_NAME", "北京市第三中级人民法院"))
+        return HttpGateway(http_url, http_key, sign_name)
     raise ValueError(f"unknown SMS_BACKEND {backend!r}: use outbox or http")
+
+
+def gateway_from_env(env: Mapping[str, str] | None = None) -> SmsGateway:
+    """Compatible factory for callers that hand over an environment (the desk's wiring, the court-data app,
+    the WeChat channel): SMS_BACKEND, SMS_OUTBOX, SMS_HTTP_URL, SMS_HTTP_KEY, SMS_SIGN_NAME."""
+    env = os.environ if env is None else env
+    return make_gateway(env.get("SMS_BACKEND", "outbox"), outbox=env.get("SMS_OUTBOX", DEFAULT_OUTBOX),
+                        http_url=env.get("SMS_HTTP_URL", ""), http_key=env.get("SMS_HTTP_KEY", ""),
+                        sign_name=env.get("SMS_SIGN_NAME", DEFAULT_SIGN_NAME))
 
 
 def read_messages(path: str | os.PathLike[str] = DEFAULT_OUTBOX, limit: int = 10) -> list[SmsMessage]:

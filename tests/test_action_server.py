@@ -23,7 +23,9 @@ import requests
 from rasa_sdk import Action
 from sanic import Sanic
 
-from bot.action_server import ActionServerSettings, ConfigurationError, create_app
+import actions.settings
+from actions.settings import ActionSettings, SettingsError
+from bot.action_server import ActionServerSettings, ConfigurationError, create_app, package_problems
 from tests.channels.helpers import serving
 from tests.stack import free_port
 
@@ -204,6 +206,11 @@ def test_settings_default_to_loopback_and_read_the_environment() -> None:
         ("10.0.0.5", TOKEN, 2048, True)
 
 
+def test_a_malformed_body_cap_names_its_variable() -> None:
+    with pytest.raises(ConfigurationError, match="ACTION_SERVER_MAX_BODY_BYTES"):
+        ActionServerSettings.from_env({"ACTION_SERVER_MAX_BODY_BYTES": "1MB"})
+
+
 @pytest.mark.parametrize("mode", ["", "demo", "production"])
 @pytest.mark.parametrize("token", ["", "   ", "short-token"])
 def test_no_start_without_a_real_token_in_any_mode(mode, token) -> None:
@@ -225,6 +232,101 @@ def test_the_process_refuses_to_start_without_the_token(mode) -> None:
     proc = subprocess.run([sys.executable, "-m", "bot.cli", "run", "actions", "--port", str(free_port())],
                           cwd=ROOT, env=_env(COURT_MODE=mode), capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "ACTION_SERVER_TOKEN" in proc.stderr
+
+
+# ------------------------------------------------------------------- the actions' settings (actions/settings.py)
+
+
+@pytest.fixture
+def action_settings():
+    """Install settings built from a dict for one test; the process's own are read again afterwards."""
+    def install(env: dict[str, str]) -> ActionSettings:
+        built = ActionSettings.from_env(env)
+        actions.settings.configure(built)
+        return built
+    yield install
+    actions.settings.configure(None)
+
+
+def test_action_settings_default_to_the_demo_run() -> None:
+    settings = ActionSettings.from_env({})
+    assert (settings.court_api_url, settings.desk_url, settings.redis_url) == \
+        ("http://127.0.0.1:8010", "http://127.0.0.1:8020", "")
+    assert (settings.court_connect_timeout, settings.court_read_timeout, settings.court_deadline) == (2.0, 3.0, 4.5)
+    assert (settings.debtor_limit_per_conversation, settings.debtor_limit_per_day) == (5, 10)
+    assert settings.production is False and settings.production_problems() == []
+
+
+def test_action_settings_read_every_variable() -> None:
+    env = {"COURT_API_URL": "http://court:1", "COURT_API_KEY": "ck", "COURT_CONNECT_TIMEOUT": "1.5",
+           "COURT_READ_TIMEOUT": "2.5", "COURT_DEADLINE": "9", "COURT_CLIENT": "pkg.mod:make", "DESK_URL": "http://d:2",
+           "DESK_API_TOKEN": "dt", "REDIS_URL": "redis://r:6379/1", "DEBTOR_LIMIT_PER_CONVERSATION": "7",
+           "DEBTOR_LIMIT_PER_DAY": "70", "COURT_SETTINGS": "other.yml", "COURT_MODE": "production"}
+    settings = ActionSettings.from_env(env)
+    assert (settings.court_api_url, settings.court_api_key, settings.court_connect_timeout, settings.court_read_timeout,
+            settings.court_deadline, settings.court_client, settings.desk_url, settings.desk_api_token,
+            settings.redis_url, settings.debtor_limit_per_conversation, settings.debtor_limit_per_day,
+            settings.court_settings, settings.production) == \
+        ("http://court:1", "ck", 1.5, 2.5, 9.0, "pkg.mod:make", "http://d:2", "dt", "redis://r:6379/1", 7, 70,
+         "other.yml", True)
+    assert settings.adapter_env["COURT_API_KEY"] == "ck"  # what a COURT_CLIENT adapter is handed
+
+
+@pytest.mark.parametrize(("variable", "value"), [("COURT_READ_TIMEOUT", "3s"), ("COURT_DEADLINE", "soon"),
+                                                 ("DEBTOR_LIMIT_PER_DAY", "ten"), ("DEBTOR_LIMIT_PER_CONVERSATION", "2.5")])
+def test_a_malformed_number_names_its_variable(variable, value) -> None:
+    with pytest.raises(SettingsError, match=variable):
+        ActionSettings.from_env({variable: value})
+
+
+def test_the_process_reads_its_settings_once_on_first_use(monkeypatch) -> None:
+    actions.settings.configure(None)
+    try:
+        monkeypatch.setenv("DEBTOR_LIMIT_PER_DAY", "3")
+        first = actions.settings.settings()
+        monkeypatch.setenv("DEBTOR_LIMIT_PER_DAY", "4")
+        assert actions.settings.settings() is first and actions.settings.debtor_limits()[1] == 3
+    finally:
+        actions.settings.configure(None)
+
+
+def test_one_court_client_per_process(action_settings) -> None:
+    action_settings({"COURT_API_URL": "http://127.0.0.1:9", "COURT_DEADLINE": "1.25"})
+    client = actions.settings.shared_client()
+    assert actions.settings.shared_client() is client and client.deadline == 1.25
+
+
+@pytest.mark.parametrize(("missing", "env"), [
+    ("DESK_API_TOKEN", {"COURT_API_KEY": "court-key"}),
+    ("COURT_API_KEY", {"DESK_API_TOKEN": "desk-token"}),
+])
+def test_production_refuses_the_actions_without_their_secrets(action_settings, missing, env) -> None:
+    action_settings({"COURT_MODE": "production", **env})
+    problems = package_problems("actions")
+    assert len(problems) == 1 and missing in problems[0]
+    with pytest.raises(ConfigurationError, match=missing):
+        create_app("actions", ActionServerSettings(token=TOKEN, production=True))
+
+
+def test_demo_mode_and_complete_production_settings_start(action_settings) -> None:
+    action_settings({})
+    assert package_problems("actions") == []
+    action_settings({"COURT_MODE": "production", "DESK_API_TOKEN": "desk-token", "COURT_API_KEY": "court-key"})
+    assert package_problems("actions") == []
+    assert package_problems(sys.modules[__name__]) == []  # a package without start_problems() has none
+
+
+@pytest.mark.parametrize(("extra", "named"), [
+    ({"COURT_MODE": "production", "COURT_API_KEY": "court-key"}, "DESK_API_TOKEN"),
+    ({"COURT_DEADLINE": "later"}, "COURT_DEADLINE"),
+])
+def test_the_process_refuses_bad_action_settings(extra, named) -> None:
+    env = {k: v for k, v in _env(ACTION_SERVER_TOKEN=TOKEN).items()
+           if k not in ("DESK_API_TOKEN", "COURT_API_KEY", "COURT_MODE", "COURT_DEADLINE")}
+    proc = subprocess.run([sys.executable, "-m", "bot.cli", "run", "actions", "--actions", "actions",
+                           "--port", str(free_port())], cwd=ROOT, env={**env, **extra}, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 2 and named in proc.stderr, proc.stderr[-2000:]
 
 
 def _listening_addresses(port: int) -> set[str]:

@@ -1,7 +1,7 @@
 """Client of the court-data service, the one the case-progress and dishonest-debtor actions call.
 
 - `CourtDataClient` is the seam: any object with these methods can stand in for the reference service
-  (a real court system adapter is named by `COURT_CLIENT=package.module:factory`).
+  (a real court system adapter is named by `COURT_CLIENT=package.module:factory`, see `make_client`).
 - `HttpCourtClient` speaks the reference service's /api/v1 (services/courtdata/openapi.yaml) with
   requests: connect timeout ~2 s, read timeout ~3 s, retries only for GETs (connection failures and
   502/503/504, never a read timeout: that would double the wait a citizen sees).
@@ -17,6 +17,7 @@ import asyncio
 import importlib
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -505,31 +506,23 @@ class AsyncCourtClient:
             return False
 
 
-def client_from_env(env: dict[str, str] | None = None) -> CourtDataClient:
-    """COURT_CLIENT=module:factory (factory(env) -> CourtDataClient) plugs in another court system;
-    otherwise the HTTP client for COURT_API_URL with COURT_API_KEY and the COURT_*_TIMEOUT values."""
+def make_client(url: str = DEFAULT_URL, api_key: str = "", connect_timeout: float = CONNECT_TIMEOUT,
+                read_timeout: float = READ_TIMEOUT, *, adapter: str = "",
+                adapter_env: Mapping[str, str] | None = None) -> CourtDataClient:
+    """The HTTP client for the reference service at `url`, or, when `adapter` names `module:factory`, another
+    court system's client: `factory(adapter_env)` (an adapter reads its own variables from that mapping)."""
+    adapter = adapter.strip()
+    if adapter:
+        module, _, factory = adapter.partition(":")
+        return getattr(importlib.import_module(module), factory or "create_client")(dict(adapter_env or {}))
+    return HttpCourtClient(url, api_key, connect_timeout, read_timeout)
+
+
+def client_from_env(env: Mapping[str, str] | None = None) -> CourtDataClient:
+    """Compatible factory for callers that hand over an environment (the desk's case facts): COURT_CLIENT,
+    COURT_API_URL, COURT_API_KEY and the COURT_*_TIMEOUT values."""
     env = dict(os.environ if env is None else env)
-    target = env.get("COURT_CLIENT", "").strip()
-    if target:
-        module, _, factory = target.partition(":")
-        return getattr(importlib.import_module(module), factory or "create_client")(env)
-    return HttpCourtClient(env.get("COURT_API_URL", DEFAULT_URL), env.get("COURT_API_KEY", ""),
-                           float(env.get("COURT_CONNECT_TIMEOUT", CONNECT_TIMEOUT)),
-                           float(env.get("COURT_READ_TIMEOUT", READ_TIMEOUT)))
-
-
-def async_client_from_env(env: dict[str, str] | None = None) -> AsyncCourtClient:
-    """A new async client configured from the environment (tests; actions use `shared_client`)."""
-    env = dict(os.environ if env is None else env)
-    return AsyncCourtClient(client_from_env(env), float(env.get("COURT_DEADLINE", DEADLINE)))
-
-
-_shared: AsyncCourtClient | None = None
-
-
-def shared_client() -> AsyncCourtClient:
-    """The action server's one client (one connection pool), created on first use, never at import."""
-    global _shared
-    if _shared is None:
-        _shared = async_client_from_env()
-    return _shared
+    return make_client(env.get("COURT_API_URL", DEFAULT_URL), env.get("COURT_API_KEY", ""),
+                       float(env.get("COURT_CONNECT_TIMEOUT", CONNECT_TIMEOUT)),
+                       float(env.get("COURT_READ_TIMEOUT", READ_TIMEOUT)),
+                       adapter=env.get("COURT_CLIENT", ""), adapter_env=env)

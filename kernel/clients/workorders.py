@@ -9,7 +9,6 @@ never waits on the network.
 from __future__ import annotations
 
 import asyncio
-import os
 from typing import Any
 
 import requests
@@ -28,6 +27,8 @@ class WorkOrderError(Exception):
 
 
 class WorkOrderClient:
+    """The desk's /api/v1 for the actions; built from the URL and token a process's settings hold."""
+
     def __init__(self, base_url: str, token: str, session: requests.Session | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.session = session or requests.Session()
@@ -72,9 +73,3 @@ class WorkOrderClient:
         return await asyncio.to_thread(self._call, "POST", "/api/v1/handoff",
                                        {"number": number, "conversation_id": conversation_id,
                                         "channel": channel}, 2)
-
-
-def workorder_client() -> WorkOrderClient:
-    """Configured from DESK_URL and DESK_API_TOKEN (read when an action runs, never at import)."""
-    return WorkOrderClient(os.environ.get("DESK_URL", "http://127.0.0.1:8020"),
-                           os.environ.get("DESK_API_TOKEN", ""))

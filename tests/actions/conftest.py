@@ -15,7 +15,9 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+import actions.settings
 import kernel.kv
+from actions.settings import ActionSettings
 from kernel.clients.court import AccessGrant, Mismatch, VerificationStarted, WrongCode
 from kernel.nlu.extract import extract_entities
 from kernel.nlu.normalize import normalize
@@ -78,6 +80,14 @@ class FakeCourt:
         from kernel.clients.court import CourtError
 
         raise CourtError(code="unavailable")
+
+
+@pytest.fixture(autouse=True)
+def demo_settings():
+    """The actions run with the demo defaults, whatever the environment of the test run holds."""
+    actions.settings.configure(ActionSettings.from_env({}))
+    yield
+    actions.settings.configure(None)
 
 
 @pytest.fixture(autouse=True)
