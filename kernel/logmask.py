@@ -54,5 +54,5 @@ def _masking_factory(base):
         MaskingFilter().filter(record)
         return record
 
-    factory._court_masking = True  # type: ignore[attr-defined]
+    factory._court_masking = True
     return base if getattr(base, "_court_masking", False) else factory

@@ -306,7 +306,8 @@ class DebtorEntry:
         fields = dict(d)
         for key in ("filing_date", "publish_date", "deleted_date"):
             fields[key] = _date(d.get(key))
-        return cls(**{k: fields.get(k) for k in cls.__dataclass_fields__})
+        values: dict[str, Any] = {k: fields.get(k) for k in cls.__dataclass_fields__}
+        return cls(**values)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import pytest
 
 from actions.case_progress import ActionCaseProgress
 from actions.debtor import ActionDebtorLookup
+from actions.settings import ActionSettings, configure
 from actions.stash import stash
 from actions.workorder import ActionSubmitWorkorder, ActionWorkorderStatus
 from kernel.clients.court import (
@@ -170,8 +171,8 @@ def test_a_deleted_entry_says_not_on_the_list(court, monkeypatch):
     assert "已于 2026-01-05 删除" in shown and "现在不在名单上" in shown
 
 
-def test_lookups_stop_at_the_conversation_limit(court, monkeypatch):
-    monkeypatch.setenv("DEBTOR_LIMIT_PER_CONVERSATION", "2")
+def test_lookups_stop_at_the_conversation_limit(court):
+    configure(ActionSettings.from_env({"DEBTOR_LIMIT_PER_CONVERSATION": "2"}))
     for _ in range(2):
         run(ActionDebtorLookup(), _debtor_tracker())
     shown = texts(run(ActionDebtorLookup(), _debtor_tracker())[0])
