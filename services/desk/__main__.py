@@ -17,10 +17,10 @@ from waitress import serve
 from kernel import logmask
 
 from .app import create_app
-from .background import Sweeper
+from .domain.workdays import HolidayFileError
+from .service.background import Sweeper
+from .service.orders import DeskStore
 from .settings import DEFAULT_DEMO_PASSWORD, DeskSettings
-from .store import DeskStore
-from .workdays import HolidayFileError
 
 log = logging.getLogger("services.desk")
 

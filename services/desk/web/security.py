@@ -20,9 +20,9 @@ from datetime import timedelta
 
 from flask import Flask, Response, current_app, g, request, session
 
-from ..access import Actor
-from ..models import SESSION_DESK
-from ..sessions import UNKNOWN, SessionEnded
+from ..db.models import SESSION_DESK
+from ..db.sessions import UNKNOWN, SessionEnded
+from ..domain.access import Actor
 from ..settings import DeskSettings
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
