@@ -2,7 +2,7 @@
 
 A creation answer is sent only after the order is committed; retrying with the same conversation_id and
 message_id returns the same order (200 instead of 201), so the bot can retry after any failure. A newly
-stored order also gets the citizen an SMS with its number and promised first contact (notify.py); the retry
+stored order also gets the citizen an SMS with its number and promised first contact (service/notify.py); the retry
 does not, and an SMS failure never changes the answer.
 """
 

@@ -1,6 +1,6 @@
 """Sessions, CSRF and response headers of the desk pages.
 
-- The session is server-side (sessions.py, table `staff_sessions`): the signed cookie `desk_session`
+- The session is server-side (db/sessions.py, table `staff_sessions`): the signed cookie `desk_session`
   (HttpOnly, SameSite=Lax, Secure when DESK_COOKIE_SECURE) carries only a random session id, the CSRF token
   and flash messages. The row holds the user, a fingerprint of the password hash (a reset password ends
   every old session) and two times: it ends DESK_SESSION_MINUTES after login, or DESK_SESSION_IDLE_MINUTES
