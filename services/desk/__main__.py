@@ -1,7 +1,7 @@
 """Run the work-order service and staff desk: `python -m services.desk` (waitress on DESK_HOST:DESK_PORT).
 
-Start-up checks the holiday file (DESK_HOLIDAYS, workdays.py) and refuses to start when it is wrong, then
-migrates the database to the newest schema and seeds the demo staff on an empty one. Two background
+Start-up checks the holiday file (DESK_HOLIDAYS, domain/workdays.py) and refuses to start when it is
+wrong, then migrates the database to the newest schema and seeds the demo staff on an empty one. Two background
 threads: one flags overdue orders every DESK_OVERDUE_SWEEP_SECONDS so the lasting flag and the audit log keep
 up; the other (every DESK_HANDOFF_SWEEP_SECONDS) ends live-handoff requests nobody took within
 HANDOFF_WAIT_SECONDS, hands back abandoned chats and retries failed resumes.
@@ -17,10 +17,10 @@ from waitress import serve
 from kernel import logmask
 
 from .app import create_app
-from .background import Sweeper
+from .domain.workdays import HolidayFileError
+from .service.background import Sweeper
+from .service.orders import DeskStore
 from .settings import DEFAULT_DEMO_PASSWORD, DeskSettings
-from .store import DeskStore
-from .workdays import HolidayFileError
 
 log = logging.getLogger("services.desk")
 

@@ -47,7 +47,7 @@ class DeskSettings:
     first_contact_days: int = 1
     answer_days: int = 2
     workday_end: time = time(17, 30)
-    holidays_file: str = ""  # empty: the packaged services/desk/holidays.yml (workdays.py)
+    holidays_file: str = ""  # empty: the packaged services/desk/holidays.yml (domain/workdays.py)
     staff_token_minutes: int = 60
     seed_demo: bool = True
     demo_password: str = DEFAULT_DEMO_PASSWORD
@@ -75,7 +75,7 @@ class DeskSettings:
     sms_outbox: str = "var/sms_outbox.jsonl"
     court_api_url: str = "http://127.0.0.1:8010"
     court_api_key: str = ""
-    # Callback phones at rest (phones.py): Fernet key; demo mode generates one into a 0600 file if unset.
+    # Callback phones at rest (db/phones.py): Fernet key; demo mode generates one into a 0600 file if unset.
     phone_key: str = ""
     phone_key_file: str = ""
 

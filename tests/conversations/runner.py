@@ -19,7 +19,7 @@ import requests
 import sqlalchemy
 import yaml
 
-from services.desk.phones import PhoneVault
+from services.desk.db.phones import PhoneVault
 from services.desk.settings import DeskSettings
 
 HERE = Path(__file__).resolve().parent

@@ -16,13 +16,13 @@ from cryptography.fernet import Fernet
 from sqlalchemy import text
 
 from kernel.kv import MemoryKV
-from services.desk.access import Actor
 from services.desk.app import create_app
-from services.desk.db import make_engine, migrate
-from services.desk.models import Base
+from services.desk.db.engine import make_engine, migrate
+from services.desk.db.models import Base
+from services.desk.domain.access import Actor
+from services.desk.service.orders import DeskStore
+from services.desk.service.wiring import Wiring
 from services.desk.settings import DeskSettings
-from services.desk.store import DeskStore
-from services.desk.wiring import Wiring
 from tests.desk.fakes import PUSH_TOKEN, RASA_TOKEN, FakeRasa, Served
 from tests.desk.helpers import FakeClock
 

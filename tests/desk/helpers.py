@@ -7,9 +7,9 @@ import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from services.desk.clock import to_stored, utcnow
-from services.desk.store import DeskStore
-from services.desk.validation import parse_new_order
+from services.desk.domain.clock import to_stored, utcnow
+from services.desk.domain.validation import parse_new_order
+from services.desk.service.orders import DeskStore
 
 
 def local(text_value: str) -> datetime:

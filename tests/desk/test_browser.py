@@ -16,9 +16,9 @@ import requests
 from playwright.sync_api import Page, expect, sync_playwright
 
 from services.desk.app import create_app
-from services.desk.db import make_engine
+from services.desk.db.engine import make_engine
+from services.desk.service.orders import DeskStore
 from services.desk.settings import DeskSettings
-from services.desk.store import DeskStore
 from tests.desk.conftest import API_TOKEN, FAST_HASHER, PASSWORD
 from tests.desk.fakes import PUSH_TOKEN, RASA_TOKEN, FakeRasa, Served
 from tests.desk.helpers import order_payload

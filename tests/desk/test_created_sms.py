@@ -10,7 +10,7 @@ import pytest
 from kernel.kv import MemoryKV
 from kernel.sms import HttpGateway, OutboxGateway, SmsError, read_messages
 from services.desk.app import create_app
-from services.desk.wiring import Wiring
+from services.desk.service.wiring import Wiring
 from tests.desk.conftest import API_TOKEN, CLOSED_URL
 from tests.desk.helpers import order_payload
 
@@ -76,13 +76,13 @@ def test_an_sms_failure_still_returns_and_keeps_the_created_order(settings, stor
     else:
         sms = _Broken()
     app = _app(settings, store, sms)
-    with caplog.at_level(logging.WARNING, logger="services.desk.notify"):
+    with caplog.at_level(logging.WARNING, logger="services.desk.service.notify"):
         answer = _create(app, callback_phone="13900001111")
         _flush(app)
     assert answer.status_code == 201 and answer.json["created"] is True
     assert store.count_orders() == 1
     assert store.lookup(answer.json["number"], "13900001111")["number"] == answer.json["number"]
-    warnings = [r.getMessage() for r in caplog.records if r.name == "services.desk.notify"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "services.desk.service.notify"]
     assert len(warnings) == 1 and answer.json["number"] in warnings[0]
     assert "139****1111" in warnings[0] and "13900001111" not in warnings[0]
 

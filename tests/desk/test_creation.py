@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from services.desk.store import NotFound
-from services.desk.validation import InvalidInput, parse_new_order
+from services.desk.domain.validation import InvalidInput, parse_new_order
+from services.desk.service.orders import NotFound
 from tests.desk.helpers import local, new_order, order_payload
 
 
@@ -33,7 +33,7 @@ def test_promise_uses_working_days_around_national_day(store):
 def test_answer_days_are_configurable(backend, settings):
     from dataclasses import replace
 
-    from services.desk.store import DeskStore
+    from services.desk.service.orders import DeskStore
 
     desk = DeskStore(backend, replace(settings, first_contact_days=2, answer_days=5))
     view = new_order(desk, now=local("2026-11-23 10:00"))
@@ -155,6 +155,6 @@ def test_bad_creation_requests_say_which_field_and_why(field, value, reason):
 
 
 def _filter(**kwargs):
-    from services.desk.queries import OrderFilter
+    from services.desk.db.queries import OrderFilter
 
     return OrderFilter(**kwargs)

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from kernel.sms import OutboxGateway
-from services.desk.delivery import ChannelPush, Messenger, PushUnavailable, Target
+from services.desk.service.delivery import ChannelPush, Messenger, PushUnavailable, Target
 from tests.desk.conftest import API_TOKEN, CLOSED_URL, PASSWORD
 from tests.desk.fakes import PUSH_TOKEN
 from tests.desk.helpers import new_order

@@ -9,8 +9,8 @@ import pytest
 from kernel.kv import MemoryKV
 from kernel.sms import OutboxGateway
 from services.desk.app import create_app
+from services.desk.service.wiring import Wiring
 from services.desk.settings import DeskSettings
-from services.desk.wiring import Wiring
 from tests.desk.conftest import PASSWORD
 from tests.desk.helpers import login
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import update
 
-from services.desk import lifecycle as lc
-from services.desk.access import AccessDenied
-from services.desk.models import WorkOrder
-from services.desk.queries import OrderFilter
-from services.desk.store import Conflict
-from services.desk.validation import NewCallback
+from services.desk.db.models import WorkOrder
+from services.desk.db.queries import OrderFilter
+from services.desk.domain import lifecycle as lc
+from services.desk.domain.access import AccessDenied
+from services.desk.domain.validation import NewCallback
+from services.desk.service.orders import Conflict
 from tests.desk.helpers import local, new_order
 
 CALL_REACHED = NewCallback("电话", "联系", "接通", None)
@@ -198,7 +198,7 @@ def test_views_and_changes_are_audited(store, actors):
 
 def test_a_change_made_meanwhile_by_someone_else_is_a_conflict(store, actors, monkeypatch):
     """Optimistic locking: if the order changed between our read and our write, nothing of ours is kept."""
-    import services.desk.store as store_module
+    import services.desk.service.orders as store_module
 
     number = new_order(store)["number"]
     original = store_module.check_may_work

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from services.desk.background import Sweeper
+from services.desk.service.background import Sweeper
 from tests.desk.conftest import API_TOKEN, PASSWORD
 from tests.desk.helpers import login, new_order
 

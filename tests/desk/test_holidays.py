@@ -20,9 +20,7 @@ import pytest
 
 from kernel.kv import MemoryKV
 from services.desk.app import create_app
-from services.desk.store import DeskStore
-from services.desk.wiring import Wiring
-from services.desk.workdays import (
+from services.desk.domain.workdays import (
     DEFAULT_HOLIDAYS,
     HolidayFileError,
     covered_years,
@@ -31,6 +29,8 @@ from services.desk.workdays import (
     is_working_day,
     load_calendar,
 )
+from services.desk.service.orders import DeskStore
+from services.desk.service.wiring import Wiring
 from tests.desk.conftest import FAST_HASHER, PASSWORD
 from tests.desk.helpers import FakeClock, local, login, new_order
 

@@ -21,8 +21,8 @@ import pytest
 import requests
 from sqlalchemy import func, select, text
 
-from services.desk.db import make_engine
-from services.desk.models import WorkOrder
+from services.desk.db.engine import make_engine
+from services.desk.db.models import WorkOrder
 from tests.desk.conftest import POSTGRES_URL
 from tests.desk.helpers import order_payload
 

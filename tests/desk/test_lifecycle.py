@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from services.desk import lifecycle as lc
+from services.desk.domain import lifecycle as lc
 
 ROLES = (lc.SYSTEM, lc.CLERK, lc.JUDGE, lc.SUPERVISOR, lc.ADMIN)
 

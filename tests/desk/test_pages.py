@@ -334,7 +334,7 @@ def test_dev_sms_does_not_exist_with_a_real_gateway(settings, store):
 
 
 def _outbox_wiring(settings, store):
-    from services.desk.wiring import Wiring
+    from services.desk.service.wiring import Wiring
 
     return Wiring.from_settings(settings, store)
 

@@ -14,12 +14,12 @@ from sqlalchemy import select, text
 from kernel.kv import MemoryKV
 from kernel.sms import read_messages
 from services.desk.app import create_app
-from services.desk.db import downgrade, migrate
-from services.desk.models import Base, WorkOrder
-from services.desk.phones import PhoneKeyError, PhoneVault
-from services.desk.queries import OrderFilter
+from services.desk.db.engine import downgrade, migrate
+from services.desk.db.models import Base, WorkOrder
+from services.desk.db.phones import PhoneKeyError, PhoneVault
+from services.desk.db.queries import OrderFilter
+from services.desk.service.wiring import Wiring
 from services.desk.settings import DeskSettings
-from services.desk.wiring import Wiring
 from tests.desk.conftest import API_TOKEN, PASSWORD, PHONE_KEY
 from tests.desk.helpers import new_order, order_payload
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.desk.rasa import chat_lines
+from services.desk.service.rasa import chat_lines
 from services.desk.settings import DeskSettings
 
 BUTTONS = {"buttons": [{"title": "确认提交", "payload": "/affirm"}]}

@@ -6,10 +6,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from services.desk.db import downgrade, migrate
-from services.desk.models import Base
+from services.desk.db.engine import downgrade, migrate
+from services.desk.db.models import Base
+from services.desk.service.orders import DeskStore
 from services.desk.settings import DeskSettings
-from services.desk.store import DeskStore
 from tests.desk.conftest import FAST_HASHER, PHONE_KEY
 
 
@@ -57,7 +57,7 @@ def test_demo_judges_are_the_judges_of_the_walk_through_cases():
     import json
     from pathlib import Path
 
-    from services.desk.staff import DEMO_STAFF
+    from services.desk.service.staff import DEMO_STAFF
 
     data_file = Path(__file__).resolve().parents[2] / "services/courtdata/demo_data.json"
     data = json.loads(data_file.read_text(encoding="utf-8"))

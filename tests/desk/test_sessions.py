@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from services.desk.models import StaffSession
+from services.desk.db.models import StaffSession
+from services.desk.service.orders import DeskStore
 from services.desk.settings import DEFAULT_DEMO_PASSWORD, DeskSettings
-from services.desk.store import DeskStore
 from tests.desk.conftest import FAST_HASHER, PASSWORD, PHONE_KEY
 from tests.desk.helpers import csrf_of, login
 

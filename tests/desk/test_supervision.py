@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from services.desk import lifecycle as lc
-from services.desk.access import AccessDenied
-from services.desk.queries import OrderFilter
-from services.desk.validation import NewCallback
+from services.desk.db.queries import OrderFilter
+from services.desk.domain import lifecycle as lc
+from services.desk.domain.access import AccessDenied
+from services.desk.domain.validation import NewCallback
 from tests.desk.helpers import local, new_order
 
 MONDAY = "2026-11-23 09:00"  # first contact due Tue 17:30, answer due Wed 17:30

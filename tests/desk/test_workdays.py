@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.desk.workdays import deadline, is_working_day, nth_working_day_after
+from services.desk.domain.workdays import deadline, is_working_day, nth_working_day_after
 
 BJ = ZoneInfo("Asia/Shanghai")
 END = time(17, 30)
@@ -78,7 +78,7 @@ def test_deadline_refuses_naive_datetimes_and_zero_days():
     ("2027-01-03 09:05", "1月3日（周日）09:05"),
 ])
 def test_deadline_label_read_to_citizens(local_text, label):
-    from services.desk.clock import label_local
+    from services.desk.domain.clock import label_local
     from tests.desk.helpers import local
 
     assert label_local(local(local_text), "Asia/Shanghai") == label

@@ -1,7 +1,7 @@
 """The staff desk: server-rendered Chinese pages under /desk (Jinja2, autoescaped) and the /dev/sms demo page.
 
 Pages call the same `DeskStore` as the JSON API, as the logged-in `Actor`. Scripts are small static files
-(no inline code, see security.CSP). Modules: security (session, CSRF, headers), errors, pages_orders
+(no inline code, see security.CSP). Modules: base (the blueprint and what every page needs), security (session, CSRF, headers), errors, pages_orders
 (queue, work-order page), pages_handoff (live chat console), pages_figures, pages_admin (accounts, audit,
 holiday schedule; administrators see a banner on every page while this or next year has none), pages_dev
 (SMS outbox).
@@ -9,46 +9,15 @@ holiday schedule; administrators see a banner on every page while this or next y
 
 from __future__ import annotations
 
-from datetime import datetime
+from flask import Flask, g, redirect, url_for
 
-from flask import Blueprint, Flask, current_app, g, redirect, request, url_for
-
-from .. import lifecycle as lc
-from ..clock import to_local
+from ..domain import lifecycle as lc
 from ..settings import DeskSettings
-from ..workdays import coverage_warnings
-from . import formatting, security
+from . import errors, formatting, pages_admin, pages_dev, pages_figures, pages_handoff, pages_orders, security
+from .base import calendar_warnings, desk
 
-desk = Blueprint("desk", __name__, url_prefix="/desk", static_folder="../static", static_url_path="/static")
-PUBLIC_ENDPOINTS = {"desk.login", "desk.login_post", "desk.static"}
-
-
-def now_local() -> datetime:
-    settings: DeskSettings = current_app.config["DESK_SETTINGS"]
-    return to_local(current_app.config["DESK_WIRING"].clock(), settings.timezone)
-
-
-def store():
-    return current_app.config["DESK_STORE"]
-
-
-def wiring():
-    return current_app.config["DESK_WIRING"]
-
-
-@desk.before_request
-def _guard() -> None:
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
-        security.check_csrf()
-    if request.endpoint not in PUBLIC_ENDPOINTS:
-        security.current_actor()
-
-
-def calendar_warnings(actor) -> list[str]:
-    """For administrators: this or next year has no holiday schedule (workdays.coverage_warnings)."""
-    if actor is None or actor.role != lc.ADMIN:
-        return []
-    return coverage_warnings(now_local().date(), store().calendar)
+# Importing the page modules above attaches their routes and the error handler to `desk`.
+_PAGES = (errors, pages_admin, pages_figures, pages_handoff, pages_orders)
 
 
 def _context() -> dict:
@@ -62,9 +31,6 @@ def _context() -> dict:
 
 def register_desk(app: Flask, settings: DeskSettings) -> None:
     """Mount the desk pages, their security settings and filters on the service app."""
-    # Importing the page modules attaches their routes and the error handler to `desk`.
-    from . import errors, pages_admin, pages_dev, pages_figures, pages_handoff, pages_orders  # noqa: F401
-
     security.configure(app, settings)
     app.context_processor(_context)
     app.jinja_env.filters.update(short_time=formatting.short_time, full_time=formatting.full_time,
@@ -80,4 +46,4 @@ def register_desk(app: Flask, settings: DeskSettings) -> None:
         return redirect(url_for("desk.queue"))
 
 
-__all__ = ["desk", "register_desk", "now_local", "store", "wiring"]
+__all__ = ["register_desk"]

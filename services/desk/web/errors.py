@@ -12,12 +12,12 @@ import logging
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from .. import lifecycle as lc
-from ..access import AccessDenied
-from ..handoff_book import HandoffGone
-from ..store import Conflict
-from ..validation import InvalidInput
-from . import desk
+from ..domain import lifecycle as lc
+from ..domain.access import AccessDenied
+from ..domain.validation import InvalidInput
+from ..service.handoff_book import HandoffGone
+from ..service.orders import Conflict
+from .base import desk
 from .security import CsrfRefused, LoginRequired
 
 log = logging.getLogger(__name__)

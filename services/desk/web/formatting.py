@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .. import lifecycle as lc
+from ..domain import lifecycle as lc
 
 CHANNEL_LABELS = {"web": "网页", "wechat": "微信", "rest": "REST接口"}
 ROUTE_LABELS = {"judge": "承办法官", "supervision": "督查室", "pool": "接线员池"}

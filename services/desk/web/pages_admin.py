@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from .. import lifecycle as lc
-from ..access import AccessDenied
-from . import calendar_warnings, desk, now_local, store
+from ..domain import lifecycle as lc
+from ..domain.access import AccessDenied
+from .base import calendar_warnings, desk, now_local, store
 
 AUDIT_LIMIT = 500
 

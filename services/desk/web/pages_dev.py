@@ -13,8 +13,8 @@ from flask import Blueprint, abort, current_app, render_template
 
 from kernel.sms import latest_messages
 
-from .. import lifecycle as lc
-from ..access import AccessDenied
+from ..domain import lifecycle as lc
+from ..domain.access import AccessDenied
 from ..settings import DeskSettings
 from . import security
 from .errors import handle

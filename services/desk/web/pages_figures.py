@@ -12,8 +12,8 @@ from datetime import date, timedelta
 
 from flask import Response, g, render_template, request
 
-from ..validation import InvalidInput
-from . import desk, now_local, store
+from ..domain.validation import InvalidInput
+from .base import desk, now_local, store
 from .formatting import CHANNEL_LABELS, number, percent
 
 MAX_DAYS = 366

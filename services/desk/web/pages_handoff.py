@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flask import g, jsonify, render_template, request
 
-from ..access import AccessDenied
-from ..handoff_book import LIVE_ROLES
-from ..validation import InvalidInput, text_field
-from . import desk, wiring
+from ..domain.access import AccessDenied
+from ..domain.validation import InvalidInput, text_field
+from ..service.handoff_book import LIVE_ROLES
+from .base import desk, wiring
 from .formatting import CHANNEL_LABELS
 
 MAX_LINE = 1000

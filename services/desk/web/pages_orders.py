@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlsplit
 
-from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 
-from .. import lifecycle as lc
-from ..access import AccessDenied
-from ..app import deliver_reply
-from ..models import CALLBACK_METHODS, CALLBACK_OUTCOMES, CALLBACK_PURPOSES, CHANNELS, KINDS
-from ..queries import OrderFilter
-from ..throttle import TooManyAttempts
-from ..validation import InvalidInput, parse_callback, parse_rating, parse_reply, text_field
-from . import desk, now_local, security, store, wiring
+from ..db.queries import OrderFilter
+from ..domain import lifecycle as lc
+from ..domain.access import AccessDenied
+from ..domain.terms import CALLBACK_METHODS, CALLBACK_OUTCOMES, CALLBACK_PURPOSES, CHANNELS, KINDS
+from ..domain.validation import InvalidInput, parse_callback, parse_rating, parse_reply, text_field
+from ..service.delivery import deliver_reply
+from ..service.throttle import TooManyAttempts
+from . import security
+from .base import desk, now_local, store, wiring
 from .formatting import CHANNEL_LABELS
 
 PER_PAGE = 30
@@ -149,7 +150,8 @@ def claim(number: str):
 def reply(number: str):
     body = parse_reply({"body": request.form.get("body", "")})
     result = store().add_reply(g.actor, number, body)
-    label = deliver_reply(number, result) or "待发送"
+    sink = current_app.config.get("DESK_REPLY_SINK")
+    label = deliver_reply(sink, store().mark_delivery, number, result) or "待发送"
     return _back_to(number, f"答复已保存，{label}")
 
 

@@ -1,6 +1,6 @@
 """Sessions, CSRF and response headers of the desk pages.
 
-- The session is server-side (sessions.py, table `staff_sessions`): the signed cookie `desk_session`
+- The session is server-side (db/sessions.py, table `staff_sessions`): the signed cookie `desk_session`
   (HttpOnly, SameSite=Lax, Secure when DESK_COOKIE_SECURE) carries only a random session id, the CSRF token
   and flash messages. The row holds the user, a fingerprint of the password hash (a reset password ends
   every old session) and two times: it ends DESK_SESSION_MINUTES after login, or DESK_SESSION_IDLE_MINUTES
@@ -20,9 +20,9 @@ from datetime import timedelta
 
 from flask import Flask, Response, current_app, g, request, session
 
-from ..access import Actor
-from ..models import SESSION_DESK
-from ..sessions import UNKNOWN, SessionEnded
+from ..db.models import SESSION_DESK
+from ..db.sessions import UNKNOWN, SessionEnded
+from ..domain.access import Actor
 from ..settings import DeskSettings
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "

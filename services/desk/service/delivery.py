@@ -158,3 +158,27 @@ def make_reply_sink(target_of: Callable[[str], Target], messenger: Messenger
         return messenger.deliver(target, chat, sms).label
 
     return sink
+
+
+# Called after a reply is stored: (order detail, reply view) -> delivery status to record, or None.
+ReplySink = Callable[[dict[str, Any], dict[str, Any]], "str | None"]
+
+
+def deliver_reply(sink: ReplySink | None, mark_delivery: Callable[[int, str], Any], number: str,
+                  result: dict[str, Any]) -> str | None:
+    """Hand a stored reply to `sink` and record how it went (`mark_delivery(reply id, label)`).
+
+    Shared by the staff API and the desk page, so both answer alike; a sink failure keeps the reply, since
+    staff retry delivery and the stored answer stands.
+    """
+    if sink is None:
+        return None
+    try:
+        delivery = sink(result["order"], result["reply"])
+    except Exception:  # delivery is retried by staff; the stored reply stands
+        log.exception("reply delivery failed for %s", number)
+        delivery = FAILED
+    if delivery:
+        mark_delivery(result["reply"]["id"], delivery)
+        result["reply"]["delivery"] = delivery
+    return delivery

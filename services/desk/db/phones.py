@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 
 from kernel.privacy import mask_phone
 
-from .settings import DeskSettings
+from ..settings import DeskSettings
 
 KEY_FILE_NAME = "desk_phone.key"
 _HASH_LABEL = b"desk-callback-phone-lookup-v1"

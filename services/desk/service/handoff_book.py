@@ -14,10 +14,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import lifecycle as lc
-from .access import AccessDenied, Actor, may_view
-from .clock import iso_local
-from .models import (
+from ..db.models import (
     HANDOFF_ACTIVE,
     HANDOFF_OPEN,
     HANDOFF_WAITING,
@@ -27,7 +24,10 @@ from .models import (
     StaffUser,
     WorkOrder,
 )
-from .validation import InvalidInput
+from ..domain import lifecycle as lc
+from ..domain.access import AccessDenied, Actor, may_view
+from ..domain.clock import iso_local
+from ..domain.validation import InvalidInput
 
 # Roles that answer live chats.
 LIVE_ROLES = (lc.CLERK, lc.SUPERVISOR)

@@ -12,7 +12,7 @@ from typing import Any
 from kernel.nlu.phone import canonical_phone
 from kernel.privacy import mask_text
 
-from .models import CALLBACK_METHODS, CALLBACK_OUTCOMES, CALLBACK_PURPOSES, CHANNELS, KINDS
+from .terms import CALLBACK_METHODS, CALLBACK_OUTCOMES, CALLBACK_PURPOSES, CHANNELS, KINDS
 
 MAX_SUMMARY = 2000
 MAX_TRANSCRIPT_TURNS = 200

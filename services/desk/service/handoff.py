@@ -18,15 +18,15 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from . import lifecycle as lc
-from .access import AccessDenied, Actor
-from .clock import utcnow
+from ..db.models import HANDOFF_ACTIVE, HANDOFF_CLOSED, HANDOFF_RETURNED, HANDOFF_TIMED_OUT
+from ..domain import lifecycle as lc
+from ..domain.access import AccessDenied, Actor
+from ..domain.clock import utcnow
+from ..settings import DeskSettings
 from .delivery import Messenger, Sent, Target
 from .handoff_book import HandoffBook, HandoffGone
-from .models import HANDOFF_ACTIVE, HANDOFF_CLOSED, HANDOFF_RETURNED, HANDOFF_TIMED_OUT
+from .orders import DeskStore
 from .rasa import RasaClient, RasaUnavailable
-from .settings import DeskSettings
-from .store import DeskStore
 
 log = logging.getLogger(__name__)
 

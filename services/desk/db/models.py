@@ -1,7 +1,8 @@
 """Tables of the work-order service (SQLAlchemy 1.4, 2.0-style declarative).
 
-Datetimes are naive UTC (see clock.py). The schema itself is created by the Alembic migrations in
-`migrations/`; a test checks that these models and the migrations agree.
+Datetimes are naive UTC (see domain/clock.py). The schema itself is created by the Alembic migrations in
+`migrations/`; a test checks that these models and the migrations agree. The labels stored in kind,
+channel, route and callback columns are the domain's (domain/terms.py).
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base, relationship
 
-from kernel.contracts import Channel, WorkOrderKind
-
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -31,19 +30,6 @@ NAMING = {
 }
 
 Base = declarative_base(metadata=MetaData(naming_convention=NAMING))
-
-# Kinds of work order and channels (stored as these labels).
-KINDS = tuple(kind.value for kind in WorkOrderKind)
-CHANNELS = tuple(channel.value for channel in Channel)
-# Where an order is routed.
-ROUTE_JUDGE = "judge"
-ROUTE_SUPERVISION = "supervision"
-ROUTE_POOL = "pool"
-# Callback records.
-CALLBACK_METHODS = ("电话", "短信", "留言")
-CALLBACK_PURPOSES = ("联系", "回访")
-CALLBACK_OUTCOMES = ("接通", "未接通", "已发送", "已留言")
-SUCCESSFUL_OUTCOMES = ("接通", "已发送", "已留言")
 
 
 class StaffUser(Base):

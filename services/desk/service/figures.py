@@ -14,10 +14,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import lifecycle as lc
-from .access import Actor, visible_clause
-from .clock import to_local
-from .models import SUCCESSFUL_OUTCOMES, CallbackRecord, WorkOrder
+from ..db.models import CallbackRecord, WorkOrder
+from ..db.queries import visible_clause
+from ..domain import lifecycle as lc
+from ..domain.access import Actor
+from ..domain.clock import to_local
+from ..domain.terms import SUCCESSFUL_OUTCOMES
 
 _COLUMNS = (WorkOrder.id, WorkOrder.channel, WorkOrder.kind, WorkOrder.status, WorkOrder.created_at,
             WorkOrder.first_contact_at, WorkOrder.answered_at, WorkOrder.answer_due, WorkOrder.satisfaction)

@@ -2,7 +2,7 @@
 
 A creation answer is sent only after the order is committed; retrying with the same conversation_id and
 message_id returns the same order (200 instead of 201), so the bot can retry after any failure. A newly
-stored order also gets the citizen an SMS with its number and promised first contact (notify.py); the retry
+stored order also gets the citizen an SMS with its number and promised first contact (service/notify.py); the retry
 does not, and an SMS failure never changes the answer.
 """
 
@@ -13,9 +13,10 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 
-from .app import json_body, require_service
-from .delivery import Target
-from .validation import NewWorkOrder, parse_new_order, parse_rating, text_field
+from ..domain.validation import NewWorkOrder, parse_new_order, parse_rating, text_field
+from ..service.delivery import Target
+from .auth import require_service
+from .request import json_body
 
 log = logging.getLogger(__name__)
 service_api = Blueprint("desk_service_api", __name__, url_prefix="/api/v1/workorders")

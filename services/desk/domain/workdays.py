@@ -35,7 +35,7 @@ import yaml
 log = logging.getLogger(__name__)
 _warned_years: set[int] = set()
 
-DEFAULT_HOLIDAYS = Path(__file__).with_name("holidays.yml")
+DEFAULT_HOLIDAYS = Path(__file__).parent.parent / "holidays.yml"  # services/desk/holidays.yml, the court's file
 LIBRARY_YEARS = frozenset(day.year for day in chinese_calendar.holidays)
 YEAR_KEYS = {"source", "holidays", "workdays"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -3,18 +3,34 @@
 The transition table (lifecycle.py) says what a *role* may do; this module adds what depends on the order:
 a judge sees only what is routed to them, complaints are for supervision only (so the judge concerned never
 sees a complaint), and on an order someone has taken only that person (or supervision) answers it.
+The same visibility rule as a WHERE clause for lists is db/queries.py's `visible_clause`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlalchemy import and_, false, true
-from sqlalchemy.sql.elements import ColumnElement
+from typing import Protocol
 
 from . import lifecycle as lc
-from .models import StaffUser, WorkOrder
 from .routing import COMPLAINT
+
+
+class StaffLike(Protocol):
+    """What the rules read of a staff account (db.models.StaffUser has it)."""
+
+    id: int
+    display_name: str
+    role: str
+    active: bool
+
+
+class OrderLike(Protocol):
+    """What the rules read of a work order (db.models.WorkOrder has it); the rules never touch the database."""
+
+    kind: str
+    status: str
+    assignee_id: int | None
+    assignee_name: str | None
 
 
 @dataclass(frozen=True)
@@ -26,7 +42,7 @@ class Actor:
     role: str
 
     @classmethod
-    def of(cls, user: StaffUser) -> Actor:
+    def of(cls, user: StaffLike) -> Actor:
         return cls(user.id, user.display_name, user.role)
 
 
@@ -39,7 +55,7 @@ class AccessDenied(PermissionError):
     """The actor may not see or touch this order; the message is shown as is."""
 
 
-def may_view(actor: Actor, order: WorkOrder) -> bool:
+def may_view(actor: Actor, order: OrderLike) -> bool:
     """Judges their own orders, clerks all but complaints, supervision and admins everything."""
     if actor.role in (lc.SUPERVISOR, lc.ADMIN, lc.SYSTEM):
         return True
@@ -50,18 +66,7 @@ def may_view(actor: Actor, order: WorkOrder) -> bool:
     return actor.role == lc.CLERK
 
 
-def visible_clause(actor: Actor) -> ColumnElement:
-    """The same rule as `may_view`, as a WHERE clause for lists."""
-    if actor.role in (lc.SUPERVISOR, lc.ADMIN, lc.SYSTEM):
-        return true()
-    if actor.role == lc.JUDGE:
-        return and_(WorkOrder.kind != COMPLAINT, WorkOrder.assignee_id == actor.id)
-    if actor.role == lc.CLERK:
-        return WorkOrder.kind != COMPLAINT
-    return false()
-
-
-def check_may_work(actor: Actor, order: WorkOrder, action: str | None = None) -> None:
+def check_may_work(actor: Actor, order: OrderLike, action: str | None = None) -> None:
     """Raise AccessDenied unless `actor` may act on `order` (with `action`, if it is a transition)."""
     if actor.role == lc.ADMIN:
         raise AccessDenied("管理员只管理账号，不处理工单")
@@ -72,7 +77,7 @@ def check_may_work(actor: Actor, order: WorkOrder, action: str | None = None) ->
         raise AccessDenied(f"该工单由{order.assignee_name}承办")
 
 
-def check_dispatch_target(order: WorkOrder, target: StaffUser | None) -> None:
+def check_dispatch_target(order: OrderLike, target: StaffLike | None) -> None:
     """Complaints go to supervision only; other orders to an active judge."""
     if order.kind == COMPLAINT:
         if target is not None and target.role != lc.SUPERVISOR:
@@ -82,7 +87,7 @@ def check_dispatch_target(order: WorkOrder, target: StaffUser | None) -> None:
         raise AccessDenied("请选择在岗的承办法官")
 
 
-def permitted_actions(actor: Actor, order: WorkOrder) -> list[str]:
+def permitted_actions(actor: Actor, order: OrderLike) -> list[str]:
     """The table's actions for the actor's role that this actor may also take on this order (desk buttons)."""
     permitted = []
     for action in lc.allowed_actions(order.status, actor.role):

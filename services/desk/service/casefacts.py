@@ -17,7 +17,7 @@ from typing import Any
 
 from kernel.clients.court import CourtError, NotFound, Unavailable, client_from_env
 
-from .settings import DeskSettings
+from ..settings import DeskSettings
 
 CACHE_SECONDS = 300.0
 ERROR_CACHE_SECONDS = 30.0

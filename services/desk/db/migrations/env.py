@@ -13,7 +13,7 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy import create_engine
 
-from services.desk.models import Base
+from services.desk.db.models import Base
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("connection"):

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
-from .app import json_body, require_service
-from .models import CHANNELS
-from .validation import choice_field, text_field
+from ..domain.terms import CHANNELS
+from ..domain.validation import choice_field, text_field
+from .auth import require_service
+from .request import json_body
 
 handoff_api = Blueprint("desk_handoff_api", __name__, url_prefix="/api/v1/handoff")
 

@@ -19,18 +19,18 @@ import yaml
 from kernel.kv import KV, default_kv
 from kernel.sms import SmsGateway, gateway_from_env
 
+from ..domain.clock import utcnow
+from ..settings import DeskSettings
 from .casefacts import CaseFacts
-from .clock import utcnow
 from .delivery import ChannelPush, Messenger
 from .handoff import HandoffService
 from .handoff_book import HandoffBook
 from .notify import CreationNotifier
+from .orders import DeskStore
 from .rasa import RasaClient
-from .settings import DeskSettings
-from .store import DeskStore
 from .throttle import LoginThrottle
 
-DEFAULT_CANNED = Path(__file__).with_name("canned_replies.yml")
+DEFAULT_CANNED = Path(__file__).parent.parent / "canned_replies.yml"  # beside the package, with the data
 
 
 def load_canned(path: str = "") -> list[dict[str, str]]:

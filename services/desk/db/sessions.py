@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import sessionmaker
 
+from ..settings import DeskSettings
 from .models import SESSION_API, SESSION_DESK, StaffSession
-from .settings import DeskSettings
 
 TOUCH_SECONDS = 15  # `seen_at` is written at most this often (the desk heartbeat runs every 10 s)
 EXPIRED = "登录已过期，请重新登录"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from kernel.contracts import JUDGE_KINDS, WorkOrderKind
 
-from .models import ROUTE_JUDGE, ROUTE_POOL, ROUTE_SUPERVISION
+from .terms import ROUTE_JUDGE, ROUTE_POOL, ROUTE_SUPERVISION
 
 SUPERVISION_OFFICE = "督查室"
 CLERK_POOL = "接线员池"

@@ -11,13 +11,15 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from . import lifecycle as lc
-from .app import deliver_reply, issue_staff_token, json_body, require_staff, staff_bearer
-from .clock import to_local, utcnow
-from .models import CHANNELS, KINDS
-from .queries import OrderFilter
-from .throttle import TooManyAttempts
-from .validation import InvalidInput, parse_callback, parse_rating, parse_reply, text_field
+from ..db.queries import OrderFilter
+from ..domain import lifecycle as lc
+from ..domain.clock import to_local, utcnow
+from ..domain.terms import CHANNELS, KINDS
+from ..domain.validation import InvalidInput, parse_callback, parse_rating, parse_reply, text_field
+from ..service.delivery import deliver_reply
+from ..service.throttle import TooManyAttempts
+from .auth import issue_staff_token, require_staff, staff_bearer
+from .request import json_body
 
 log = logging.getLogger(__name__)
 staff_api = Blueprint("desk_staff_api", __name__, url_prefix="/api/v1/staff")
@@ -142,7 +144,7 @@ def transition(number: str):
 def reply(number: str):
     """Store an answer, then hand it to the delivery sink (if any); the answer is never lost to a sink error."""
     result = _store().add_reply(g.actor, number, parse_reply(json_body()))
-    deliver_reply(number, result)
+    deliver_reply(current_app.config.get("DESK_REPLY_SINK"), _store().mark_delivery, number, result)
     return jsonify(result), 201
 
 

@@ -3,7 +3,7 @@
 The HTTP API, the desk pages and the figures page all call these methods, so the rules live in one place:
 idempotent creation committed before anyone is told the number, the transition table, who may see what,
 the audit log (written in the same transaction as the change it records) and masking on the way out.
-Methods return plain dicts (views.py), never live ORM objects.
+Methods return plain dicts (presenters.py), never live ORM objects.
 """
 
 from __future__ import annotations
@@ -26,19 +26,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from kernel.privacy import mask_text
 
-from . import lifecycle as lc
-from . import views
-from .access import SYSTEM_ACTOR, AccessDenied, Actor, check_dispatch_target, check_may_work, may_view
-from .clock import label_local, to_local, to_stored, utcnow
-from .db import make_engine, migrate
-from .delivery import Target
-from .faults import Faults
-from .figures import compute_figures
-from .models import (
-    ROUTE_JUDGE,
-    ROUTE_POOL,
-    ROUTE_SUPERVISION,
-    SUCCESSFUL_OUTCOMES,
+from ..db.counters import next_number
+from ..db.engine import make_engine, migrate
+from ..db.models import (
     AuditEntry,
     CallbackRecord,
     Reply,
@@ -46,15 +36,22 @@ from .models import (
     TransitionRecord,
     WorkOrder,
 )
-from .numbering import next_number
-from .phones import PhoneVault
-from .queries import OrderFilter, filtered_orders, overdue_clause
-from .routing import CLERK_POOL, SUPERVISION_OFFICE, route_for
-from .sessions import SessionBook
-from .settings import DeskSettings
+from ..db.phones import PhoneVault
+from ..db.queries import OrderFilter, filtered_orders, overdue_clause
+from ..db.sessions import SessionBook
+from ..domain import lifecycle as lc
+from ..domain.access import SYSTEM_ACTOR, AccessDenied, Actor, check_dispatch_target, check_may_work, may_view
+from ..domain.clock import label_local, to_local, to_stored, utcnow
+from ..domain.routing import CLERK_POOL, SUPERVISION_OFFICE, route_for
+from ..domain.terms import ROUTE_JUDGE, ROUTE_POOL, ROUTE_SUPERVISION, SUCCESSFUL_OUTCOMES
+from ..domain.validation import MAX_TRANSCRIPT_TURNS, NewCallback, NewWorkOrder, normalize_phone
+from ..domain.workdays import WorkCalendar, deadline, load_calendar
+from ..settings import DeskSettings
+from . import presenters
+from .delivery import Target
+from .faults import Faults
+from .figures import compute_figures
 from .staff import StaffDirectory
-from .validation import MAX_TRANSCRIPT_TURNS, NewCallback, NewWorkOrder, normalize_phone
-from .workdays import WorkCalendar, deadline, load_calendar
 
 CREATE_ATTEMPTS = 3
 DELIVERY_PENDING = "待发送"
@@ -191,7 +188,7 @@ class DeskStore:
                 with self._write() as session:
                     order = self._insert(session, new, now or utcnow())
                     self.faults.reach("before_commit", order.number)
-                return Created(views.created_view(order, True, self.settings.timezone), True)
+                return Created(presenters.created_view(order, True, self.settings.timezone), True)
             except IntegrityError:
                 continue
         raise Conflict("工单创建冲突，请稍后重试")
@@ -204,7 +201,7 @@ class DeskStore:
                 select(WorkOrder).where(WorkOrder.conversation_id == new.conversation_id,
                                         WorkOrder.message_id == new.message_id)
             ).scalar_one_or_none()
-            return None if order is None else views.created_view(order, False, self.settings.timezone)
+            return None if order is None else presenters.created_view(order, False, self.settings.timezone)
 
     def _insert(self, session: Session, new: NewWorkOrder, now: datetime) -> WorkOrder:
         route = route_for(new.kind, new.case_judge, self.staff.judge_ids(session))
@@ -245,7 +242,7 @@ class DeskStore:
     def lookup(self, number: str, phone: str) -> dict[str, Any]:
         """A citizen's minimal view of their order (number + callback phone)."""
         with self._sessions() as session:
-            return views.citizen_view(self._citizen_order(session, number, phone), self.settings.timezone)
+            return presenters.citizen_view(self._citizen_order(session, number, phone), self.settings.timezone)
 
     def rate_by_citizen(self, number: str, phone: str, score: int, comment: str | None,
                         now: datetime | None = None) -> dict[str, Any]:
@@ -259,7 +256,7 @@ class DeskStore:
                 raise Conflict("该工单已评价，感谢您的反馈")
             order.satisfaction, order.satisfaction_comment, order.updated_at = score, comment, now
             self._audit(session, SYSTEM_ACTOR, "群众评价", order.number, f"满意度{score}", now)
-            return views.citizen_view(order, self.settings.timezone)
+            return presenters.citizen_view(order, self.settings.timezone)
 
     # -------------------------------------------------------------------- staff
 
@@ -269,7 +266,7 @@ class DeskStore:
         flt = self._phone_search(flt)
         with self._sessions() as session:
             rows, total = filtered_orders(session, actor, flt, now, self.settings.timezone)
-            items = [views.staff_summary(o, now, self.settings.timezone) for o in rows]
+            items = [presenters.staff_summary(o, now, self.settings.timezone) for o in rows]
         return {"items": items, "total": total, "page": flt.page, "per_page": flt.per_page}
 
     def _phone_search(self, flt: OrderFilter) -> OrderFilter:
@@ -289,7 +286,7 @@ class DeskStore:
             order = self._load(session, number)
             if may_view(actor, order):
                 self._audit(session, actor, "查看", order.number, None, now)
-                return views.staff_detail(order, actor, now, self.settings.timezone)
+                return presenters.staff_detail(order, actor, now, self.settings.timezone)
             self._audit(session, actor, "越权查看", order.number, f"{actor.role}无权查看，已拒绝", now)
         raise AccessDenied("无权查看该工单")
 
@@ -334,7 +331,7 @@ class DeskStore:
             self._apply(session, order, actor, action, note, now)
             self._audit(session, actor, action, order.number, f"{source}→{order.status}", now)
             session.flush()
-            return views.staff_detail(order, actor, now, self.settings.timezone)
+            return presenters.staff_detail(order, actor, now, self.settings.timezone)
 
     def claim(self, actor: Actor, number: str, now: datetime | None = None) -> dict[str, Any]:
         """受理: the actor takes the order (pool orders become theirs)."""
@@ -369,8 +366,8 @@ class DeskStore:
             order.replies.append(reply)
             self._audit(session, actor, "答复", order.number, None, now)
             session.flush()
-            return {"reply": views.reply_view(reply, self.settings.timezone),
-                    "order": views.staff_detail(order, actor, now, self.settings.timezone)}
+            return {"reply": presenters.reply_view(reply, self.settings.timezone),
+                    "order": presenters.staff_detail(order, actor, now, self.settings.timezone)}
 
     def mark_delivery(self, reply_id: int, delivery: str, now: datetime | None = None) -> None:
         """Record how a reply reached the citizen (e.g. 已送达（在线）, 已发短信, 发送失败)."""
@@ -398,7 +395,7 @@ class DeskStore:
             order.updated_at = now
             self._audit(session, actor, "记录回访", order.number, f"{cb.method}/{cb.purpose}/{cb.outcome}", now)
             session.flush()
-            return views.staff_detail(order, actor, now, self.settings.timezone)
+            return presenters.staff_detail(order, actor, now, self.settings.timezone)
 
     @staticmethod
     def _check_visit(actor: Actor, order: WorkOrder) -> None:
@@ -420,7 +417,7 @@ class DeskStore:
                 raise lc.TransitionError("工单答复后才能记录满意度")
             order.satisfaction, order.satisfaction_comment, order.updated_at = score, comment, now
             self._audit(session, actor, "记录满意度", order.number, f"满意度{score}", now)
-            return views.staff_detail(order, actor, now, self.settings.timezone)
+            return presenters.staff_detail(order, actor, now, self.settings.timezone)
 
     # ------------------------------------------------------------- supervision
 
@@ -449,7 +446,7 @@ class DeskStore:
             query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(min(limit, 1000))
             if number:
                 query = query.where(AuditEntry.object_ref == number)
-            return [views.audit_view(e, self.settings.timezone) for e in session.execute(query).scalars()]
+            return [presenters.audit_view(e, self.settings.timezone) for e in session.execute(query).scalars()]
 
     def figures(self, actor: Actor, start: date, end: date, now: datetime | None = None) -> dict[str, Any]:
         """Figures for orders created in [start, end] (local dates, inclusive) that `actor` may see."""

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from . import lifecycle as lc
-from .access import Actor, permitted_actions
-from .clock import iso_local, label_local
-from .models import AuditEntry, StaffUser, WorkOrder
+from ..db.models import AuditEntry, StaffUser, WorkOrder
+from ..domain import lifecycle as lc
+from ..domain.access import Actor, permitted_actions
+from ..domain.clock import iso_local, label_local
 
 SATISFACTION_LABELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 # Who handles it, as the citizen may be told (no judge's name: that is a case fact).

@@ -1,4 +1,4 @@
-"""Readable work-order numbers: <prefix><local date>-<sequence>, e.g. GD20261128-0001.
+"""The per-day counters behind work-order numbers (their form: domain/numbering.py).
 
 The sequence comes from a per-day counter row bumped inside the transaction that inserts the order, so two
 orders never share a number and a rolled-back creation gives its number back: the row lock (PostgreSQL) or
@@ -13,6 +13,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ..domain.numbering import day_key, format_number
 from .models import NumberCounter
 
 
@@ -28,10 +29,10 @@ def _ensure_counter(session: Session, key: str) -> None:
 
 def next_number(session: Session, prefix: str, day: date) -> str:
     """The next number of `day`; call inside the transaction that stores the order."""
-    key = f"{prefix}{day:%Y%m%d}"
+    key = day_key(prefix, day)
     _ensure_counter(session, key)
     session.execute(
         update(NumberCounter).where(NumberCounter.day == key).values(last=NumberCounter.last + 1)
     )
     last = session.execute(select(NumberCounter.last).where(NumberCounter.day == key)).scalar_one()
-    return f"{key}-{last:04d}"
+    return format_number(key, last)

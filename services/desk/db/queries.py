@@ -6,16 +6,28 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, false, func, or_, select, true
 from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.sql.elements import ColumnElement
 
-from . import lifecycle as lc
-from .access import Actor, visible_clause
-from .clock import to_stored
+from ..domain import lifecycle as lc
+from ..domain.access import Actor
+from ..domain.clock import to_stored
+from ..domain.routing import COMPLAINT
 from .models import WorkOrder
 
 MAX_PER_PAGE = 200
+
+
+def visible_clause(actor: Actor) -> ColumnElement:
+    """The same rule as domain/access.py's `may_view`, as a WHERE clause for lists."""
+    if actor.role in (lc.SUPERVISOR, lc.ADMIN, lc.SYSTEM):
+        return true()
+    if actor.role == lc.JUDGE:
+        return and_(WorkOrder.kind != COMPLAINT, WorkOrder.assignee_id == actor.id)
+    if actor.role == lc.CLERK:
+        return WorkOrder.kind != COMPLAINT
+    return false()
 
 
 @dataclass(frozen=True)

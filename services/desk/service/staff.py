@@ -11,14 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import lifecycle as lc
-from .access import AccessDenied, Actor
-from .clock import utcnow
-from .models import AuditEntry, StaffUser
-from .sessions import end_user_sessions
-from .settings import DeskSettings
-from .validation import InvalidInput
-from .views import user_view
+from ..db.models import AuditEntry, StaffUser
+from ..db.sessions import end_user_sessions
+from ..domain import lifecycle as lc
+from ..domain.access import AccessDenied, Actor
+from ..domain.clock import utcnow
+from ..domain.validation import InvalidInput
+from ..settings import DeskSettings
+from .presenters import user_view
 
 MIN_PASSWORD = 8
 # (username, display name, role). The judges are the 承办法官 of two walk-through cases of the court demo data

@@ -26,7 +26,7 @@ ORDERS = sa.table('work_orders', sa.column('id', sa.Integer), sa.column('callbac
 def _vault():
     vault = context.config.attributes.get("phone_vault")
     if vault is None:
-        from services.desk.phones import PhoneVault
+        from services.desk.db.phones import PhoneVault
         from services.desk.settings import DeskSettings
 
         vault = PhoneVault.from_settings(DeskSettings.from_env())
