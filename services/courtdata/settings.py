@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from kernel.sms import DEFAULT_OUTBOX, DEFAULT_SIGN_NAME
+
 DEFAULT_FILE = Path(__file__).with_name("demo_data.json")
 ENV = {  # field -> environment variable
     "data_file": "COURTDATA_FILE", "host": "COURTDATA_HOST", "port": "COURTDATA_PORT",
@@ -16,6 +18,9 @@ ENV = {  # field -> environment variable
     "sms_sign": "COURTDATA_SMS_SIGN", "identity_max_failures": "COURTDATA_IDENTITY_MAX_FAILURES",
     "identity_window": "COURTDATA_IDENTITY_WINDOW", "trusted_callers": "COURTDATA_TRUSTED_CALLERS",
     "client_address_header": "COURTDATA_CLIENT_ADDRESS_HEADER", "audit_log": "COURTDATA_AUDIT_LOG",
+    # shared with the other processes (kernel/sms.py, kernel/kv.py)
+    "sms_backend": "SMS_BACKEND", "sms_outbox": "SMS_OUTBOX", "sms_http_url": "SMS_HTTP_URL",
+    "sms_http_key": "SMS_HTTP_KEY", "sms_sign_name": "SMS_SIGN_NAME", "redis_url": "REDIS_URL",
 }
 
 
@@ -46,6 +51,13 @@ class Settings:
     trusted_callers: str = ""
     client_address_header: str = "X-Client-Address"
     audit_log: Path = Path("var/courtdata_audit.jsonl")
+    # the SMS gateway that sends the codes, and the store of codes, counters and locks
+    sms_backend: str = "outbox"
+    sms_outbox: str = DEFAULT_OUTBOX
+    sms_http_url: str = ""
+    sms_http_key: str = ""
+    sms_sign_name: str = DEFAULT_SIGN_NAME
+    redis_url: str = ""  # empty: in-process (one worker); Redis to share them between replicas
 
     @property
     def trusted(self) -> frozenset[str]:

@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from datetime import time
 
+from kernel.sms import DEFAULT_SIGN_NAME
+
 
 def _bool(value: str | None, default: bool) -> bool:
     if value is None or value.strip() == "":
@@ -73,8 +75,14 @@ class DeskSettings:
     # SMS (kernel/sms.py) and the court-data service (case facts on the order page).
     sms_backend: str = "outbox"
     sms_outbox: str = "var/sms_outbox.jsonl"
+    sms_http_url: str = ""
+    sms_http_key: str = ""
+    sms_sign_name: str = DEFAULT_SIGN_NAME
     court_api_url: str = "http://127.0.0.1:8010"
     court_api_key: str = ""
+    court_client: str = ""  # module:factory of a real court-system adapter (configured by its own variables)
+    # Shared counters (login throttle): Redis when set, else in-process.
+    redis_url: str = ""
     # Callback phones at rest (db/phones.py): Fernet key; demo mode generates one into a 0600 file if unset.
     phone_key: str = ""
     phone_key_file: str = ""
@@ -116,8 +124,13 @@ class DeskSettings:
             handoff_sweep_seconds=float(env.get("DESK_HANDOFF_SWEEP_SECONDS") or defaults.handoff_sweep_seconds),
             sms_backend=(env.get("SMS_BACKEND") or defaults.sms_backend).strip().lower(),
             sms_outbox=env.get("SMS_OUTBOX") or defaults.sms_outbox,
+            sms_http_url=env.get("SMS_HTTP_URL", ""),
+            sms_http_key=env.get("SMS_HTTP_KEY", ""),
+            sms_sign_name=env.get("SMS_SIGN_NAME") or defaults.sms_sign_name,
             court_api_url=(env.get("COURT_API_URL") or defaults.court_api_url).rstrip("/"),
             court_api_key=env.get("COURT_API_KEY", ""),
+            court_client=env.get("COURT_CLIENT", "").strip(),
+            redis_url=env.get("REDIS_URL", "").strip(),
             phone_key=env.get("DESK_PHONE_KEY", "").strip(),
             phone_key_file=env.get("DESK_PHONE_KEY_FILE", ""),
         )

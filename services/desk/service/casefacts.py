@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from kernel.clients.court import CourtError, NotFound, Unavailable, client_from_env
+from kernel.clients.court import CourtError, NotFound, Unavailable, make_client
 
 from ..settings import DeskSettings
 
@@ -29,9 +29,9 @@ class CaseFacts:
     """`lookup(case_number)` → public summary dict, or `{"error": 中文原因}`; cached per case number."""
 
     def __init__(self, settings: DeskSettings, clock: Callable[[], float] = time.monotonic) -> None:
-        env = {**os.environ, "COURT_API_URL": settings.court_api_url, "COURT_API_KEY": settings.court_api_key,
-               "COURT_CONNECT_TIMEOUT": "1.0", "COURT_READ_TIMEOUT": "2.0"}
-        self._client = client_from_env(env)
+        # short timeouts: the facts decorate a page a clerk is waiting for
+        self._client = make_client(settings.court_api_url, settings.court_api_key, 1.0, 2.0,
+                                   adapter=settings.court_client, adapter_env=os.environ)
         self._clock = clock
         self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
         self._lock = threading.Lock()

@@ -7,7 +7,6 @@ loopback servers instead of replacing them.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from kernel.kv import KV, default_kv
-from kernel.sms import SmsGateway, gateway_from_env
+from kernel.kv import KV, shared_kv
+from kernel.sms import SmsGateway, make_gateway
 
 from ..domain.clock import utcnow
 from ..settings import DeskSettings
@@ -41,8 +40,9 @@ def load_canned(path: str = "") -> list[dict[str, str]]:
 
 
 def sms_gateway(settings: DeskSettings) -> SmsGateway:
-    """The gateway of SMS_BACKEND (the outbox by default; `http` reads SMS_HTTP_* from the environment)."""
-    return gateway_from_env({**os.environ, "SMS_BACKEND": settings.sms_backend, "SMS_OUTBOX": settings.sms_outbox})
+    """The gateway of SMS_BACKEND: the outbox by default, `http` a real gateway at SMS_HTTP_URL."""
+    return make_gateway(settings.sms_backend, outbox=settings.sms_outbox, http_url=settings.sms_http_url,
+                        http_key=settings.sms_http_key, sign_name=settings.sms_sign_name)
 
 
 @dataclass
@@ -68,4 +68,4 @@ class Wiring:
         book = HandoffBook(store.sessions, settings.timezone)
         handoffs = HandoffService(store, book, rasa, messenger, settings, clock)
         return cls(rasa, messenger, handoffs, CaseFacts(settings), load_canned(settings.canned_replies), clock,
-                   LoginThrottle(kv or default_kv()), CreationNotifier(sms))
+                   LoginThrottle(kv or shared_kv(settings.redis_url)), CreationNotifier(sms))
