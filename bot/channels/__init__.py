@@ -1,1 +1,1 @@
-"""Custom Rasa input channels (the WeChat Official Account channel lives in `wechat.py`)."""
+"""Custom Rasa input channels: `rest.py`, the `webchat/` and `wechat/` packages, and `common.py`, what they share."""

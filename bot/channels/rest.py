@@ -11,7 +11,7 @@
   messages, exactly as Rasa's REST channel gives it.
 - Rasa 3.6 answers `[]` when the action server is down or an action crashed before uttering anything;
   this channel then adds a polite fallback — except when the conversation is paused for a live handoff,
-  where the bot is silent on purpose and staff answer.
+  where the bot is silent on purpose and staff answer (both shared with the other channels: common.py).
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
+from bot.channels.common import NO_REPLY_FALLBACK, conversation_paused, read_limited
+
 logger = logging.getLogger(__name__)
-NO_REPLY_FALLBACK = "抱歉，系统繁忙，暂时没能回复您。请稍后再试，或拨打 12368 诉讼服务热线。"
 SENDER_PREFIX = "rest:"
 MAX_SENDER_CHARS = 64
 MAX_MESSAGE_CHARS = 2000
@@ -54,19 +55,10 @@ def too_large() -> Refused:
 
 async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
     """The body of a streamed request, refused as soon as it passes `limit` bytes."""
-    declared = request.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > limit:
+    body = await read_limited(request, limit)
+    if body is None:
         raise too_large()
-    chunks, size = [], 0
-    while request.stream is not None:
-        chunk = await request.stream.read()
-        if chunk is None:
-            break
-        size += len(chunk)
-        if size > limit:
-            raise too_large()
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return body
 
 
 def parse_message(raw: bytes, stream: str | None = None) -> tuple[str, str]:
@@ -98,19 +90,6 @@ def parse_message(raw: bytes, stream: str | None = None) -> tuple[str, str]:
     return SENDER_PREFIX + sender, text
 
 
-async def conversation_paused(app: Any, sender_id: str) -> bool:
-    """Whether staff have taken the conversation over (read from the tracker store)."""
-    agent = getattr(getattr(app, "ctx", None), "agent", None)
-    if agent is None or agent.tracker_store is None:
-        return False
-    try:
-        tracker = await agent.tracker_store.retrieve(sender_id)
-    except Exception:  # noqa: BLE001 - a broken store must not cost the citizen an answer
-        logger.exception("could not read the tracker")
-        return False
-    return bool(tracker and tracker.is_paused())
-
-
 class SafeRestInput(RestInput):
     """`rest` with validated input, channel-owned conversation ids and a no-silence guarantee."""
 
@@ -138,9 +117,14 @@ class SafeRestInput(RestInput):
                 logger.error("rest: the turn was cancelled (timeout)")
             except Exception:  # noqa: BLE001 - the citizen gets the fallback, the log the fault
                 logger.exception("rest: the bot failed on a message")
-            if not collector.messages and not await conversation_paused(request.app, sender_id):
+            if not collector.messages and not await conversation_paused(_agent(request), sender_id):
                 logger.warning("no reply to a message: sending the fallback")
                 await collector.send_text_message(sender_id, NO_REPLY_FALLBACK)
             return response.json(collector.messages)
 
         return webhook
+
+
+def _agent(request: Request) -> Any:
+    """The Rasa agent serving this app (None in tests that mount the blueprint alone)."""
+    return getattr(getattr(request.app, "ctx", None), "agent", None)

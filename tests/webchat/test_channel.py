@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import aiohttp
 
-from bot.channels.webchat import NO_REPLY_FALLBACK
-from bot.channels.webchat_token import SessionSigner
+from bot.channels.common import NO_REPLY_FALLBACK
+from bot.channels.webchat.token import SessionSigner
 from tests.webchat.conftest import MENU, SECRET, new_session
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.webchat_history import history_from_events
+from bot.channels.webchat.history import history_from_events
 from kernel.contracts import LEGACY_STAFF_METADATA_KEY, STAFF_METADATA_KEY
 
 MENU = [{"title": "查询案件进度", "payload": "/query_case_progress"}]

@@ -77,7 +77,7 @@ async def test_push_needs_the_bearer_token(server) -> None:
 async def test_push_bad_requests_get_a_reason(server) -> None:
     cases = [
         (None, b"{not json", "JSON"),
-        (None, b"[1, 2]", "object"),
+        (None, b"[1, 2]", "JSON 对象"),
         ({"text": "您好"}, None, "recipient_id"),
         ({"recipient_id": "a", "text": "  "}, None, "text"),
         ({"recipient_id": "a", "text": "x" * 4001}, None, "text"),

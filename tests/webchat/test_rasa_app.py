@@ -11,7 +11,8 @@ from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 from sanic import Sanic
 
-from bot.channels.webchat import NO_REPLY_FALLBACK, WebChatInput
+from bot.channels.common import NO_REPLY_FALLBACK
+from bot.channels.webchat import WebChatInput
 from tests.webchat.conftest import PUSH_TOKEN, SECRET, ChatClient, Server, close_sockets, new_session, serving
 
 

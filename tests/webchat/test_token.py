@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.channels.webchat_token import SessionSigner, TokenError
+from bot.channels.webchat.token import SessionSigner, TokenError
 
 SECRET = "a-long-enough-secret-for-tests"
 NOW = 1_800_000_000.0

@@ -18,7 +18,7 @@ from sanic import Sanic
 from werkzeug.serving import make_server
 
 from bot.channels.wechat import WeChatInput
-from bot.channels.wechat_settings import WeChatSettings
+from bot.channels.wechat.settings import WeChatSettings
 from kernel.kv import MemoryKV
 from services.wechat_stub import StubSettings, StubStore, WeChatServer, create_app
 

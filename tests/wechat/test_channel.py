@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.wechat_inbound import UNHEARD, UNKNOWN_MENU, UNSUPPORTED
+from bot.channels.wechat.inbound import UNHEARD, UNKNOWN_MENU, UNSUPPORTED
 from tests.wechat.conftest import FakeBot
 
 OPENID = "oCitizen0000000000000000002"

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from bot.channels import wechat_outbound
-from bot.channels.wechat_outbound import SMS, SMS_PREFIX, UNDELIVERED, WECHAT
+from bot.channels.wechat import outbound as wechat_outbound
+from bot.channels.wechat.outbound import SMS, SMS_PREFIX, UNDELIVERED, WECHAT
 from tests.wechat.conftest import FakeBot
 
 OPENID = "oCitizen0000000000000000003"
@@ -121,7 +121,7 @@ def test_window_closed_at_wechat_falls_back_to_sms(make_rig, sms):
 
 def test_unknown_phone_is_logged_masked_and_not_lost_silently(make_rig, caplog):
     rig = make_rig("plaintext")
-    with caplog.at_level(logging.WARNING, logger="bot.channels.wechat_outbound"):
+    with caplog.at_level(logging.WARNING, logger="bot.channels.wechat.outbound"):
         assert rig.channel.outbox.send(OPENID, "回复内容") == [UNDELIVERED]
     assert "could not deliver" in caplog.text and "no phone" in caplog.text
     assert OPENID not in caplog.text and "回复内容" not in caplog.text
@@ -129,7 +129,7 @@ def test_unknown_phone_is_logged_masked_and_not_lost_silently(make_rig, caplog):
 
 def test_sms_log_masks_the_phone_number(make_rig, caplog):
     rig = make_rig("plaintext")
-    with caplog.at_level(logging.INFO, logger="bot.channels.wechat_outbound"):
+    with caplog.at_level(logging.INFO, logger="bot.channels.wechat.outbound"):
         assert rig.channel.outbox.send(OPENID, "回复", phone=PHONE) == [SMS]
     assert PHONE not in caplog.text and "138****5678" in caplog.text
 

@@ -11,7 +11,7 @@ import threading
 import pytest
 import requests
 
-from bot.channels.wechat_outbound import SMS_PREFIX
+from bot.channels.wechat.outbound import SMS_PREFIX
 from tests.wechat.conftest import FakeBot
 
 OPENID = "oCitizenPush00000000000001"

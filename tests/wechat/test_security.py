@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from bot.channels import wechat as wechat_module
+from bot.channels.wechat import channel as wechat_module
 from tests.wechat.conftest import AES_KEY, APP_ID, TOKEN, FakeClock
 
 OPENID = "oCitizen0000000000000000001"

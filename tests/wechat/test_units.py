@@ -7,11 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from wechatpy.parser import parse_message
 
-from bot.channels.wechat_inbound import EMPTY, UNSUPPORTED, classify
-from bot.channels.wechat_push import outcome
-from bot.channels.wechat_settings import WeChatSettings
-from bot.channels.wechat_text import ButtonMemory, render, split_text
-from bot.channels.wechat_window import ServiceWindow
+from bot.channels.wechat.inbound import EMPTY, UNSUPPORTED, classify
+from bot.channels.wechat.push import outcome
+from bot.channels.wechat.settings import WeChatSettings
+from bot.channels.wechat.text import ButtonMemory, render, split_text
+from bot.channels.wechat.window import ServiceWindow
 from kernel.kv import MemoryKV
 from tests.wechat.conftest import FakeClock
 
@@ -153,7 +153,7 @@ def test_settings_without_token_refuse_to_start():
 
 
 def test_fixed_replies_fit_one_passive_message():
-    from bot.channels import wechat_inbound as inbound
+    from bot.channels.wechat import inbound
 
     texts = [inbound._welcome(), inbound.UNSUPPORTED, inbound.UNHEARD, inbound.EMPTY, inbound.UNKNOWN_MENU]
     assert all(len(text.encode("utf-8")) <= 2048 for text in texts)

@@ -11,8 +11,8 @@ import requests
 import xmltodict
 from wechatpy.crypto import PrpCrypto
 
-from bot.channels import wechat_security as sec
-from bot.channels.wechat_settings import WeChatSettings
+from bot.channels.wechat import security as sec
+from bot.channels.wechat.settings import WeChatSettings
 from tests.wechat.conftest import FakeClock
 
 # WeChat's official encryption sample (Sample.cs / WXBizMsgCrypt, also in the WeCom callback docs).

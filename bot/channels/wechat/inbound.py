@@ -41,7 +41,7 @@ class Inbound:
 
     kind: str
     text: str = ""
-    grant: str | None = None  # the customer-service window this action opens (see wechat_window)
+    grant: str | None = None  # the customer-service window this action opens (see window.py)
     dedupe_key: str = ""
     grant_id: str = ""
 

@@ -2,7 +2,7 @@
 
 Rasa's own socket.io channel with `session_persistence` lets a browser name any conversation id, so
 whoever learns an id joins that conversation. Here the server issues the id together with a signed
-token (bot/channels/webchat_token.py); a socket acts for a conversation only after presenting both,
+token (token.py here); a socket acts for a conversation only after presenting both,
 and every message goes to the conversation bound to that socket, never to an id the client names.
 
 Endpoints (Rasa mounts the blueprint under /webhooks/webchat):
@@ -13,13 +13,13 @@ Endpoints (Rasa mounts the blueprint under /webhooks/webchat):
 
 Socket events: client → `session_request` {session_id, token}, `user_uttered` {message, id?};
 server → `session_confirm` {session_id, token, expires_at}, `session_error` {code, message},
-`history` {messages}, `bot_uttered` message, `typing` {on}. Message format: webchat_history.py.
+`history` {messages}, `bot_uttered` message, `typing` {on}. Message format: history.py here. The
+no-reply fallback, the paused check and the push's checks are the ones every channel shares (common.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 import os
 from collections import OrderedDict
@@ -35,14 +35,21 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot.channels.webchat_history import bot_message, history_from_events, staff_message
-from bot.channels.webchat_token import DEFAULT_TTL_SECONDS, SessionSigner, TokenError, ephemeral_secret
-from kernel.contracts import staff_metadata
-from kernel.transcript import clean_buttons
+from bot.channels.common import (
+    NO_REPLY_FALLBACK,
+    PushRefused,
+    conversation_paused,
+    mask_conversation,
+    push_answer,
+    read_push,
+)
+from bot.channels.webchat.history import bot_message, history_from_events, staff_message
+from bot.channels.webchat.token import DEFAULT_TTL_SECONDS, SessionSigner, TokenError, ephemeral_secret
+from kernel.contracts import PushAnswer, staff_metadata
 
 logger = logging.getLogger(__name__)
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "webchat"
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static" / "webchat"
 STATIC_FILES = {
     "app.js": "application/javascript; charset=utf-8",
     "style.css": "text/css; charset=utf-8",
@@ -52,7 +59,6 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
     "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
 )
-NO_REPLY_FALLBACK = "系统繁忙，请稍后再试，或拨打12368。"
 TOO_LONG = "您的消息太长了，请分几次发送（每次不超过{limit}字）。"
 SESSION_ERRORS = {
     TokenError.EXPIRED: "会话已过期，将为您开始新的对话。",
@@ -217,25 +223,24 @@ class WebChatInput(InputChannel):
         async def new_session(request: Request) -> HTTPResponse:
             return response.json(self.signer.issue().as_dict(), headers={"Cache-Control": "no-store"})
 
-        @bp.route("/push", methods=["POST"])
+        @bp.route("/push", methods=["POST"], stream=True)
         async def push(request: Request) -> HTTPResponse:
             return await self._push(request)
 
     async def _push(self, request: Request) -> HTTPResponse:
-        expected = self.settings.push_token
-        if not expected:
-            return response.json({"reason": "push is disabled: CHANNEL_PUSH_TOKEN is not set"}, status=503)
-        given = request.headers.get("Authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {expected}".encode()):
-            return response.json({"reason": "missing or wrong bearer token"}, status=401)
-        message, reason = _parse_push(request)
-        if reason:
-            return response.json({"reason": reason}, status=400)
-        recipient = message.pop("recipient_id")
+        """A staff message from the desk: kept in the conversation, then shown on its open pages."""
+        try:
+            push = (await read_push(request, self.settings.push_token)).message
+        except PushRefused as refused:
+            return refused.answer(self.name())
+        recipient = push["recipient_id"]
+        message = staff_message(push["text"], push["buttons"], push["sender_label"])
         recorded = await self._record_staff(recipient, message)
         delivered = await self._deliver_staff(recipient, message)
-        logger.info("staff message for %s: delivered=%s recorded=%s", recipient, delivered, recorded)
-        return response.json({"delivered": delivered, "recorded": recorded})
+        logger.info(
+            "staff message for %s: delivered=%s recorded=%s", mask_conversation(recipient), delivered, recorded
+        )
+        return push_answer(PushAnswer(delivered=delivered, recorded=recorded))
 
     # ---- agent access ----------------------------------------------------------------------------
 
@@ -248,16 +253,6 @@ class WebChatInput(InputChannel):
             return None
         tracker = await agent.tracker_store.retrieve_full_tracker(conversation_id)
         return [event.as_dict() for event in tracker.events] if tracker else None
-
-    async def _is_paused(self, conversation_id: str) -> bool:
-        """A conversation handed to staff is paused: the bot stays silent on purpose."""
-        agent = self._agent()
-        try:
-            tracker = await agent.tracker_store.retrieve(conversation_id) if agent else None
-        except Exception:
-            logger.exception("could not read the tracker of %s", conversation_id)
-            return False
-        return bool(tracker and tracker.is_paused())
 
     async def _record_staff(self, conversation_id: str, message: dict[str, Any]) -> bool:
         """Keep the staff message in the conversation (masked by the store) so a reload shows it."""
@@ -321,7 +316,7 @@ class WebChatInput(InputChannel):
         try:
             events = await self._tracker_events(conversation_id)
         except Exception:
-            logger.exception("could not read the history of %s", conversation_id)
+            logger.exception("could not read the history of %s", mask_conversation(conversation_id))
             return []
         return history_from_events(events or [])
 
@@ -368,10 +363,10 @@ class WebChatInput(InputChannel):
         try:
             await on_new_message(UserMessage(text, output, conversation, input_channel=self.name()))
         except Exception:
-            logger.exception("the web chat message of %s failed", conversation)
+            logger.exception("the web chat message of %s failed", mask_conversation(conversation))
         try:
-            if output.sent == 0 and not await self._is_paused(conversation):
-                logger.warning("no reply for %s: sending the fallback", conversation)
+            if output.sent == 0 and not await conversation_paused(self._agent(), conversation):
+                logger.warning("no reply for %s: sending the fallback", mask_conversation(conversation))
                 await self.sio.emit("bot_uttered", bot_message(NO_REPLY_FALLBACK), room=room)
         finally:  # last, so "typing off" means the turn is over
             await self.sio.emit("typing", {"on": False}, room=room)
@@ -384,24 +379,3 @@ def _page_headers() -> dict[str, str]:
         "Referrer-Policy": "no-referrer",
         "X-Frame-Options": "SAMEORIGIN",
     }
-
-
-def _parse_push(request: Request) -> tuple[dict[str, Any], str | None]:
-    """The staff message of a push request, or the reason it is refused."""
-    try:
-        body = request.json
-    except Exception:
-        return {}, "body is not valid JSON"
-    if not isinstance(body, dict):
-        return {}, "body must be a JSON object"
-    recipient, text, label = body.get("recipient_id"), body.get("text"), body.get("sender_label")
-    if not isinstance(recipient, str) or not 0 < len(recipient) <= 128:
-        return {}, "recipient_id must be a non-empty string"
-    if not isinstance(text, str) or not text.strip() or len(text) > 4000:
-        return {}, "text must be a non-empty string of at most 4000 characters"
-    if label is not None and (not isinstance(label, str) or not 0 < len(label) <= 32):
-        return {}, "sender_label must be a short string"
-    buttons = body.get("buttons")
-    if buttons is not None and (not isinstance(buttons, list) or len(clean_buttons(buttons)) != len(buttons)):
-        return {}, "buttons must be a list of {title, payload}"
-    return {"recipient_id": recipient, **staff_message(text, buttons, label)}, None

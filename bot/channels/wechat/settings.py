@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.channels.wechat_security import aes_key
+from bot.channels.wechat.security import aes_key
 
 DEFAULT_API_BASE = "https://api.weixin.qq.com"
 

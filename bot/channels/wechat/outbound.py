@@ -11,9 +11,10 @@ import logging
 import threading
 from collections.abc import Callable
 
-from bot.channels.wechat_api import WeChatApi, WeChatApiError
-from bot.channels.wechat_text import split_text
-from bot.channels.wechat_window import ServiceWindow
+from bot.channels.common import mask_conversation
+from bot.channels.wechat.api import WeChatApi, WeChatApiError
+from bot.channels.wechat.text import split_text
+from bot.channels.wechat.window import ServiceWindow
 from kernel.kv import KV
 from kernel.privacy import mask_phone
 
@@ -23,11 +24,6 @@ PHONE_TTL = 180 * 24 * 3600
 WECHAT, SMS, UNDELIVERED = "wechat", "sms", "undelivered"
 # An SMS arrives out of context: say where the answer comes from.
 SMS_PREFIX = "您在微信诉讼服务号的咨询有新回复：\n"
-
-
-def mask_openid(openid: str) -> str:
-    """OpenIDs identify a person to anyone holding the AppID; logs keep only a recognisable edge."""
-    return f"{openid[:6]}…{openid[-2:]}" if len(openid) > 8 else "…"
 
 
 def default_sms_sender(phone: str, text: str) -> None:
@@ -96,7 +92,7 @@ class Outbox:
 
     def _fallback(self, openid: str, pieces: list[str], phone: str | None, why: str) -> list[str]:
         number = phone or self.phones.lookup(openid)
-        who = mask_openid(openid)
+        who = mask_conversation(openid)
         if not number:
             logger.warning(
                 "wechat: could not deliver %d message(s) to %s (%s, no phone known)", len(pieces), who, why
@@ -120,7 +116,7 @@ def default_outbox() -> Outbox:
     global _default
     with _default_lock:
         if _default is None:
-            from bot.channels.wechat_settings import WeChatSettings
+            from bot.channels.wechat.settings import WeChatSettings
             from kernel.kv import default_kv
 
             settings = WeChatSettings.load()

@@ -7,7 +7,8 @@ when it hears nothing for 5 s) and the bot's turn runs. If the bot answers withi
 (~4 s) the answer goes back as a passive reply; otherwise WeChat gets "success" at once and the
 answer follows as customer-service messages (or SMS when WeChat's window is closed).
 
-`POST /webhooks/wechat/push` takes staff replies from the desk (bot/channels/wechat_push.py).
+`POST /webhooks/wechat/push` takes staff replies from the desk (push.py here, with the checks every
+channel shares in bot/channels/common.py). A bot that fails gets the shared no-reply fallback.
 
 Nothing blocking runs on Sanic's event loop: KV round trips (Redis in production) for the nonce,
 de-duplication, window and button records, with the signature checks around them, run on a small
@@ -34,19 +35,26 @@ from sanic.response import HTTPResponse
 from wechatpy.parser import parse_message
 from wechatpy.replies import create_reply
 
-from bot.channels import wechat_push as push
-from bot.channels import wechat_security as sec
-from bot.channels.wechat_api import WeChatApi
-from bot.channels.wechat_inbound import Inbound, classify
-from bot.channels.wechat_outbound import Outbox, PhoneBook, mask_openid
-from bot.channels.wechat_settings import WeChatSettings
-from bot.channels.wechat_text import ButtonMemory, render, split_text
-from bot.channels.wechat_window import ServiceWindow
+from bot.channels.common import (
+    NO_REPLY_FALLBACK,
+    PushRefused,
+    mask_conversation,
+    push_answer,
+    read_limited,
+    read_push,
+)
+from bot.channels.wechat import push
+from bot.channels.wechat import security as sec
+from bot.channels.wechat.api import WeChatApi
+from bot.channels.wechat.inbound import Inbound, classify
+from bot.channels.wechat.outbound import Outbox, PhoneBook
+from bot.channels.wechat.settings import WeChatSettings
+from bot.channels.wechat.text import ButtonMemory, render, split_text
+from bot.channels.wechat.window import ServiceWindow
 from kernel.kv import KV, default_kv
 
 logger = logging.getLogger(__name__)
 
-SORRY = "抱歉，系统暂时繁忙，请稍后再试，或拨打12368热线咨询。"
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
 # Short blocking steps of a callback (KV round trips, signature checks). Module-wide, so that the many
@@ -160,7 +168,7 @@ class WeChatInput(InputChannel):
         async def receive(request: Request) -> HTTPResponse:
             started = asyncio.get_running_loop().time()
             try:
-                body = await _read_limited(request, self.settings.max_body)
+                body = await read_limited(request, self.settings.max_body)
                 if body is None:
                     raise sec.RejectedRequest(413, f"body larger than {self.settings.max_body} bytes")
                 xml, encrypted = await _off_loop(self._authenticate, request.args, body)
@@ -180,25 +188,19 @@ class WeChatInput(InputChannel):
     async def _push(self, request: Request) -> HTTPResponse:
         """A staff reply from the desk: customer-service message, else SMS, else reported undelivered."""
         try:
-            push.authorize(self.settings.push_token, request.headers.get("authorization"))
-            body = await _read_limited(request, push.MAX_BODY)
-            if body is None:
-                raise push.PushRefused(413, f"请求体不能超过 {push.MAX_BODY} 字节")
-            reply = push.parse(body)
-        except push.PushRefused as exc:
-            logger.warning("wechat push refused (%s): %s", exc.status, exc.reason)
-            return response.json({"delivered": False, "reason": exc.reason}, status=exc.status)
+            reply = push.staff_reply(await read_push(request, self.settings.push_token))
+        except PushRefused as refused:
+            return refused.answer(self.name())
+        who = mask_conversation(reply.openid)
         try:
             routes = await asyncio.to_thread(self.outbox.send, reply.openid, reply.text, reply.phone)
         except Exception:
-            logger.exception("wechat push to %s failed", mask_openid(reply.openid))
+            logger.exception("wechat push to %s failed", who)
             reason = "投递时出错，回复可能未送达，请稍后重试或电话联系当事人"
             return response.json({"delivered": False, "reason": reason}, status=502)
         result = push.outcome(routes)
-        logger.info(
-            "wechat push to %s: %s in %d part(s)", mask_openid(reply.openid), result["via"], len(routes)
-        )
-        return response.json(result)
+        logger.info("wechat push to %s: %s in %d part(s)", who, result["via"], len(routes))
+        return push_answer(result)
 
     def _rejected(self, exc: sec.RejectedRequest) -> HTTPResponse:
         logger.warning("wechat callback rejected: %s", exc.reason)
@@ -305,7 +307,7 @@ class WeChatInput(InputChannel):
         key = inbound.dedupe_key
         if not done:
             await _off_loop(self._dedupe.finish, key, Deduper.ASYNC)
-            logger.info("wechat: slow turn for %s, answering later", mask_openid(openid))
+            logger.info("wechat: slow turn for %s, answering later", mask_conversation(openid))
             self._keep(task, lambda t: self.deliver_later(openid, t.result()))
             return None
         pieces = await _off_loop(self._pieces, openid, task.result())
@@ -327,8 +329,8 @@ class WeChatInput(InputChannel):
         try:
             await on_new_message(message)
         except Exception:
-            logger.exception("wechat: the bot failed on a message from %s", mask_openid(message.sender_id))
-            return [*collector.messages, {"text": SORRY}]
+            logger.exception("wechat: the bot failed on a message from %s", mask_conversation(message.sender_id))
+            return [*collector.messages, {"text": NO_REPLY_FALLBACK}]
         return collector.messages
 
     def _pieces(self, openid: str, messages: list[dict]) -> list[str]:
@@ -366,22 +368,6 @@ class WeChatInput(InputChannel):
         """Wait for background deliveries (tests and graceful shutdown)."""
         while self._background:
             await asyncio.gather(*list(self._background), return_exceptions=True)
-
-
-async def _read_limited(request: Request, limit: int) -> bytes | None:
-    """The streamed body, or None as soon as the declared or received size exceeds `limit` bytes."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        return None
-    chunks, size = [], 0
-    while True:
-        chunk = await request.stream.read()
-        if chunk is None:
-            return b"".join(chunks)
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
 
 
 def _parse(xml: str):
