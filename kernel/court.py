@@ -23,9 +23,3 @@ def load_court_settings(path: str | os.PathLike[str] = "") -> dict[str, str]:
 
     The caller names the file (a process's settings object holds it), so the kernel reads no environment."""
     return dict(_load(str(path or DEFAULT_COURT_FILE)))
-
-
-def court_settings() -> dict[str, str]:
-    """Compatible factory for callers without a settings object of their own (the WeChat channel): the file
-    named by COURT_SETTINGS, read on first use (never at import)."""
-    return load_court_settings(os.environ.get("COURT_SETTINGS", ""))

@@ -8,7 +8,6 @@ is set. Both offer the same four atomic operations, which is all those features 
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from typing import Protocol
@@ -133,9 +132,3 @@ def shared_kv(url: str) -> KV:
         if _default is None:
             _default = kv_from_url(url)
         return _default
-
-
-def default_kv() -> KV:
-    """Compatible factory for callers without a settings object holding REDIS_URL (the desk's wiring, the
-    court-data app, the WeChat channel): the same process-wide store, its URL read from the environment."""
-    return shared_kv(os.environ.get("REDIS_URL", ""))

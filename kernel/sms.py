@@ -17,7 +17,6 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -116,15 +115,6 @@ def make_gateway(backend: str = "outbox", *, outbox: str | os.PathLike[str] = DE
     if backend == "http":
         return HttpGateway(http_url, http_key, sign_name)
     raise ValueError(f"unknown SMS_BACKEND {backend!r}: use outbox or http")
-
-
-def gateway_from_env(env: Mapping[str, str] | None = None) -> SmsGateway:
-    """Compatible factory for callers that hand over an environment (the desk's wiring, the court-data app,
-    the WeChat channel): SMS_BACKEND, SMS_OUTBOX, SMS_HTTP_URL, SMS_HTTP_KEY, SMS_SIGN_NAME."""
-    env = os.environ if env is None else env
-    return make_gateway(env.get("SMS_BACKEND", "outbox"), outbox=env.get("SMS_OUTBOX", DEFAULT_OUTBOX),
-                        http_url=env.get("SMS_HTTP_URL", ""), http_key=env.get("SMS_HTTP_KEY", ""),
-                        sign_name=env.get("SMS_SIGN_NAME", DEFAULT_SIGN_NAME))
 
 
 def read_messages(path: str | os.PathLike[str] = DEFAULT_OUTBOX, limit: int = 10) -> list[SmsMessage]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -517,13 +516,3 @@ def make_client(url: str = DEFAULT_URL, api_key: str = "", connect_timeout: floa
         module, _, factory = adapter.partition(":")
         return getattr(importlib.import_module(module), factory or "create_client")(dict(adapter_env or {}))
     return HttpCourtClient(url, api_key, connect_timeout, read_timeout)
-
-
-def client_from_env(env: Mapping[str, str] | None = None) -> CourtDataClient:
-    """Compatible factory for callers that hand over an environment (the desk's case facts): COURT_CLIENT,
-    COURT_API_URL, COURT_API_KEY and the COURT_*_TIMEOUT values."""
-    env = dict(os.environ if env is None else env)
-    return make_client(env.get("COURT_API_URL", DEFAULT_URL), env.get("COURT_API_KEY", ""),
-                       float(env.get("COURT_CONNECT_TIMEOUT", CONNECT_TIMEOUT)),
-                       float(env.get("COURT_READ_TIMEOUT", READ_TIMEOUT)),
-                       adapter=env.get("COURT_CLIENT", ""), adapter_env=env)

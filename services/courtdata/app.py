@@ -20,7 +20,7 @@ from flask import Blueprint, Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from kernel.kv import KV, shared_kv
-from kernel.sms import OutboxGateway, SmsGateway, make_gateway
+from kernel.sms import OutboxGateway, SmsGateway
 from services.courtdata.audit import AuditLog
 from services.courtdata.errors import ApiError, bad_request, not_found_case
 from services.courtdata.settings import Settings
@@ -281,9 +281,7 @@ def create_app(settings: Settings, store: CourtStore, kv: KV | None = None, sms:
     """The service over `store`. kv/sms default to the store at settings.redis_url and settings' SMS gateway, the
     audit log to settings.audit_log (created on first write; `python -m services.courtdata` creates it
     at start); `clock` (returning an aware datetime) lets tests pin "now" to the data's as_of date."""
-    sms = sms if sms is not None else make_gateway(
-        settings.sms_backend, outbox=settings.sms_outbox, http_url=settings.sms_http_url,
-        http_key=settings.sms_http_key, sign_name=settings.sms_sign_name)
+    sms = sms if sms is not None else settings.sms_gateway()
     if store.is_demo and not isinstance(sms, OutboxGateway):
         raise ValueError("the court-data file is demo data (meta.demo=true): its phone numbers are made up, "
                          "so only SMS_BACKEND=outbox may be used with it")

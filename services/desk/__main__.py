@@ -10,7 +10,6 @@ HANDOFF_WAIT_SECONDS, hands back abandoned chats and retries failed resumes.
 from __future__ import annotations
 
 import logging
-import os
 
 from waitress import serve
 
@@ -39,10 +38,9 @@ def _refuse(problems: list[str]) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=os.environ.get("DESK_LOG_LEVEL", "INFO"),
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    _mask_logs()
     settings = DeskSettings.from_env()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    _mask_logs()
     _refuse(settings.production_problems())
     try:
         store = DeskStore.open(settings)
@@ -55,12 +53,12 @@ def main() -> None:
     app = create_app(settings, store)
     wiring = app.config["DESK_WIRING"]
     sweepers = [
-        Sweeper("overdue", float(os.environ.get("DESK_OVERDUE_SWEEP_SECONDS", "300")), store.flag_overdue).start(),
+        Sweeper("overdue", settings.overdue_sweep_seconds, store.flag_overdue).start(),
         Sweeper("handoff", settings.handoff_sweep_seconds, wiring.handoffs.sweep).start(),
     ]
     log.info("work-order service and staff desk on http://%s:%s/desk/", settings.host, settings.port)
     try:
-        serve(app, host=settings.host, port=settings.port, threads=int(os.environ.get("DESK_THREADS", "8")))
+        serve(app, host=settings.host, port=settings.port, threads=settings.threads)
     finally:
         for sweeper in sweepers:
             sweeper.stop()

@@ -86,6 +86,10 @@ class DeskSettings:
     # Callback phones at rest (db/phones.py): Fernet key; demo mode generates one into a 0600 file if unset.
     phone_key: str = ""
     phone_key_file: str = ""
+    # The process: log level, waitress threads, how often overdue orders are flagged.
+    log_level: str = "INFO"
+    threads: int = 8
+    overdue_sweep_seconds: float = 300.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> DeskSettings:
@@ -133,6 +137,9 @@ class DeskSettings:
             redis_url=env.get("REDIS_URL", "").strip(),
             phone_key=env.get("DESK_PHONE_KEY", "").strip(),
             phone_key_file=env.get("DESK_PHONE_KEY_FILE", ""),
+            log_level=(env.get("DESK_LOG_LEVEL") or defaults.log_level).upper(),
+            threads=int(env.get("DESK_THREADS") or defaults.threads),
+            overdue_sweep_seconds=float(env.get("DESK_OVERDUE_SWEEP_SECONDS") or defaults.overdue_sweep_seconds),
         )
 
     def production_problems(self) -> list[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from flask import Flask, jsonify, request
@@ -47,14 +47,19 @@ class StubSettings:
     app_id: str
     app_secret: str
     token_lifetime: int = 7200
+    host: str = "127.0.0.1"
+    port: int = 8030
     clock: Callable[[], float] = field(default=time.time, compare=False)
 
     @classmethod
-    def from_env(cls) -> StubSettings:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> StubSettings:
+        env = os.environ if env is None else env
         return cls(
-            app_id=os.environ.get("WECHAT_APP_ID", "wx_demo_app"),
-            app_secret=os.environ.get("WECHAT_APP_SECRET", "demo-secret"),
-            token_lifetime=int(os.environ.get("WECHAT_STUB_TOKEN_LIFETIME", "7200")),
+            app_id=env.get("WECHAT_APP_ID", "wx_demo_app"),
+            app_secret=env.get("WECHAT_APP_SECRET", "demo-secret"),
+            token_lifetime=int(env.get("WECHAT_STUB_TOKEN_LIFETIME", "7200")),
+            host=env.get("WECHAT_STUB_HOST") or "127.0.0.1",
+            port=int(env.get("WECHAT_STUB_PORT") or "8030"),
         )
 
 

@@ -12,7 +12,6 @@ from kernel.sms import (
     HttpGateway,
     OutboxGateway,
     SmsError,
-    gateway_from_env,
     latest_messages,
     main,
     read_messages,
@@ -85,11 +84,12 @@ def test_http_gateway_errors_become_sms_errors(gateway):
 
 
 def test_backend_chosen_by_environment(tmp_path):
-    assert isinstance(gateway_from_env({"SMS_OUTBOX": str(tmp_path / "o.jsonl")}), OutboxGateway)
-    assert isinstance(gateway_from_env({"SMS_BACKEND": "http", "SMS_HTTP_URL": "http://x/send", "SMS_HTTP_KEY": "k"}),
-                      HttpGateway)
+    outbox = Settings.from_env({"SMS_OUTBOX": str(tmp_path / "o.jsonl")}).sms_gateway()
+    assert isinstance(outbox, OutboxGateway) and outbox.path == tmp_path / "o.jsonl"
+    http = Settings.from_env({"SMS_BACKEND": "http", "SMS_HTTP_URL": "http://x/send", "SMS_HTTP_KEY": "k"})
+    assert isinstance(http.sms_gateway(), HttpGateway)
     with pytest.raises(ValueError, match="SMS_BACKEND"):
-        gateway_from_env({"SMS_BACKEND": "pigeon"})
+        Settings.from_env({"SMS_BACKEND": "pigeon"}).sms_gateway()
 
 
 def test_demo_data_never_goes_to_a_real_gateway(store):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from kernel.court import court_settings
+from kernel.court import load_court_settings
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +30,7 @@ def test_first_contact_greets_with_what_it_can_do_and_privacy(chat):
 
 def test_faq_answer_uses_this_courts_settings(chat):
     reply = chat.text("请问你们法院在哪里，怎么过去")
-    assert court_settings()["court_address"] in reply
+    assert load_court_settings()["court_address"] in reply
 
 
 def test_appeal_terms(chat):

@@ -1,5 +1,5 @@
-"""The kernel's clients and stores are built from explicit values; the env-reading factories are thin
-compatible wrappers around them (for callers that have no settings object of their own)."""
+"""The kernel's clients and stores are built from explicit values: each process's settings object reads
+the environment, the kernel never does."""
 
 from __future__ import annotations
 
@@ -9,16 +9,15 @@ import types
 import pytest
 
 import kernel.kv
-from kernel.clients.court import HttpCourtClient, client_from_env, make_client
-from kernel.court import DEFAULT_COURT_FILE, court_settings, load_court_settings
-from kernel.kv import MemoryKV, default_kv, kv_from_url, shared_kv
+from kernel.clients.court import HttpCourtClient, make_client
+from kernel.court import DEFAULT_COURT_FILE, load_court_settings
+from kernel.kv import MemoryKV, kv_from_url, shared_kv
 from kernel.sms import HttpGateway, OutboxGateway, make_gateway
 
 
 def test_court_client_from_values() -> None:
     client = make_client("http://court:1", "key", 1.0, 2.0)
     assert isinstance(client, HttpCourtClient)
-    assert client_from_env({"COURT_API_URL": "http://court:1"}).__class__ is HttpCourtClient
 
 
 def test_a_court_system_adapter_gets_its_mapping(monkeypatch) -> None:
@@ -26,8 +25,6 @@ def test_a_court_system_adapter_gets_its_mapping(monkeypatch) -> None:
     adapter.create_client = lambda env: ("adapter", env)  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "court_adapter_for_test", adapter)
     assert make_client(adapter="court_adapter_for_test", adapter_env={"X": "1"}) == ("adapter", {"X": "1"})
-    env = {"COURT_CLIENT": "court_adapter_for_test:create_client", "X": "2"}
-    assert client_from_env(env) == ("adapter", env)
 
 
 def test_sms_gateway_from_values(tmp_path) -> None:
@@ -42,13 +39,11 @@ def test_kv_from_url_and_one_shared_store(monkeypatch) -> None:
     assert isinstance(kv_from_url("  "), MemoryKV)
     monkeypatch.setattr(kernel.kv, "_default", None)
     first = shared_kv("")
-    assert shared_kv("") is first and default_kv() is first  # the compatible factory shares it
+    assert shared_kv("") is first and shared_kv("redis://elsewhere:6379/0") is first  # one per process
 
 
-def test_court_settings_from_a_named_file(tmp_path, monkeypatch) -> None:
+def test_court_settings_from_a_named_file(tmp_path) -> None:
     other = tmp_path / "court.yml"
     other.write_text("court_phone: '010-1'\n", encoding="utf-8")
     assert load_court_settings(other) == {"court_phone": "010-1"}
     assert load_court_settings("") == load_court_settings(DEFAULT_COURT_FILE)
-    monkeypatch.setenv("COURT_SETTINGS", str(other))
-    assert court_settings() == {"court_phone": "010-1"}

@@ -161,7 +161,7 @@ def test_desk_helper_sends_by_wechat_then_sms(make_rig, monkeypatch, kv, sms, st
         monkeypatch.setenv(name, value)
     monkeypatch.setattr("kernel.kv._default", kv)
     monkeypatch.setattr(wechat_outbound, "_default", None)
-    monkeypatch.setattr(wechat_outbound, "default_sms_sender", lambda p, t: sms.append((p, t)))
+    monkeypatch.setattr(wechat_outbound, "sms_sender", lambda gateway: lambda p, t: sms.append((p, t)))
     rig.wechat.text(OPENID, "你好")
     assert wechat_outbound.send_to_wechat_user(OPENID, "工作人员：材料已收到。") == [WECHAT]
     wechat_outbound.remember_phone(OPENID, PHONE)
@@ -195,14 +195,15 @@ def test_dedupe_across_two_processes_sharing_redis(make_rig, redis_url):
     assert _delivered(first) == ["收到：我是不是失信被执行人"]
 
 
-def test_sms_fallback_lands_in_the_project_outbox(make_rig, clock, monkeypatch, tmp_path):
+def test_sms_fallback_lands_in_the_project_outbox(make_rig, clock, tmp_path):
+    from bot.channels.wechat.outbound import sms_sender
+    from bot.channels.wechat.settings import WeChatSettings
     from kernel.sms import read_messages
 
     outbox_file = tmp_path / "sms_outbox.jsonl"
-    monkeypatch.setenv("SMS_BACKEND", "outbox")
-    monkeypatch.setenv("SMS_OUTBOX", str(outbox_file))
+    env = {"WECHAT_TOKEN": "t", "WECHAT_APP_ID": "wx1", "SMS_BACKEND": "outbox", "SMS_OUTBOX": str(outbox_file)}
     rig = make_rig("plaintext")
-    rig.channel.outbox._sms = None  # the real adapter, as in production
+    rig.channel.outbox._sms = sms_sender(WeChatSettings.load(env=env).sms_gateway())  # the real adapter
     rig.wechat.text(OPENID, "你好")
     clock.advance(48 * 3600 + 1)
     assert rig.channel.outbox.send(OPENID, "法官回复：请补交证据。", phone=PHONE) == [SMS]

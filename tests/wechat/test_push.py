@@ -130,13 +130,14 @@ def test_longest_reply_fits_when_escaped_and_goes_whole_by_sms(rig, sms):
     assert delivered(rig) == [] and sms[0][1].replace("\n", "").endswith(text)
 
 
-def test_project_sms_outbox_receives_the_fallback(rig, clock, monkeypatch, tmp_path):
+def test_project_sms_outbox_receives_the_fallback(rig, clock, tmp_path):
+    from bot.channels.wechat.outbound import sms_sender
+    from bot.channels.wechat.settings import WeChatSettings
     from kernel.sms import read_messages
 
     outbox_file = tmp_path / "sms_outbox.jsonl"
-    monkeypatch.setenv("SMS_BACKEND", "outbox")
-    monkeypatch.setenv("SMS_OUTBOX", str(outbox_file))
-    rig.channel.outbox._sms = None  # the real adapter, as in production
+    env = {"WECHAT_TOKEN": "t", "WECHAT_APP_ID": "wx1", "SMS_BACKEND": "outbox", "SMS_OUTBOX": str(outbox_file)}
+    rig.channel.outbox._sms = sms_sender(WeChatSettings.load(env=env).sms_gateway())  # the real adapter
     answer = push(rig, {"recipient_id": OPENID, "text": "开庭时间改为5月8日。", "phone": PHONE})
     assert answer.json()["via"] == "sms"
     [message] = read_messages(outbox_file)

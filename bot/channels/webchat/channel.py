@@ -269,12 +269,19 @@ class WebChatInput(InputChannel):
             await agent.tracker_store.save(tracker)
         return True
 
+    @property
+    def _server(self) -> AsyncServer:
+        """The socket.io server; handlers run only after blueprint() has created it."""
+        if self.sio is None:
+            raise RuntimeError("the web chat channel has no socket.io server before blueprint()")
+        return self.sio
+
     async def _deliver_staff(self, conversation_id: str, message: dict[str, Any]) -> bool:
         """True when at least one open page of the conversation acknowledged the message."""
-        sids = [sid for sid, _ in self.sio.manager.get_participants("/", room_of(conversation_id))]
+        sids = [sid for sid, _ in self._server.manager.get_participants("/", room_of(conversation_id))]
         timeout = self.settings.staff_ack_timeout
         results = await asyncio.gather(
-            *(self.sio.call("bot_uttered", message, to=sid, timeout=timeout) for sid in sids),
+            *(self._server.call("bot_uttered", message, to=sid, timeout=timeout) for sid in sids),
             return_exceptions=True,
         )
         return any(not isinstance(result, BaseException) for result in results)
@@ -298,19 +305,20 @@ class WebChatInput(InputChannel):
     async def _session_request(self, sid: str, data: dict[str, Any]) -> None:
         session_id, token = data.get("session_id"), data.get("token")
         error = self.signer.verify(session_id, token)
-        if error:
+        if error or not isinstance(session_id, str):
+            error = error or TokenError.MALFORMED
             logger.info("web chat socket %s refused: %s token", sid, error.value)
-            await self.sio.emit(
+            await self._server.emit(
                 "session_error", {"code": error.value, "message": SESSION_ERRORS[error]}, to=sid
             )
             return
-        session = await self.sio.get_session(sid)
+        session = await self._server.get_session(sid)
         if session.get("conversation") and session["conversation"] != session_id:
-            await self.sio.leave_room(sid, room_of(session["conversation"]))
-        await self.sio.save_session(sid, {"conversation": session_id})
-        await self.sio.enter_room(sid, room_of(session_id))
-        await self.sio.emit("session_confirm", self.signer.sign(session_id).as_dict(), to=sid)
-        await self.sio.emit("history", {"messages": await self._history(session_id)}, to=sid)
+            await self._server.leave_room(sid, room_of(session["conversation"]))
+        await self._server.save_session(sid, {"conversation": session_id})
+        await self._server.enter_room(sid, room_of(session_id))
+        await self._server.emit("session_confirm", self.signer.sign(session_id).as_dict(), to=sid)
+        await self._server.emit("history", {"messages": await self._history(session_id)}, to=sid)
 
     async def _history(self, conversation_id: str) -> list[dict[str, Any]]:
         try:
@@ -323,16 +331,16 @@ class WebChatInput(InputChannel):
     async def _user_uttered(
         self, sid: str, data: dict[str, Any], on_new_message: Callable[..., Awaitable[Any]]
     ) -> dict[str, Any]:
-        conversation = (await self.sio.get_session(sid)).get("conversation")
+        conversation = (await self._server.get_session(sid)).get("conversation")
         if not conversation:
-            await self.sio.emit("session_error", NO_SESSION, to=sid)
+            await self._server.emit("session_error", NO_SESSION, to=sid)
             return {"ok": False, "error": "no_session"}
         text = data.get("message")
         if not isinstance(text, str) or not text.strip():
             return {"ok": False, "error": "empty"}
         if len(text) > self.settings.max_message_chars:
             notice = bot_message(TOO_LONG.format(limit=self.settings.max_message_chars))
-            await self.sio.emit("bot_uttered", notice, to=sid)
+            await self._server.emit("bot_uttered", notice, to=sid)
             return {"ok": False, "error": "too_long"}
         if self._is_duplicate(conversation, data.get("id")):
             return {"ok": True, "duplicate": True}
@@ -359,7 +367,7 @@ class WebChatInput(InputChannel):
         """One citizen message: typing on, let Rasa answer, typing off, never leave the citizen in silence."""
         output = WebChatOutput(self.sio)
         room = room_of(conversation)
-        await self.sio.emit("typing", {"on": True}, room=room)
+        await self._server.emit("typing", {"on": True}, room=room)
         try:
             await on_new_message(UserMessage(text, output, conversation, input_channel=self.name()))
         except Exception:
@@ -367,9 +375,9 @@ class WebChatInput(InputChannel):
         try:
             if output.sent == 0 and not await conversation_paused(self._agent(), conversation):
                 logger.warning("no reply for %s: sending the fallback", mask_conversation(conversation))
-                await self.sio.emit("bot_uttered", bot_message(NO_REPLY_FALLBACK), room=room)
+                await self._server.emit("bot_uttered", bot_message(NO_REPLY_FALLBACK), room=room)
         finally:  # last, so "typing off" means the turn is over
-            await self.sio.emit("typing", {"on": False}, room=room)
+            await self._server.emit("typing", {"on": False}, room=room)
 
 
 def _page_headers() -> dict[str, str]:

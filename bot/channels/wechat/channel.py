@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import inspect
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -46,12 +45,13 @@ from bot.channels.common import (
 from bot.channels.wechat import push
 from bot.channels.wechat import security as sec
 from bot.channels.wechat.api import WeChatApi
-from bot.channels.wechat.inbound import Inbound, classify
+from bot.channels.wechat.inbound import Inbound, classify, welcome_text
 from bot.channels.wechat.outbound import Outbox, PhoneBook
+from bot.channels.wechat.outbound import sms_sender as outbound_sms
 from bot.channels.wechat.settings import WeChatSettings
 from bot.channels.wechat.text import ButtonMemory, render, split_text
 from bot.channels.wechat.window import ServiceWindow
-from kernel.kv import KV, default_kv
+from kernel.kv import KV
 
 logger = logging.getLogger(__name__)
 
@@ -133,13 +133,15 @@ class WeChatInput(InputChannel):
         sms_sender: Callable[[str, str], None] | None = None,
     ) -> None:
         self.settings = settings
-        kv = kv or default_kv()
+        kv = kv or settings.kv()
+        self._welcome = welcome_text(settings.court_settings)
         self._clock = clock
         self._key = settings.key
         self.api = WeChatApi(settings.api_base, settings.app_id, settings.app_secret, kv, clock)
         self.window = ServiceWindow(kv, clock)
         self.phones = PhoneBook(kv)
-        self.outbox = Outbox(self.api, self.window, self.phones, sms_sender, settings.text_limit)
+        self.outbox = Outbox(self.api, self.window, self.phones, sms_sender or outbound_sms(settings.sms_gateway()),
+                             settings.text_limit)
         self.buttons = ButtonMemory(kv)
         self._nonces = sec.NonceGuard(kv, settings.timestamp_window)
         self._dedupe = Deduper(kv, ttl=2 * settings.timestamp_window)
@@ -151,7 +153,7 @@ class WeChatInput(InputChannel):
     # ---- HTTP -------------------------------------------------------------------------------------
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
-        bp = Blueprint(f"wechat_webhook_{id(self)}", inspect.getmodule(self).__name__)
+        bp = Blueprint(f"wechat_webhook_{id(self)}", type(self).__module__)
 
         @bp.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -245,7 +247,7 @@ class WeChatInput(InputChannel):
             sec.check_url_signature(token, args.get("signature"), timestamp, nonce)
         sec.check_fresh(timestamp, self._clock(), self.settings.timestamp_window)
         self._nonces.check(timestamp, nonce, body)
-        if not encrypted:
+        if not encrypted or self._key is None:  # (no key with encryption was refused above)
             try:
                 return body.decode("utf-8"), False
             except UnicodeDecodeError:
@@ -260,7 +262,7 @@ class WeChatInput(InputChannel):
             return response.text("success")
         # wechatpy wraps Content in CDATA without escaping: split any "]]>" across two sections.
         xml = create_reply(text.replace("]]>", "]]]]><![CDATA[>"), message).render()
-        if encrypted:
+        if encrypted and self._key is not None:
             xml = sec.encrypt_reply(self.settings.token, self._key, self.settings.app_id, xml, nonce)
         return response.text(xml, content_type="application/xml")
 
@@ -268,7 +270,7 @@ class WeChatInput(InputChannel):
 
     async def _handle(self, message, on_new_message: Handler, started: float) -> str | None:
         """Decide, de-duplicate and run; returns the passive reply text or None for "success"."""
-        inbound = classify(message)
+        inbound = classify(message, self._welcome)
         openid = message.source
         if inbound.kind == "ignore":
             if message.type == "unsubscribe":

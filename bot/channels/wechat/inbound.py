@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from wechatpy import events, messages
 
+from kernel.court import load_court_settings
+
 # Custom-menu CLICK keys (configure the menu with these keys, see docs/wechat.md) -> Rasa intents.
 MENU_INTENTS = {
     "CASE_PROGRESS": "/query_case_progress",
@@ -46,11 +48,10 @@ class Inbound:
     grant_id: str = ""
 
 
-def _welcome() -> str:
+def welcome_text(court_file: str = "") -> str:
+    """The subscribe greeting with the served court's name and hotline (kernel/court.yml or `court_file`)."""
     try:
-        from kernel.court import court_settings
-
-        court = court_settings()
+        court = load_court_settings(court_file)
     except Exception:  # the welcome must never fail: fall back to neutral words
         court = {}
     return WELCOME.format(court_name=court.get("court_name", "本院"), hotline=court.get("hotline", "12368"))
@@ -68,8 +69,8 @@ def _keys(message) -> tuple[str, str]:
     return f"msg:{message.id}", str(message.id)
 
 
-def classify(message) -> Inbound:
-    """The channel's decision for one parsed message."""
+def classify(message, welcome: str = "") -> Inbound:
+    """The channel's decision for one parsed message (`welcome`: the subscribe greeting, see welcome_text)."""
     key, grant_id = _keys(message)
 
     def make(kind: str, text: str = "", grant: str | None = "message") -> Inbound:
@@ -82,7 +83,7 @@ def classify(message) -> Inbound:
         text = (message.recognition or "").strip()
         return make("turn", text) if text else make("reply", UNHEARD)
     if isinstance(message, events.SubscribeEvent | events.SubscribeScanEvent):
-        return make("reply", _welcome(), grant="subscribe")
+        return make("reply", welcome or welcome_text(), grant="subscribe")
     if isinstance(message, events.ClickEvent):
         intent = MENU_INTENTS.get(message.key or "")
         return make("turn", intent, grant="click") if intent else make("reply", UNKNOWN_MENU, grant="click")

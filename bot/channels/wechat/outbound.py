@@ -17,6 +17,7 @@ from bot.channels.wechat.text import split_text
 from bot.channels.wechat.window import ServiceWindow
 from kernel.kv import KV
 from kernel.privacy import mask_phone
+from kernel.sms import SmsGateway
 
 logger = logging.getLogger(__name__)
 
@@ -26,11 +27,13 @@ WECHAT, SMS, UNDELIVERED = "wechat", "sms", "undelivered"
 SMS_PREFIX = "您在微信诉讼服务号的咨询有新回复：\n"
 
 
-def default_sms_sender(phone: str, text: str) -> None:
-    """The project's SMS adapter (outbox file or gateway, by SMS_BACKEND), looked up on each use."""
-    from kernel.sms import gateway_from_env
+def sms_sender(gateway: SmsGateway) -> Callable[[str, str], None]:
+    """The fallback's sender over the project's SMS adapter (outbox file or gateway, by SMS_BACKEND)."""
 
-    gateway_from_env().send(phone, text, purpose="wechat")
+    def send(phone: str, text: str) -> None:
+        gateway.send(phone, text, purpose="wechat")
+
+    return send
 
 
 class PhoneBook:
@@ -55,7 +58,7 @@ class Outbox:
         api: WeChatApi,
         window: ServiceWindow,
         phones: PhoneBook,
-        sms_sender: Callable[[str, str], None] | None = None,
+        sms_sender: Callable[[str, str], None],
         text_limit: int = 2048,
     ) -> None:
         self._api = api
@@ -99,7 +102,7 @@ class Outbox:
             )
             return [UNDELIVERED] * len(pieces)
         try:
-            (self._sms or default_sms_sender)(number, SMS_PREFIX + "\n".join(pieces))
+            self._sms(number, SMS_PREFIX + "\n".join(pieces))
         except Exception:
             logger.exception("wechat: SMS fallback to %s for %s failed", mask_phone(number), who)
             return [UNDELIVERED] * len(pieces)
@@ -117,12 +120,12 @@ def default_outbox() -> Outbox:
     with _default_lock:
         if _default is None:
             from bot.channels.wechat.settings import WeChatSettings
-            from kernel.kv import default_kv
 
             settings = WeChatSettings.load()
-            kv = default_kv()
+            kv = settings.kv()
             api = WeChatApi(settings.api_base, settings.app_id, settings.app_secret, kv)
-            _default = Outbox(api, ServiceWindow(kv), PhoneBook(kv), text_limit=settings.text_limit)
+            _default = Outbox(api, ServiceWindow(kv), PhoneBook(kv), sms_sender(settings.sms_gateway()),
+                              text_limit=settings.text_limit)
         return _default
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.channels.wechat.security import aes_key
+from kernel.kv import KV, shared_kv
+from kernel.sms import DEFAULT_OUTBOX, DEFAULT_SIGN_NAME, SmsGateway, make_gateway
 
 DEFAULT_API_BASE = "https://api.weixin.qq.com"
 
@@ -23,6 +25,15 @@ _SOURCES: dict[str, tuple[str, str]] = {
     "max_body": ("WECHAT_MAX_BODY", "65536"),
     "text_limit": ("WECHAT_TEXT_LIMIT", "2048"),
     "push_token": ("CHANNEL_PUSH_TOKEN", ""),
+    # shared with the other processes: the store of tokens, windows and dedupe keys; the SMS gateway of
+    # the fallback; the served court's facts (welcome text)
+    "redis_url": ("REDIS_URL", ""),
+    "sms_backend": ("SMS_BACKEND", "outbox"),
+    "sms_outbox": ("SMS_OUTBOX", DEFAULT_OUTBOX),
+    "sms_http_url": ("SMS_HTTP_URL", ""),
+    "sms_http_key": ("SMS_HTTP_KEY", ""),
+    "sms_sign_name": ("SMS_SIGN_NAME", DEFAULT_SIGN_NAME),
+    "court_settings": ("COURT_SETTINGS", ""),
 }
 
 
@@ -45,12 +56,26 @@ class WeChatSettings:
     max_body: int = 64 * 1024
     text_limit: int = 2048
     push_token: str = field(default="", repr=False)  # the desk's bearer token; push is off without it
+    redis_url: str = ""
+    sms_backend: str = "outbox"
+    sms_outbox: str = DEFAULT_OUTBOX
+    sms_http_url: str = ""
+    sms_http_key: str = field(default="", repr=False)
+    sms_sign_name: str = DEFAULT_SIGN_NAME
+    court_settings: str = ""  # empty: the packaged kernel/court.yml
 
     def __post_init__(self) -> None:
         if not self.token or not self.app_id:
             raise ValueError("the WeChat channel needs WECHAT_TOKEN and WECHAT_APP_ID")
         if self.encoding_aes_key:
             aes_key(self.encoding_aes_key)  # fail at start-up, not on the first message
+
+    def sms_gateway(self) -> SmsGateway:
+        return make_gateway(self.sms_backend, outbox=self.sms_outbox, http_url=self.sms_http_url,
+                            http_key=self.sms_http_key, sign_name=self.sms_sign_name)
+
+    def kv(self) -> KV:
+        return shared_kv(self.redis_url)
 
     @property
     def key(self) -> bytes | None:
