@@ -29,18 +29,36 @@ logger = logging.getLogger(__name__)
 CANCEL_WORDS = re.compile(
     r"取消|算了|不查了|不找了|不办了|不弄了|不整了|不搞了|拉倒|不用了|不要了|不问了|不需要了|不登记了|不留言了|退出|结束对话|"
     r"我不是要|我不找|我不查|我不要|不想(?:查|找|办|弄|问)|先不(?:查|找|办|弄|提交|登记|留言)|不提交|"
-    r"(?:下次|改天|以后|回头)再(?:查|问|说|办|弄|来)")
+    r"(?:下次|改天|以后|回头)再(?:查|问|说|办|弄|来)"
+)
 # Wishes that move to another flow: inside a form they are declined, so the rules start that flow.
-CHANGE_OF_MIND = frozenset({
-    Intent.QUERY_CASE_PROGRESS, Intent.QUERY_DISHONEST_DEBTOR, Intent.CONTACT_JUDGE, Intent.REQUEST_HUMAN,
-    Intent.FILE_COMPLAINT,
-})
+CHANGE_OF_MIND = frozenset(
+    {
+        Intent.QUERY_CASE_PROGRESS,
+        Intent.QUERY_DISHONEST_DEBTOR,
+        Intent.CONTACT_JUDGE,
+        Intent.REQUEST_HUMAN,
+        Intent.FILE_COMPLAINT,
+    }
+)
 # Intents that, inside a form, are a question or wish of their own rather than an answer to the form.
-DIGRESSIONS = frozenset({
-    Intent.FAQ, Intent.LEGAL_ADVICE, Intent.OUT_OF_SCOPE, Intent.BOT_CHALLENGE, Intent.GREET, Intent.THANK,
-    Intent.GOODBYE, Intent.QUERY_CASE_PROGRESS, Intent.QUERY_DISHONEST_DEBTOR, Intent.CONTACT_JUDGE,
-    Intent.REQUEST_HUMAN, Intent.FILE_COMPLAINT, Intent.DENY,
-})
+DIGRESSIONS = frozenset(
+    {
+        Intent.FAQ,
+        Intent.LEGAL_ADVICE,
+        Intent.OUT_OF_SCOPE,
+        Intent.BOT_CHALLENGE,
+        Intent.GREET,
+        Intent.THANK,
+        Intent.GOODBYE,
+        Intent.QUERY_CASE_PROGRESS,
+        Intent.QUERY_DISHONEST_DEBTOR,
+        Intent.CONTACT_JUDGE,
+        Intent.REQUEST_HUMAN,
+        Intent.FILE_COMPLAINT,
+        Intent.DENY,
+    }
+)
 
 
 class CourtAction(Action, ABC):
@@ -81,8 +99,9 @@ def leave_form(dispatcher: CollectingDispatcher, slots: tuple[str, ...]) -> list
     return [ActiveLoop(None), SlotSet(Slot.REQUESTED, None)] + [SlotSet(s, None) for s in slots]
 
 
-def exit_or_move(dispatcher: CollectingDispatcher, tracker: Tracker, own: str,
-                 slots: tuple[str, ...]) -> list[EventType] | None:
+def exit_or_move(
+    dispatcher: CollectingDispatcher, tracker: Tracker, own: str, slots: tuple[str, ...]
+) -> list[EventType] | None:
     """Events for a message that leaves the form, or None when it does not.
 
     "我不查进度了，我要投诉法官" moves to the complaint (declined here, [] , so the rules start it);

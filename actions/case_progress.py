@@ -49,15 +49,22 @@ FORM_SLOTS = (Slot.CP_CASE_NUMBER, Slot.CP_IDENTITY, Slot.CP_CODE, Slot.CP_NAME,
 WORKORDER_BUTTON = {"title": "留言给工作人员", "payload": f"/{Intent.CONTACT_JUDGE}"}
 
 
-def stop_form(dispatcher: CollectingDispatcher, message: str, offer_workorder: bool = True) -> list[EventType]:
+def stop_form(
+    dispatcher: CollectingDispatcher, message: str, offer_workorder: bool = True
+) -> list[EventType]:
     """Leave the form with a message; the form's slots are emptied so a new attempt starts clean."""
     dispatcher.utter_message(text=message, buttons=[WORKORDER_BUTTON] if offer_workorder else [])
     return [SlotSet(Slot.REQUESTED, None)] + [SlotSet(s, None) for s in FORM_SLOTS]
 
 
 def shown_identifier(kind: str, value: str) -> str:
-    return mask_id(value) if kind == "id_number" else mask_credit_code(value) if kind == "credit_code" \
+    return (
+        mask_id(value)
+        if kind == "id_number"
+        else mask_credit_code(value)
+        if kind == "credit_code"
         else value[:4] + "*" * 9 + value[-4:]
+    )
 
 
 class ValidateCaseProgressForm(FormValidation):
@@ -76,7 +83,8 @@ class ValidateCaseProgressForm(FormValidation):
         if leaving is not None:
             return leaving
         carries_data = any(latest_entity_value(tracker, e) for e in CARRIERS) or bool(
-            requested == Slot.CP_CODE and CODE.search(text))
+            requested == Slot.CP_CODE and CODE.search(text)
+        )
         if intent in DIGRESSIONS and not carries_data:
             return []  # a question of its own (FAQ, a wish for a human…): the rules answer it
         followup = self._already_verified(tracker)
@@ -89,7 +97,8 @@ class ValidateCaseProgressForm(FormValidation):
             if stop:
                 return events
             slots[Slot.CP_CASE_NUMBER] = next(
-                (e["value"] for e in events if e.get("name") == Slot.CP_CASE_NUMBER and e.get("value")), None)
+                (e["value"] for e in events if e.get("name") == Slot.CP_CASE_NUMBER and e.get("value")), None
+            )
             if slots[Slot.CP_CASE_NUMBER]:  # name and ID may come in the same message
                 events += await self._identity(dispatcher, tracker, text, None, slots)
         elif not slots[Slot.CP_IDENTITY]:
@@ -108,8 +117,11 @@ class ValidateCaseProgressForm(FormValidation):
         named = latest_entity_value(tracker, Entity.CASE_NUMBER)
         if named and named != verified:
             return None
-        return [SlotSet(Slot.CP_CASE_NUMBER, verified), SlotSet(Slot.CP_IDENTITY, VERIFIED),
-                SlotSet(Slot.CP_CODE, VERIFIED)]
+        return [
+            SlotSet(Slot.CP_CASE_NUMBER, verified),
+            SlotSet(Slot.CP_IDENTITY, VERIFIED),
+            SlotSet(Slot.CP_CODE, VERIFIED),
+        ]
 
     async def _case_number(self, dispatcher, tracker, text, requested) -> tuple[list[EventType], bool]:
         """(events, stop): stop is True when the form must end (service down, rate limit)."""
@@ -122,18 +134,25 @@ class ValidateCaseProgressForm(FormValidation):
             case_number = tracker.get_slot(Slot.CASE_NUMBER)
         if not case_number:
             if requested == Slot.CP_CASE_NUMBER and latest_intent(tracker) not in DIGRESSIONS:
-                dispatcher.utter_message(text="没有识别到案号。案号形如（2024）京03民终1234号，在受理通知书或传票上。")
+                dispatcher.utter_message(
+                    text="没有识别到案号。案号形如（2024）京03民终1234号，在受理通知书或传票上。"
+                )
                 return [SlotSet(Slot.CP_CASE_NUMBER, None)], False
             return [], False
         try:
             await shared_client().case_summary(case_number)
         except NotFound:
-            dispatcher.utter_message(text=f"没有查到案号 {case_number}，请核对后重新输入（注意年份、法院代字和编号）。")
+            dispatcher.utter_message(
+                text=f"没有查到案号 {case_number}，请核对后重新输入（注意年份、法院代字和编号）。"
+            )
             return [SlotSet(Slot.CP_CASE_NUMBER, None)], False
         except CourtError as exc:
             return stop_form(dispatcher, exc.message), True
-        return [SlotSet(Slot.CP_CASE_NUMBER, case_number), SlotSet(Slot.VERIFIED_CASE, None),
-                SlotSet(Slot.CP_TOKEN, None)], False
+        return [
+            SlotSet(Slot.CP_CASE_NUMBER, case_number),
+            SlotSet(Slot.VERIFIED_CASE, None),
+            SlotSet(Slot.CP_TOKEN, None),
+        ], False
 
     async def _identity(self, dispatcher, tracker, text, requested, slots) -> list[EventType]:
         who = identity_of(tracker)
@@ -154,7 +173,9 @@ class ValidateCaseProgressForm(FormValidation):
         if name and kind and value:
             return await self._send_code(dispatcher, tracker, slots[Slot.CP_CASE_NUMBER], name, kind, value)
         if name:
-            dispatcher.utter_message(text=f"好的，{name}。请再提供您的身份证号（单位提供统一社会信用代码，律师提供执业证号）。")
+            dispatcher.utter_message(
+                text=f"好的，{name}。请再提供您的身份证号（单位提供统一社会信用代码，律师提供执业证号）。"
+            )
             return [SlotSet(Slot.CP_NAME, name), SlotSet(Slot.CP_IDENTITY, None)]
         if kind:
             dispatcher.utter_message(text="收到证件号码。请再告诉我您的姓名（单位请告诉我单位全称）。")
@@ -171,25 +192,34 @@ class ValidateCaseProgressForm(FormValidation):
             drop(tracker.sender_id, "cp_identifier")
             dispatcher.utter_message(
                 text="信息不匹配，无法验证您的身份。只有本案当事人、法定代理人和诉讼代理人可以查询案件进度。"
-                     "请核对姓名和证件号码后重试；也可以留言，由工作人员与您联系。",
-                buttons=[WORKORDER_BUTTON])
+                "请核对姓名和证件号码后重试；也可以留言，由工作人员与您联系。",
+                buttons=[WORKORDER_BUTTON],
+            )
             return [SlotSet(Slot.CP_IDENTITY, None), SlotSet(Slot.CP_NAME, None)]
         except RateLimited as exc:  # e.g. a code was sent a minute ago
             pending = pending_for(tracker.sender_id, case_number, kind, value)
             if pending:  # the code already on the phone is still valid: use it, no new one needed
                 dispatcher.utter_message(text="刚才发到您手机上的验证码仍然有效。")
-                return [SlotSet(Slot.CP_NAME, name), SlotSet(Slot.CP_IDENTITY, f"{name} {shown_identifier(kind, value)}"),
-                        SlotSet(Slot.CP_VERIFICATION, pending)]
+                return [
+                    SlotSet(Slot.CP_NAME, name),
+                    SlotSet(Slot.CP_IDENTITY, f"{name} {shown_identifier(kind, value)}"),
+                    SlotSet(Slot.CP_VERIFICATION, pending),
+                ]
             dispatcher.utter_message(text=exc.message)
             return [SlotSet(Slot.CP_IDENTITY, None)]
         except CourtError as exc:
             return stop_form(dispatcher, exc.message)
         drop(tracker.sender_id, "cp_identifier")
         remember_pending(tracker.sender_id, case_number, name, kind, value, started)
-        dispatcher.utter_message(text=f"验证码已发送到您在法院登记的手机号 {started.masked_phone}，"
-                                      f"{max(1, started.expires_in // 60)} 分钟内有效。")
-        return [SlotSet(Slot.CP_NAME, name), SlotSet(Slot.CP_IDENTITY, f"{name} {shown_identifier(kind, value)}"),
-                SlotSet(Slot.CP_VERIFICATION, started.verification_id)]
+        dispatcher.utter_message(
+            text=f"验证码已发送到您在法院登记的手机号 {started.masked_phone}，"
+            f"{max(1, started.expires_in // 60)} 分钟内有效。"
+        )
+        return [
+            SlotSet(Slot.CP_NAME, name),
+            SlotSet(Slot.CP_IDENTITY, f"{name} {shown_identifier(kind, value)}"),
+            SlotSet(Slot.CP_VERIFICATION, started.verification_id),
+        ]
 
     async def _code(self, dispatcher, tracker, text, slots) -> list[EventType]:
         found = CODE.search(text)
@@ -213,9 +243,12 @@ class ValidateCaseProgressForm(FormValidation):
             return stop_form(dispatcher, exc.message)
         except CourtError as exc:
             return stop_form(dispatcher, exc.message)
-        return [SlotSet(Slot.CP_CODE, VERIFIED), SlotSet(Slot.CP_TOKEN, grant.access_token),
-                SlotSet(Slot.VERIFIED_CASE, grant.case_number), SlotSet(Slot.VERIFIED_PARTY, slots[Slot.CP_IDENTITY])]
-
+        return [
+            SlotSet(Slot.CP_CODE, VERIFIED),
+            SlotSet(Slot.CP_TOKEN, grant.access_token),
+            SlotSet(Slot.VERIFIED_CASE, grant.case_number),
+            SlotSet(Slot.VERIFIED_PARTY, slots[Slot.CP_IDENTITY]),
+        ]
 
     async def _resend(self, dispatcher, tracker, slots) -> list[EventType]:
         """重新发送验证码 / 没收到: a new code for the same person, or the wait stated once."""
@@ -237,13 +270,20 @@ class ValidateCaseProgressForm(FormValidation):
 
 
 RESEND = re.compile(r"重新发送|重发|再发|没收到|收不到|没有收到")
-CODE_BUTTONS = [{"title": "重新发送验证码", "payload": "重新发送验证码"}, {"title": "取消", "payload": "取消"}]
+CODE_BUTTONS = [
+    {"title": "重新发送验证码", "payload": "重新发送验证码"},
+    {"title": "取消", "payload": "取消"},
+]
 
 
 def remember_pending(sender_id: str, case_number: str, name: str, kind: str, value: str, started) -> None:
     """The code on its way stays usable for its lifetime, also after 取消 (no second SMS needed)."""
-    stash(sender_id, "cp_pending", f"{case_number}|{name}|{kind}|{value}|{started.verification_id}",
-          ttl=max(60, started.expires_in))
+    stash(
+        sender_id,
+        "cp_pending",
+        f"{case_number}|{name}|{kind}|{value}|{started.verification_id}",
+        ttl=max(60, started.expires_in),
+    )
 
 
 def pending_for(sender_id: str, case_number: str, kind: str, value: str) -> str | None:
@@ -277,8 +317,10 @@ class ActionCaseProgress(CourtAction):
         try:
             progress = await shared_client().case_progress(case_number, token)
         except VerificationRequired:
-            dispatcher.utter_message(text="身份验证已过期，请重新验证。",
-                                     buttons=[{"title": "重新查询", "payload": f"/{Intent.QUERY_CASE_PROGRESS}"}])
+            dispatcher.utter_message(
+                text="身份验证已过期，请重新验证。",
+                buttons=[{"title": "重新查询", "payload": f"/{Intent.QUERY_CASE_PROGRESS}"}],
+            )
             return reset + [SlotSet(Slot.VERIFIED_CASE, None), SlotSet(Slot.CP_TOKEN, None)]
         except CourtError as exc:
             dispatcher.utter_message(text=exc.message, buttons=[WORKORDER_BUTTON])
@@ -297,13 +339,17 @@ def render_progress(p: CaseProgress, latest: int = 4) -> str:
     """Short lines for a phone screen: stage, latest nodes, next hearing, judge, time limit."""
     s = p.summary
     lines = [f"案件 {s.case_number}（{s.case_type}，{p.cause}）", f"当前阶段：{s.stage}", "最近进展："]
-    lines += [f"· {n.date:%Y-%m-%d} {n.name}{('：' + n.detail) if n.detail else ''}" for n in p.nodes[-latest:]]
+    lines += [
+        f"· {n.date:%Y-%m-%d} {n.name}{('：' + n.detail) if n.detail else ''}" for n in p.nodes[-latest:]
+    ]
     if p.next_hearing:
         h = p.next_hearing
         lines.append(f"下次{h.kind}：{h.time:%Y年%m月%d日 %H:%M}，{h.courtroom}")
     j = p.judge
-    lines.append(f"承办法官：{j.name}（{j.division}），法官助理 {j.assistant.name}，书记员 {j.clerk.name}，"
-                 f"办公电话 {j.office_phone}")
+    lines.append(
+        f"承办法官：{j.name}（{j.division}），法官助理 {j.assistant.name}，书记员 {j.clerk.name}，"
+        f"办公电话 {j.office_phone}"
+    )
     if p.time_limit:
         t = p.time_limit
         until = t.extended_to or t.deadline
@@ -312,4 +358,3 @@ def render_progress(p: CaseProgress, latest: int = 4) -> str:
         lines.append(f"结案方式：{p.outcome}")
     lines.append("如需联系法官，可以点“给法官留言”，工作人员会在 1 个工作日内回电。")
     return "\n".join(lines)
-

@@ -14,9 +14,19 @@ from kernel.names import FAQ_KEYS, INTENT_LABELS, Action, Entity, Intent, Respon
 
 # Slots a cancelled form leaves empty again (verification survives: it is cleared by the session's end).
 FORM_SLOTS = (
-    Slot.CP_CASE_NUMBER, Slot.CP_IDENTITY, Slot.CP_CODE, Slot.CP_NAME, Slot.CP_VERIFICATION,
-    Slot.DEBTOR_NAME, Slot.DEBTOR_IDENTITY,
-    Slot.WO_KIND, Slot.WO_CASE_NUMBER, Slot.WO_NAME, Slot.WO_PHONE, Slot.WO_SUMMARY, Slot.WO_CONFIRM,
+    Slot.CP_CASE_NUMBER,
+    Slot.CP_IDENTITY,
+    Slot.CP_CODE,
+    Slot.CP_NAME,
+    Slot.CP_VERIFICATION,
+    Slot.DEBTOR_NAME,
+    Slot.DEBTOR_IDENTITY,
+    Slot.WO_KIND,
+    Slot.WO_CASE_NUMBER,
+    Slot.WO_NAME,
+    Slot.WO_PHONE,
+    Slot.WO_SUMMARY,
+    Slot.WO_CONFIRM,
 )
 FAILED_TURNS_BEFORE_HUMAN = 2
 MENU = [
@@ -61,14 +71,19 @@ def welcomed_this_turn(events: list[dict[str, Any]]) -> bool:
             users += 1
             if users == 2:
                 return False
-        elif event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == Response.WELCOME:
+        elif (
+            event.get("event") == "bot"
+            and (event.get("metadata") or {}).get("utter_action") == Response.WELCOME
+        ):
             return True
     return False
 
 
 # Frustration is not a question to route: it gets an apology and a person, never "好的。".
-FRUSTRATED = re.compile(r"到底管不管|管不管|没人管|没人理|怎么回事|太慢了?|效率太?低|气死|踢皮球|推来推去|不管用|有没有人|"
-                        r"等了?(?:好|很)?久|到底|凭什么|受不了|太过分")
+FRUSTRATED = re.compile(
+    r"到底管不管|管不管|没人管|没人理|怎么回事|太慢了?|效率太?低|气死|踢皮球|推来推去|不管用|有没有人|"
+    r"等了?(?:好|很)?久|到底|凭什么|受不了|太过分"
+)
 
 
 class ActionAnythingElse(CourtAction):
@@ -81,9 +96,12 @@ class ActionAnythingElse(CourtAction):
         if FRUSTRATED.search(str(tracker.latest_message.get("text") or "")):
             dispatcher.utter_message(
                 text="非常抱歉让您着急了。我可以马上为您转人工，或者给承办法官留言，由工作人员回电。",
-                buttons=[{"title": "转人工", "payload": f"/{Intent.REQUEST_HUMAN}"},
-                         {"title": "给法官留言", "payload": f"/{Intent.CONTACT_JUDGE}"},
-                         {"title": "我要投诉", "payload": f"/{Intent.FILE_COMPLAINT}"}])
+                buttons=[
+                    {"title": "转人工", "payload": f"/{Intent.REQUEST_HUMAN}"},
+                    {"title": "给法官留言", "payload": f"/{Intent.CONTACT_JUDGE}"},
+                    {"title": "我要投诉", "payload": f"/{Intent.FILE_COMPLAINT}"},
+                ],
+            )
         elif latest_intent(tracker) == Intent.OUT_OF_SCOPE:
             dispatcher.utter_message(response=Response.OUT_OF_SCOPE)
         else:
@@ -100,8 +118,10 @@ class ActionAnswerFaq(CourtAction):
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
         key = faq_key(tracker.latest_message)
         if key is None:  # the 常见问题 button, or no key chosen: the ten topics as buttons
-            dispatcher.utter_message(response=Response.FAQ_MENU, buttons=[
-                {"title": title, "payload": question} for title, question in FAQ_BUTTONS.values()])
+            dispatcher.utter_message(
+                response=Response.FAQ_MENU,
+                buttons=[{"title": title, "payload": question} for title, question in FAQ_BUTTONS.values()],
+            )
         else:
             dispatcher.utter_message(response=Response.FAQ_PREFIX + key, **court_info())
         return []
@@ -135,7 +155,9 @@ class ActionClarify(CourtAction):
         if buttons:
             dispatcher.utter_message(text="抱歉，我没太明白。您是想：", buttons=buttons)
         else:
-            dispatcher.utter_message(text="抱歉，我没太明白。您可以换个说法，或选择要办理的事项：", buttons=MENU)
+            dispatcher.utter_message(
+                text="抱歉，我没太明白。您可以换个说法，或选择要办理的事项：", buttons=MENU
+            )
         return []
 
 
@@ -188,8 +210,9 @@ class ActionInformWithoutContext(CourtAction):
         from kernel.nlu.extract import find_problems  # the same checks the NLU component uses
 
         text = str(tracker.latest_message.get("text") or "")
-        if WORKORDER_NUMBER.search(text) or (tracker.get_slot(Slot.WORKORDER_NUMBER)
-                                             and latest_entity_value(tracker, Entity.PHONE)):
+        if WORKORDER_NUMBER.search(text) or (
+            tracker.get_slot(Slot.WORKORDER_NUMBER) and latest_entity_value(tracker, Entity.PHONE)
+        ):
             return await answer_workorder_status(dispatcher, tracker)
         problems = find_problems(text)
         for problem in problems:

@@ -39,7 +39,9 @@ HOW_TO_LEAVE = (
     "· 对纠正决定不服的，可以自决定书送达之日起 10 日内向上一级人民法院申请复议。\n"
     "（依据：最高人民法院《关于公布失信被执行人名单信息的若干规定》第十条至第十二条）"
 )
-CONSEQUENCES = ("被列入名单后，会受到乘坐飞机和高铁软卧、一等座等高消费限制，以及任职、招投标、融资信贷等方面的信用惩戒。")
+CONSEQUENCES = (
+    "被列入名单后，会受到乘坐飞机和高铁软卧、一等座等高消费限制，以及任职、招投标、融资信贷等方面的信用惩戒。"
+)
 
 
 def limits() -> tuple[int, int]:
@@ -69,7 +71,9 @@ class ValidateDebtorForm(FormValidation):
         if leaving is not None:
             return leaving
         for problem in find_problems(text):
-            if problem.entity != CASE_NUMBER:  # a mistyped ID: the name given with it stays for the corrected one
+            if (
+                problem.entity != CASE_NUMBER
+            ):  # a mistyped ID: the name given with it stays for the corrected one
                 dispatcher.utter_message(text=problem.message)
                 who = identity_of(tracker)
                 kept = [SlotSet(Slot.DEBTOR_NAME, who.name)] if who.name else []
@@ -91,9 +95,13 @@ class ValidateDebtorForm(FormValidation):
         if events or intent in DIGRESSIONS:
             return events
         if requested == Slot.DEBTOR_NAME:
-            dispatcher.utter_message(text="请只输入被执行人的姓名或单位全称，例如：张明，或 北京某某科技有限公司。")
+            dispatcher.utter_message(
+                text="请只输入被执行人的姓名或单位全称，例如：张明，或 北京某某科技有限公司。"
+            )
         elif requested == Slot.DEBTOR_IDENTITY:
-            dispatcher.utter_message(text="需要完整的18位身份证号（单位为18位统一社会信用代码）才能准确查询。")
+            dispatcher.utter_message(
+                text="需要完整的18位身份证号（单位为18位统一社会信用代码）才能准确查询。"
+            )
         return [SlotSet(requested, None)] if requested else []
 
 
@@ -110,22 +118,29 @@ class ActionDebtorLookup(CourtAction):
         if not name or not stashed:
             return reset
         if not allow_lookup(tracker.sender_id):
-            dispatcher.utter_message(text="查询次数已达上限（为防止名单信息被批量获取，每个对话和每天的查询次数有限）。"
-                                          "请明天再试，或到“信用中国”、中国执行信息公开网查询。")
+            dispatcher.utter_message(
+                text="查询次数已达上限（为防止名单信息被批量获取，每个对话和每天的查询次数有限）。"
+                "请明天再试，或到“信用中国”、中国执行信息公开网查询。"
+            )
             return reset
         kind, _, identifier = stashed.partition(":")
         try:
             result = await shared_client().search_debtors(name, **{kind: identifier})
         except CourtError as exc:
-            dispatcher.utter_message(text=exc.message,
-                                     buttons=[{"title": "留言给工作人员", "payload": f"/{Intent.REQUEST_HUMAN}"}])
+            dispatcher.utter_message(
+                text=exc.message, buttons=[{"title": "留言给工作人员", "payload": f"/{Intent.REQUEST_HUMAN}"}]
+            )
             return reset
         render_result(dispatcher, name, result.on_list, result.deleted)
         return reset
 
 
-def render_result(dispatcher: CollectingDispatcher, name: str, on_list: tuple[DebtorEntry, ...],
-                  deleted: tuple[DebtorEntry, ...]) -> None:
+def render_result(
+    dispatcher: CollectingDispatcher,
+    name: str,
+    on_list: tuple[DebtorEntry, ...],
+    deleted: tuple[DebtorEntry, ...],
+) -> None:
     if on_list:
         dispatcher.utter_message(text=f"查询到 {name} 在失信被执行人名单上，共 {len(on_list)} 条：")
         for entry in on_list:
@@ -138,8 +153,10 @@ def render_result(dispatcher: CollectingDispatcher, name: str, on_list: tuple[De
             ],
         )
     for entry in deleted:
-        dispatcher.utter_message(text=f"{name} 曾因 {entry.case_number} 被列入失信名单，已于 "
-                                      f"{entry.deleted_date or '—'} 删除（{entry.deletion_reason or '已删除'}），现在不在名单上。")
+        dispatcher.utter_message(
+            text=f"{name} 曾因 {entry.case_number} 被列入失信名单，已于 "
+            f"{entry.deleted_date or '—'} 删除（{entry.deletion_reason or '已删除'}），现在不在名单上。"
+        )
     if not on_list:
         if not deleted:
             dispatcher.utter_message(text=f"没有查到 {name} 在失信被执行人名单上的记录。")
@@ -151,16 +168,21 @@ def render_result(dispatcher: CollectingDispatcher, name: str, on_list: tuple[De
 
 def render_entry(e: DebtorEntry) -> str:
     """Every field the SPC publishes, in the order the public list shows them."""
-    who = (f"{e.name}，{e.sex or ''}，{e.age or ''}岁，身份证号 {e.id_number_masked}" if e.kind == "person"
-           else f"{e.name}，统一社会信用代码 {e.credit_code}，法定代表人 {e.legal_representative}")
-    return "\n".join([
-        f"被执行人：{who}",
-        f"执行法院：{e.court}（{e.province}）",
-        f"执行案号：{e.case_number}",
-        f"执行依据：{e.basis_document_number}（{e.basis_issuer}）",
-        f"立案时间：{e.filing_date}",
-        f"生效文书确定的义务：{e.obligation}",
-        f"履行情况：{e.performance}；已履行：{e.performed_part}；未履行：{e.unperformed_part}",
-        f"失信行为：{e.conduct}",
-        f"发布时间：{e.publish_date}",
-    ])
+    who = (
+        f"{e.name}，{e.sex or ''}，{e.age or ''}岁，身份证号 {e.id_number_masked}"
+        if e.kind == "person"
+        else f"{e.name}，统一社会信用代码 {e.credit_code}，法定代表人 {e.legal_representative}"
+    )
+    return "\n".join(
+        [
+            f"被执行人：{who}",
+            f"执行法院：{e.court}（{e.province}）",
+            f"执行案号：{e.case_number}",
+            f"执行依据：{e.basis_document_number}（{e.basis_issuer}）",
+            f"立案时间：{e.filing_date}",
+            f"生效文书确定的义务：{e.obligation}",
+            f"履行情况：{e.performance}；已履行：{e.performed_part}；未履行：{e.unperformed_part}",
+            f"失信行为：{e.conduct}",
+            f"发布时间：{e.publish_date}",
+        ]
+    )

@@ -81,8 +81,9 @@ class ActionSettings:
             desk_url=(env.get("DESK_URL") or "").strip() or d.desk_url,
             desk_api_token=env.get("DESK_API_TOKEN", "").strip(),
             redis_url=env.get("REDIS_URL", "").strip(),
-            debtor_limit_per_conversation=_number(env, "DEBTOR_LIMIT_PER_CONVERSATION",
-                                                  d.debtor_limit_per_conversation, int),
+            debtor_limit_per_conversation=_number(
+                env, "DEBTOR_LIMIT_PER_CONVERSATION", d.debtor_limit_per_conversation, int
+            ),
             debtor_limit_per_day=_number(env, "DEBTOR_LIMIT_PER_DAY", d.debtor_limit_per_day, int),
             court_settings=env.get("COURT_SETTINGS", "").strip(),
             production=(env.get("COURT_MODE") or "").strip().lower() == "production",
@@ -96,11 +97,15 @@ class ActionSettings:
             return []
         problems = []
         if not self.desk_api_token:
-            problems.append("DESK_API_TOKEN is not set (COURT_MODE=production): the work-order service "
-                            "refuses the actions without its API token")
+            problems.append(
+                "DESK_API_TOKEN is not set (COURT_MODE=production): the work-order service "
+                "refuses the actions without its API token"
+            )
         if not self.court_api_key and not self.court_client:
-            problems.append("COURT_API_KEY is not set (COURT_MODE=production): the court-data service must "
-                            "not be called without its key")
+            problems.append(
+                "COURT_API_KEY is not set (COURT_MODE=production): the court-data service must "
+                "not be called without its key"
+            )
         return problems
 
 
@@ -140,9 +145,14 @@ def shared_client() -> AsyncCourtClient:
     current = settings()
     with _lock:
         if _court is None:
-            client = make_client(current.court_api_url, current.court_api_key, current.court_connect_timeout,
-                                 current.court_read_timeout, adapter=current.court_client,
-                                 adapter_env=current.adapter_env)
+            client = make_client(
+                current.court_api_url,
+                current.court_api_key,
+                current.court_connect_timeout,
+                current.court_read_timeout,
+                adapter=current.court_client,
+                adapter_env=current.adapter_env,
+            )
             _court = AsyncCourtClient(client, current.court_deadline)
         return _court
 

@@ -52,7 +52,14 @@ INTROS: dict[str, str] = {
 # a name given before it was asked for counts only when the citizen says it is theirs ("我叫…"), so that
 # "我要投诉江帆伟法官" never files the complaint under the judge's name
 OWN_NAME = re.compile(r"我叫|我是|本人|姓名|名字")
-WO_FORM_SLOTS = (Slot.WO_KIND, Slot.WO_CASE_NUMBER, Slot.WO_NAME, Slot.WO_PHONE, Slot.WO_SUMMARY, Slot.WO_CONFIRM)
+WO_FORM_SLOTS = (
+    Slot.WO_KIND,
+    Slot.WO_CASE_NUMBER,
+    Slot.WO_NAME,
+    Slot.WO_PHONE,
+    Slot.WO_SUMMARY,
+    Slot.WO_CONFIRM,
+)
 
 
 def previous_bot_events(tracker: Tracker) -> list[dict[str, Any]]:
@@ -90,7 +97,9 @@ class ActionStartWorkorder(CourtAction):
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
         kind = kind_for(tracker)
         stash(tracker.sender_id, "wo_key", str(tracker.latest_message.get("message_id") or tracker.sender_id))
-        events: list[EventType] = [SlotSet(s, None) for s in WO_FORM_SLOTS[1:]] + [SlotSet(Slot.WO_KIND, kind)]
+        events: list[EventType] = [SlotSet(s, None) for s in WO_FORM_SLOTS[1:]] + [
+            SlotSet(Slot.WO_KIND, kind)
+        ]
         case_number = latest_entity_value(tracker, Entity.CASE_NUMBER)
         if case_number:
             events.append(SlotSet(Slot.WO_CASE_NUMBER, case_number))
@@ -119,7 +128,10 @@ class ValidateWorkorderForm(FormValidation):
         text = latest_text(tracker)
         requested = tracker.get_slot(Slot.REQUESTED)
         intent = latest_intent(tracker)
-        own = next((i for i, k in KIND_BY_INTENT.items() if k == tracker.get_slot(Slot.WO_KIND)), Intent.REQUEST_HUMAN)
+        own = next(
+            (i for i, k in KIND_BY_INTENT.items() if k == tracker.get_slot(Slot.WO_KIND)),
+            Intent.REQUEST_HUMAN,
+        )
         leaving = exit_or_move(dispatcher, tracker, own, WO_FORM_SLOTS)
         if leaving is not None:
             return leaving
@@ -158,8 +170,12 @@ class ValidateWorkorderForm(FormValidation):
         name = who.name if own and not who.is_org else None
         if name and requested != Slot.WO_NAME and not tracker.get_slot(Slot.WO_NAME):
             events.append(SlotSet(Slot.WO_NAME, name))
-        if (requested == Slot.WO_CASE_NUMBER and not tracker.get_slot(Slot.WO_SUMMARY)
-                and len(text.strip()) >= 12 and not text.startswith("/")):
+        if (
+            requested == Slot.WO_CASE_NUMBER
+            and not tracker.get_slot(Slot.WO_SUMMARY)
+            and len(text.strip()) >= 12
+            and not text.startswith("/")
+        ):
             # "我想咨询执行款退费的问题，我叫马建华，电话…": the request itself, not to be asked for again
             events.append(SlotSet(Slot.WO_SUMMARY, mask_text(text.strip()[:500])))
         return events
@@ -169,7 +185,9 @@ class ValidateWorkorderForm(FormValidation):
         if case_number:
             return [SlotSet(Slot.WO_CASE_NUMBER, case_number)]
         offered = unstash(tracker.sender_id, "wo_case_offer")
-        if offered and (intent == Intent.AFFIRM or re.fullmatch(r"\W*(?:是|是的|对|对的|就是这个|嗯|好)\W*", text)):
+        if offered and (
+            intent == Intent.AFFIRM or re.fullmatch(r"\W*(?:是|是的|对|对的|就是这个|嗯|好)\W*", text)
+        ):
             return [SlotSet(Slot.WO_CASE_NUMBER, offered)]
         if intent == Intent.DENY or re.search(r"没有|不知道|不涉及|忘了|无|不清楚|记不得|还没", text):
             return [SlotSet(Slot.WO_CASE_NUMBER, NO_CASE)]
@@ -178,8 +196,10 @@ class ValidateWorkorderForm(FormValidation):
             # (the read-back shows 案号：无, and 修改案号 is one tap away)
             return [SlotSet(Slot.WO_CASE_NUMBER, NO_CASE)]
         mark_asked(tracker.sender_id)
-        dispatcher.utter_message(text="还需要案号才能转给承办法官，形如（2024）京03民终1234号；没有的话请点“没有案号”。",
-                                 buttons=[{"title": "没有案号", "payload": "没有案号"}])
+        dispatcher.utter_message(
+            text="还需要案号才能转给承办法官，形如（2024）京03民终1234号；没有的话请点“没有案号”。",
+            buttons=[{"title": "没有案号", "payload": "没有案号"}],
+        )
         return [SlotSet(Slot.WO_CASE_NUMBER, None)]
 
     def _name(self, dispatcher, tracker, text, intent) -> list[EventType]:
@@ -219,8 +239,9 @@ class ValidateWorkorderForm(FormValidation):
         if intent == Intent.AFFIRM or re.search(r"确认|对的|没问题|提交|是的|可以", text):
             return [SlotSet(Slot.WO_CONFIRM, "yes")]
         mark_asked(tracker.sender_id)
-        dispatcher.utter_message(text="信息无误请点“确认提交”，要改请点对应的修改按钮。",
-                                 buttons=[CONFIRM_BUTTON] + EDIT_BUTTONS)
+        dispatcher.utter_message(
+            text="信息无误请点“确认提交”，要改请点对应的修改按钮。", buttons=[CONFIRM_BUTTON] + EDIT_BUTTONS
+        )
         return [SlotSet(Slot.WO_CONFIRM, None)]
 
 
@@ -282,10 +303,13 @@ class ActionAskWoCaseNumber(CourtAction):
             return []  # the validation has just asked again, in one line
         offered = unstash(tracker.sender_id, "wo_case_offer")
         if offered:
-            dispatcher.utter_message(text=f"是这个案件吗？{offered}", buttons=[
-                {"title": "是这个案件", "payload": f"/{Intent.AFFIRM}"},
-                {"title": "不是，没有案号", "payload": "没有案号"},
-            ])
+            dispatcher.utter_message(
+                text=f"是这个案件吗？{offered}",
+                buttons=[
+                    {"title": "是这个案件", "payload": f"/{Intent.AFFIRM}"},
+                    {"title": "不是，没有案号", "payload": "没有案号"},
+                ],
+            )
         else:
             dispatcher.utter_message(response=Response.ASK_WO_CASE_NUMBER)
         return []
@@ -319,15 +343,24 @@ class ActionAskWoConfirm(CourtAction):
 def transcript(tracker: Tracker, limit: int = 30) -> list[dict[str, str]]:
     """The order's own turns, masked, for the staff who take it over: from the message that started the
     order on, so another case or another party from earlier in the conversation never shows."""
-    turns = [{"sender": line.sender, "text": mask_text(line.text)}
-             for line in conversation_lines(own_turns(tracker.events)) if line.text]
+    turns = [
+        {"sender": line.sender, "text": mask_text(line.text)}
+        for line in conversation_lines(own_turns(tracker.events))
+        if line.text
+    ]
     return turns[-limit:]
 
 
 def own_turns(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Events from the user message before the latest action_start_workorder."""
-    start = next((i for i in range(len(events) - 1, -1, -1)
-                  if events[i].get("event") == "action" and events[i].get("name") == Action.START_WORKORDER), None)
+    start = next(
+        (
+            i
+            for i in range(len(events) - 1, -1, -1)
+            if events[i].get("event") == "action" and events[i].get("name") == Action.START_WORKORDER
+        ),
+        None,
+    )
     if start is None:
         return events
     while start > 0 and events[start].get("event") != "user":
@@ -346,8 +379,10 @@ class ActionSubmitWorkorder(CourtAction):
             return []
         phone = unstash(tracker.sender_id, "wo_phone")
         if not phone:
-            dispatcher.utter_message(text="抱歉，回电手机号已过期，请重新登记。", buttons=[
-                {"title": "重新登记", "payload": f"/{Intent.REQUEST_HUMAN}"}])
+            dispatcher.utter_message(
+                text="抱歉，回电手机号已过期，请重新登记。",
+                buttons=[{"title": "重新登记", "payload": f"/{Intent.REQUEST_HUMAN}"}],
+            )
             return [SlotSet(s, None) for s in WO_FORM_SLOTS]
         case = tracker.get_slot(Slot.WO_CASE_NUMBER)
         case = None if case in (None, NO_CASE) else case
@@ -358,7 +393,8 @@ class ActionSubmitWorkorder(CourtAction):
             "callback_phone": phone,
             "summary": tracker.get_slot(Slot.WO_SUMMARY) or "（未填写）",
             "conversation_id": tracker.sender_id,
-            "message_id": unstash(tracker.sender_id, "wo_key") or str(tracker.latest_message.get("message_id")),
+            "message_id": unstash(tracker.sender_id, "wo_key")
+            or str(tracker.latest_message.get("message_id")),
             "case_number": case,
             "transcript": transcript(tracker),
         }
@@ -376,12 +412,18 @@ class ActionSubmitWorkorder(CourtAction):
         dispatcher.utter_message(text=confirmation(order))
         events: list[EventType] = [SlotSet(s, None) for s in WO_FORM_SLOTS]
         events.append(SlotSet(Slot.WORKORDER_NUMBER, order["number"]))
-        if payload["kind"] == Kind.HUMAN and payload["channel"] in LIVE_CHANNELS and await client.clerk_online():
+        if (
+            payload["kind"] == Kind.HUMAN
+            and payload["channel"] in LIVE_CHANNELS
+            and await client.clerk_online()
+        ):
             try:
                 await client.request_live(order["number"], tracker.sender_id, payload["channel"])
             except WorkOrderError:
                 return events  # the order stands; staff call back as promised
-            dispatcher.utter_message(text="现在有工作人员在线，正在为您转接，请稍候，工作人员会在这里直接回复您。")
+            dispatcher.utter_message(
+                text="现在有工作人员在线，正在为您转接，请稍候，工作人员会在这里直接回复您。"
+            )
             # the pause stops Rasa's prediction loop before it listens: record the listen, so that after the
             # clerk hands back, the next message is predicted from a normal turn boundary
             events += [ConversationPaused(), ActionExecuted("action_listen")]
@@ -403,7 +445,9 @@ def confirmation(order: dict[str, Any]) -> str:
     if order.get("assignee_label"):
         lines.append(f"受理：{order['assignee_label']}")
     if order.get("first_contact_due_label") or order.get("first_contact_due"):
-        lines.append(f"工作人员将在 {order.get('first_contact_due_label') or order['first_contact_due']} 前与您联系。")
+        lines.append(
+            f"工作人员将在 {order.get('first_contact_due_label') or order['first_contact_due']} 前与您联系。"
+        )
     if order.get("answer_due_label") or order.get("answer_due"):
         lines.append(f"答复期限：{order.get('answer_due_label') or order['answer_due']}。")
     lines.append("请记下工单编号，之后发送“工单编号＋手机号”即可查询进度。")

@@ -45,8 +45,12 @@ def main() -> None:
             stack.stop()
     print(f"{'category':<12} {'right':>5} {'of':>4} {'share':>6}")
     for category in sorted(total):
-        print(f"{category:<12} {good[category]:>5} {total[category]:>4} {good[category] / total[category]:>6.0%}")
-    print(f"{'all':<12} {sum(good.values()):>5} {sum(total.values()):>4} {sum(good.values()) / sum(total.values()):>6.0%}")
+        print(
+            f"{category:<12} {good[category]:>5} {total[category]:>4} {good[category] / total[category]:>6.0%}"
+        )
+    print(
+        f"{'all':<12} {sum(good.values()):>5} {sum(total.values()):>4} {sum(good.values()) / sum(total.values()):>6.0%}"
+    )
 
 
 if __name__ == "__main__":

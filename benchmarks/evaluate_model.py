@@ -26,13 +26,15 @@ async def main(model_path: str, texts_path: str) -> None:
         parsed = await agent.parse_message(text)
         latencies.append((time.perf_counter() - t0) * 1000)
         selector = (parsed.get("response_selector") or {}).get("faq") or {}
-        parses.append({
-            "intent": (parsed.get("intent") or {}).get("name"),
-            "confidence": (parsed.get("intent") or {}).get("confidence"),
-            "ranking": [(r["name"], r["confidence"]) for r in parsed.get("intent_ranking") or []][:3],
-            "faq_key": ((selector.get("response") or {}).get("intent_response_key")),
-            "entities": [(e["entity"], str(e["value"])) for e in parsed.get("entities") or []],
-        })
+        parses.append(
+            {
+                "intent": (parsed.get("intent") or {}).get("name"),
+                "confidence": (parsed.get("intent") or {}).get("confidence"),
+                "ranking": [(r["name"], r["confidence"]) for r in parsed.get("intent_ranking") or []][:3],
+                "faq_key": ((selector.get("response") or {}).get("intent_response_key")),
+                "entities": [(e["entity"], str(e["value"])) for e in parsed.get("entities") or []],
+            }
+        )
     latencies.sort()
     out = {
         "startup_s": startup,

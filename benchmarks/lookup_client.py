@@ -34,11 +34,24 @@ DEBTOR, DEBTOR_ID = "王伟", "11010519780315149X"
 
 def start_service(outbox: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT), COURTDATA_PORT=str(port), SMS_OUTBOX=str(outbox),
-               COURTDATA_RESEND_SECONDS="0", COURTDATA_RATE_LIMIT="0", COURTDATA_SMS_DAILY_LIMIT="100000")
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        COURTDATA_PORT=str(port),
+        SMS_OUTBOX=str(outbox),
+        COURTDATA_RESEND_SECONDS="0",
+        COURTDATA_RATE_LIMIT="0",
+        COURTDATA_SMS_DAILY_LIMIT="100000",
+    )
     env.pop("REDIS_URL", None)
-    proc = subprocess.Popen([sys.executable, "-m", "services.courtdata"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "services.courtdata"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     wait_http(url + "/health", 60, proc)
     return proc, url
@@ -71,7 +84,9 @@ def report(samples: dict[str, list[float]]) -> None:
     for label, values in samples.items():
         ordered = sorted(values)
         p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-        print(f"{label:30} {len(values):>4} {statistics.median(values):>8.1f} {p95:>8.1f} {ordered[-1]:>8.1f}")
+        print(
+            f"{label:30} {len(values):>4} {statistics.median(values):>8.1f} {p95:>8.1f} {ordered[-1]:>8.1f}"
+        )
 
 
 def main() -> None:

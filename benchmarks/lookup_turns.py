@@ -40,12 +40,22 @@ def main() -> None:
     parser.add_argument("model")
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
-    turns: dict[str, list[float]] = {"case number": [], "identity → SMS code": [], "code → progress": [],
-                                     "debtor lookup": []}
+    turns: dict[str, list[float]] = {
+        "case number": [],
+        "identity → SMS code": [],
+        "code → progress": [],
+        "debtor lookup": [],
+    }
     with tempfile.TemporaryDirectory() as tmp:
-        stack = start_stack(Path(args.model), Path(tmp), extra_env={"DEBTOR_LIMIT_PER_DAY": "100000",
-                                                                      "COURTDATA_RESEND_SECONDS": "0",
-                                                                      "COURTDATA_SMS_DAILY_LIMIT": "100000"})
+        stack = start_stack(
+            Path(args.model),
+            Path(tmp),
+            extra_env={
+                "DEBTOR_LIMIT_PER_DAY": "100000",
+                "COURTDATA_RESEND_SECONDS": "0",
+                "COURTDATA_SMS_DAILY_LIMIT": "100000",
+            },
+        )
         try:
             for _ in range(args.rounds):
                 chat = Chat(stack.urls["rasa"], f"bench-{uuid.uuid4().hex[:8]}")
@@ -62,7 +72,9 @@ def main() -> None:
     print(f"Lookup turns through REST with the reference service in the loop ({args.rounds} rounds):\n")
     print("| turn | p50 (ms) | p95 (ms) | mean (ms) |\n| --- | --- | --- | --- |")
     for name, values in turns.items():
-        print(f"| {name} | {pct(values, 0.5):.0f} | {pct(values, 0.95):.0f} | {statistics.mean(values):.0f} |")
+        print(
+            f"| {name} | {pct(values, 0.5):.0f} | {pct(values, 0.95):.0f} | {statistics.mean(values):.0f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -41,12 +41,14 @@ def load_heldout() -> list[dict]:
 
     examples = []
     for msg in load_data(str(HELDOUT)).intent_examples:
-        examples.append({
-            "text": msg.get("text"),
-            "intent": msg.get("intent"),
-            "faq_key": msg.get("intent_response_key"),
-            "entities": [(e["entity"], str(e["value"])) for e in msg.get("entities") or []],
-        })
+        examples.append(
+            {
+                "text": msg.get("text"),
+                "intent": msg.get("intent"),
+                "faq_key": msg.get("intent_response_key"),
+                "entities": [(e["entity"], str(e["value"])) for e in msg.get("entities") or []],
+            }
+        )
     return examples
 
 
@@ -61,13 +63,35 @@ def load_real() -> tuple[list[str], set[str]]:
 
 
 def train(config: str, out_dir: str, name: str) -> tuple[str, float]:
-    env = dict(os.environ, TF_DETERMINISTIC_OPS="1", PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="2",
-               PYTHONPATH=str(ROOT))
+    env = dict(
+        os.environ,
+        TF_DETERMINISTIC_OPS="1",
+        PYTHONHASHSEED="0",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        PYTHONPATH=str(ROOT),
+    )
     t0 = time.perf_counter()
     subprocess.run(
-        [RASA, "train", "nlu", "--config", config, "--nlu", str(ROOT / "data" / "nlu"),
-         "--domain", str(ROOT / "domain.yml"), "--out", out_dir, "--fixed-model-name", name],
-        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            RASA,
+            "train",
+            "nlu",
+            "--config",
+            config,
+            "--nlu",
+            str(ROOT / "data" / "nlu"),
+            "--domain",
+            str(ROOT / "domain.yml"),
+            "--out",
+            out_dir,
+            "--fixed-model-name",
+            name,
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     return str(Path(out_dir) / f"{name}.tar.gz"), time.perf_counter() - t0
 
@@ -77,7 +101,10 @@ def evaluate(model: str, texts: list[str]) -> dict:
         json.dump(texts, fh, ensure_ascii=False)
     out = subprocess.run(
         [PY, str(ROOT / "benchmarks" / "evaluate_model.py"), model, fh.name],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
         env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=str(ROOT)),
     ).stdout
     return json.loads(out.split("@@RESULT@@", 1)[1])
@@ -159,9 +186,15 @@ def size_mb(path: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rewrite docs/benchmarks.md")
-    parser.add_argument("--ours-model", help="evaluate this already trained model of config.yml instead of training one")
-    parser.add_argument("--ours-train-seconds", type=float, default=float("nan"),
-                        help="with --ours-model: how long its training took (wall clock)")
+    parser.add_argument(
+        "--ours-model", help="evaluate this already trained model of config.yml instead of training one"
+    )
+    parser.add_argument(
+        "--ours-train-seconds",
+        type=float,
+        default=float("nan"),
+        help="with --ours-model: how long its training took (wall clock)",
+    )
     parser.add_argument("--baseline-model", help="evaluate this already trained baseline model")
     parser.add_argument("--baseline-train-seconds", type=float, default=float("nan"))
     args = parser.parse_args()
@@ -170,7 +203,10 @@ def main() -> None:
     texts = [e["text"] for e in examples] + questions
     rows = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for label, config in (("ours", ROOT / "config.yml"), ("baseline", ROOT / "benchmarks" / "baseline_config.yml")):
+        for label, config in (
+            ("ours", ROOT / "config.yml"),
+            ("baseline", ROOT / "benchmarks" / "baseline_config.yml"),
+        ):
             if label == "ours" and args.ours_model:
                 model, seconds = args.ours_model, args.ours_train_seconds
             elif label == "baseline" and args.baseline_model:
@@ -179,12 +215,15 @@ def main() -> None:
                 model, seconds = train(str(config), tmp, label)
             result = evaluate(model, texts)
             held = dict(result, parses=result["parses"][: len(examples)])
-            real = result["parses"][len(examples):]
+            real = result["parses"][len(examples) :]
             rows[label] = {
-                "train_s": seconds, "size_mb": size_mb(model), "result": result,
+                "train_s": seconds,
+                "size_mb": size_mb(model),
+                "result": result,
                 "score": score(examples, held, with_fallback=True),
                 "score_raw": score(examples, held, with_fallback=False),
-                "real": real, "held_parses": held["parses"],
+                "real": real,
+                "held_parses": held["parses"],
             }
     report = render(rows, examples, questions, copied)
     print(report)
@@ -198,53 +237,108 @@ def fmt(v: float) -> str:
 
 def render(rows: dict, examples: list[dict], questions: list[str], copied: set[str]) -> str:
     ours, base = rows["ours"], rows["baseline"]
-    lines = [f"Held-out set: {len(examples)} examples; real questions: {len(questions)} "
-             f"({len(copied)} of them also in training data).", "",
-             "| figure | ours | Rasa plain Chinese pipeline |", "| --- | --- | --- |"]
+    lines = [
+        f"Held-out set: {len(examples)} examples; real questions: {len(questions)} "
+        f"({len(copied)} of them also in training data).",
+        "",
+        "| figure | ours | Rasa plain Chinese pipeline |",
+        "| --- | --- | --- |",
+    ]
 
     def add(name, a, b):
         lines.append(f"| {name} | {a} | {b} |")
 
-    add("intent accuracy (with fallback)", fmt(ours["score"]["intent_accuracy"]), fmt(base["score"]["intent_accuracy"]))
-    add("intent accuracy (top intent)", fmt(ours["score_raw"]["intent_accuracy"]), fmt(base["score_raw"]["intent_accuracy"]))
+    add(
+        "intent accuracy (with fallback)",
+        fmt(ours["score"]["intent_accuracy"]),
+        fmt(base["score"]["intent_accuracy"]),
+    )
+    add(
+        "intent accuracy (top intent)",
+        fmt(ours["score_raw"]["intent_accuracy"]),
+        fmt(base["score_raw"]["intent_accuracy"]),
+    )
     add("intent macro-F1 (with fallback)", fmt(ours["score"]["macro_f1"]), fmt(base["score"]["macro_f1"]))
     add("FAQ key accuracy", fmt(ours["score"]["faq_key_accuracy"]), fmt(base["score"]["faq_key_accuracy"]))
     for ent in ENTITIES:
-        add(f"entity F1 {ent} (canonical value)", fmt(ours["score"]["entity_f1"][ent]), fmt(base["score"]["entity_f1"][ent]))
+        add(
+            f"entity F1 {ent} (canonical value)",
+            fmt(ours["score"]["entity_f1"][ent]),
+            fmt(base["score"]["entity_f1"][ent]),
+        )
     add("training time (s)", f"{ours['train_s']:.0f}", f"{base['train_s']:.0f}")
     add("model size (MB)", f"{ours['size_mb']:.1f}", f"{base['size_mb']:.1f}")
-    add("parse latency p50 (ms)", f"{ours['result']['latency_p50_ms']:.1f}", f"{base['result']['latency_p50_ms']:.1f}")
-    add("parse latency p95 (ms)", f"{ours['result']['latency_p95_ms']:.1f}", f"{base['result']['latency_p95_ms']:.1f}")
-    add("start-up (model load, s)", f"{ours['result']['startup_s']:.1f}", f"{base['result']['startup_s']:.1f}")
+    add(
+        "parse latency p50 (ms)",
+        f"{ours['result']['latency_p50_ms']:.1f}",
+        f"{base['result']['latency_p50_ms']:.1f}",
+    )
+    add(
+        "parse latency p95 (ms)",
+        f"{ours['result']['latency_p95_ms']:.1f}",
+        f"{base['result']['latency_p95_ms']:.1f}",
+    )
+    add(
+        "start-up (model load, s)", f"{ours['result']['startup_s']:.1f}", f"{base['result']['startup_s']:.1f}"
+    )
     add("peak RSS (MB)", f"{ours['result']['peak_rss_mb']:.0f}", f"{base['result']['peak_rss_mb']:.0f}")
     unseen = [i for i, q in enumerate(questions) if q not in copied]
     for row in (ours, base):
         row["misroute_all"] = misroute(row["real"], None)
         row["misroute_unseen"] = misroute([row["real"][i] for i in unseen], None)
-    add("real questions routed to a case-specific intent (all)", fmt(ours["misroute_all"]), fmt(base["misroute_all"]))
-    add(f"  … of the {len(unseen)} never trained on", fmt(ours["misroute_unseen"]), fmt(base["misroute_unseen"]))
-    lines += ["", "Fallback threshold sweep (our model, top intent below the threshold → nlu_fallback):", "",
-              "| threshold | held-out accuracy | misroute share (real questions) |", "| --- | --- | --- |"]
+    add(
+        "real questions routed to a case-specific intent (all)",
+        fmt(ours["misroute_all"]),
+        fmt(base["misroute_all"]),
+    )
+    add(
+        f"  … of the {len(unseen)} never trained on",
+        fmt(ours["misroute_unseen"]),
+        fmt(base["misroute_unseen"]),
+    )
+    lines += [
+        "",
+        "Fallback threshold sweep (our model, top intent below the threshold → nlu_fallback):",
+        "",
+        "| threshold | held-out accuracy | misroute share (real questions) |",
+        "| --- | --- | --- |",
+    ]
     for t in THRESHOLDS:
-        lines.append(f"| {t} | {fmt(heldout_accuracy_at(examples, ours['held_parses'], t))} | "
-                     f"{fmt(misroute(ours['real'], t))} |")
-    wrong = Counter((e["intent"], p["intent"]) for e, p in zip(examples, ours["held_parses"]) if e["intent"] != p["intent"])
+        lines.append(
+            f"| {t} | {fmt(heldout_accuracy_at(examples, ours['held_parses'], t))} | "
+            f"{fmt(misroute(ours['real'], t))} |"
+        )
+    wrong = Counter(
+        (e["intent"], p["intent"])
+        for e, p in zip(examples, ours["held_parses"])
+        if e["intent"] != p["intent"]
+    )
     if wrong:
-        lines += ["", "Our held-out confusions (gold → predicted: count): " +
-                  ", ".join(f"{g}→{p}: {n}" for (g, p), n in wrong.most_common(10))]
+        lines += [
+            "",
+            "Our held-out confusions (gold → predicted: count): "
+            + ", ".join(f"{g}→{p}: {n}" for (g, p), n in wrong.most_common(10)),
+        ]
     routed = Counter(p["intent"] for p in ours["real"])
-    lines += ["", "Where our model routes the real questions: " +
-              ", ".join(f"{k} {v}" for k, v in routed.most_common())]
+    lines += [
+        "",
+        "Where our model routes the real questions: "
+        + ", ".join(f"{k} {v}" for k, v in routed.most_common()),
+    ]
     return "\n".join(lines)
 
 
 def write_doc(report: str) -> None:
     doc = ROOT / "docs" / "benchmarks.md"
     text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    block = (f"<!-- nlu-benchmark:start -->\nCommand: `.venv/bin/python benchmarks/nlu_benchmark.py --write` "
-             f"({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores)\n\n{report}\n<!-- nlu-benchmark:end -->")
+    block = (
+        f"<!-- nlu-benchmark:start -->\nCommand: `.venv/bin/python benchmarks/nlu_benchmark.py --write` "
+        f"({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores)\n\n{report}\n<!-- nlu-benchmark:end -->"
+    )
     if "<!-- nlu-benchmark:start -->" in text:
-        text = re.sub(r"<!-- nlu-benchmark:start -->.*<!-- nlu-benchmark:end -->", lambda _: block, text, flags=re.S)
+        text = re.sub(
+            r"<!-- nlu-benchmark:start -->.*<!-- nlu-benchmark:end -->", lambda _: block, text, flags=re.S
+        )
     else:
         text += "\n## NLU: ours vs Rasa's plain Chinese pipeline\n\n" + block + "\n"
     doc.write_text(text, encoding="utf-8")

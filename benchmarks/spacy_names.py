@@ -94,8 +94,9 @@ def spans_of(text: str, offsets: Iterable[Offset]) -> list[Span]:
     return [(label, text[start:end]) for start, end, label in offsets]
 
 
-def counts(gold: Sequence[Sequence[Span]], pred: Sequence[Sequence[Span]],
-           labels: Sequence[str] = LABELS) -> dict[str, Counter]:
+def counts(
+    gold: Sequence[Sequence[Span]], pred: Sequence[Sequence[Span]], labels: Sequence[str] = LABELS
+) -> dict[str, Counter]:
     """tp / fp / fn per label over texts, as multisets (a name said twice counts twice)."""
     result = {label: Counter() for label in labels}
     for g_list, p_list in zip(gold, pred, strict=True):
@@ -116,8 +117,9 @@ def prf(c: Counter) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
-def scores(gold: Sequence[Sequence[Span]], pred: Sequence[Sequence[Span]],
-           labels: Sequence[str] = LABELS) -> dict[str, tuple[float, float, float]]:
+def scores(
+    gold: Sequence[Sequence[Span]], pred: Sequence[Sequence[Span]], labels: Sequence[str] = LABELS
+) -> dict[str, tuple[float, float, float]]:
     """P/R/F1 per label and micro-averaged over all labels ("overall")."""
     per = counts(gold, pred, labels)
     result = {label: prf(c) for label, c in per.items()}
@@ -130,9 +132,14 @@ def union(a: Sequence[Sequence[Span]], b: Sequence[Sequence[Span]]) -> list[list
     return [sorted(set(x) | set(y)) for x, y in zip(a, b, strict=True)]
 
 
-def bootstrap_wins(gold: Sequence[Sequence[Span]], pred_a: Sequence[Sequence[Span]],
-                   pred_b: Sequence[Sequence[Span]], label: str | None,
-                   rounds: int = 2000, seed: int = 2024) -> tuple[float, float]:
+def bootstrap_wins(
+    gold: Sequence[Sequence[Span]],
+    pred_a: Sequence[Sequence[Span]],
+    pred_b: Sequence[Sequence[Span]],
+    label: str | None,
+    rounds: int = 2000,
+    seed: int = 2024,
+) -> tuple[float, float]:
     """Paired bootstrap over texts: shares of resamples where F1(a) > F1(b) and where F1(a) < F1(b).
 
     `label=None` scores all labels together. Only texts that matter to the label (a gold or a
@@ -284,8 +291,13 @@ async def diet_predict(model_path: str, texts: Sequence[str]) -> tuple[list[list
         parsed = await agent.parse_message(text)
         latencies.append((time.perf_counter() - t0) * 1000)
         norm = parsed["text"]
-        preds.append([(e["entity"], norm[e["start"]:e["end"]]) for e in parsed.get("entities") or []
-                      if e.get("extractor") == DIET and e.get("entity") in LABELS])
+        preds.append(
+            [
+                (e["entity"], norm[e["start"] : e["end"]])
+                for e in parsed.get("entities") or []
+                if e.get("extractor") == DIET and e.get("entity") in LABELS
+            ]
+        )
     return preds, latencies
 
 
@@ -306,7 +318,8 @@ def run(args: argparse.Namespace) -> str:
             if segmenter == "jieba+court":
                 load_court_dict()  # from here on jieba is the one our Rasa process would have
             nlp, seconds, misaligned, trace = train_ner(
-                [(s.text, s.offsets) for s in train], segmenter, args.epochs, args.seed)
+                [(s.text, s.offsets) for s in train], segmenter, args.epochs, args.seed
+            )
             out = Path(tmp) / segmenter
             nlp.to_disk(out)
             import spacy
@@ -314,9 +327,11 @@ def run(args: argparse.Namespace) -> str:
             loaded = spacy.load(out)
             preds, lat = spacy_predict(loaded, texts)
             systems.append(System(f"spaCy {segmenter}", preds, seconds, lat))
-            notes.append(f"spaCy {segmenter}: {misaligned} training names cut by a token boundary "
-                         f"(trained as unknown), model {dir_size_mb(out):.1f} MB on disk, NER loss by epoch "
-                         + " ".join(f"{v:.0f}" for v in trace))
+            notes.append(
+                f"spaCy {segmenter}: {misaligned} training names cut by a token boundary "
+                f"(trained as unknown), model {dir_size_mb(out):.1f} MB on disk, NER loss by epoch "
+                + " ".join(f"{v:.0f}" for v in trace)
+            )
     if args.model:
         preds, lat = asyncio.run(diet_predict(args.model, [s.original for s in held]))
         diet = System("DIET (our Rasa model)", preds, None, lat)
@@ -327,12 +342,16 @@ def run(args: argparse.Namespace) -> str:
         for s in spacy_systems:
             for label in (*LABELS, None):
                 win, loss = bootstrap_wins(gold, s.preds, diet.preds, label, args.rounds, args.seed)
-                notes.append(f"bootstrap {s.name} vs DIET, {label or 'overall'}: spaCy higher in "
-                             f"{win:.0%}, DIET higher in {loss:.0%} of {args.rounds} resamples")
-    head = (f"Training: {len(train)} normalised examples from {TRAIN_GLOB}, names "
-            f"{dict(train_names)}; held-out: {len(held)} texts, names {dict(gold_names)}. "
-            f"spaCy {args.epochs} epochs, batch {BATCH}, seed {args.seed}; {os.cpu_count()} cores, 1 thread per library. "
-            f"Latency: spaCy = one `nlp(text)`; DIET = one whole Rasa NLU parse (`Agent.parse_message`).")
+                notes.append(
+                    f"bootstrap {s.name} vs DIET, {label or 'overall'}: spaCy higher in "
+                    f"{win:.0%}, DIET higher in {loss:.0%} of {args.rounds} resamples"
+                )
+    head = (
+        f"Training: {len(train)} normalised examples from {TRAIN_GLOB}, names "
+        f"{dict(train_names)}; held-out: {len(held)} texts, names {dict(gold_names)}. "
+        f"spaCy {args.epochs} epochs, batch {BATCH}, seed {args.seed}; {os.cpu_count()} cores, 1 thread per library. "
+        f"Latency: spaCy = one `nlp(text)`; DIET = one whole Rasa NLU parse (`Agent.parse_message`)."
+    )
     report = "\n".join([head, "", render(gold, systems), ""] + [f"- {n}" for n in notes])
     if args.errors:
         single = [s for s in systems if "∪" not in s.name]
@@ -343,13 +362,19 @@ def run(args: argparse.Namespace) -> str:
 def main() -> None:
     limit_threads()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", help="trained Rasa model (.tar.gz) whose DIET is compared; none: spaCy only")
+    parser.add_argument(
+        "--model", help="trained Rasa model (.tar.gz) whose DIET is compared; none: spaCy only"
+    )
     parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--rounds", type=int, default=2000, help="bootstrap resamples")
     parser.add_argument("--segmenters", nargs="+", choices=SEGMENTERS, default=list(SEGMENTERS))
-    parser.add_argument("--errors", action="store_true", help="also print every held-out text a system got wrong")
-    parser.add_argument("--write", action="store_true", help="rewrite the generated block in docs/benchmarks.md")
+    parser.add_argument(
+        "--errors", action="store_true", help="also print every held-out text a system got wrong"
+    )
+    parser.add_argument(
+        "--write", action="store_true", help="rewrite the generated block in docs/benchmarks.md"
+    )
     args = parser.parse_args()
     if args.model and not Path(args.model).exists():
         parser.error(f"no such model: {args.model}")

@@ -78,7 +78,9 @@ class ActionServerSettings:
         try:
             max_body_bytes = int(raw_size) if raw_size else DEFAULT_MAX_BODY_BYTES
         except ValueError:
-            raise ConfigurationError(f"ACTION_SERVER_MAX_BODY_BYTES must be a whole number, got {raw_size!r}") from None
+            raise ConfigurationError(
+                f"ACTION_SERVER_MAX_BODY_BYTES must be a whole number, got {raw_size!r}"
+            ) from None
         return cls(
             token=(env.get(TOKEN_ENV) or "").strip(),
             host=(env.get("ACTION_SERVER_HOST") or "").strip() or DEFAULT_HOST,
@@ -90,8 +92,10 @@ class ActionServerSettings:
         """Raise ConfigurationError unless the server may start (the same rule in demo and production)."""
         mode = "production" if self.production else "demo"
         if not self.token:
-            raise ConfigurationError(f"{TOKEN_ENV} is not set ({mode} mode): the action server does not start "
-                                     "without the shared secret that Rasa sends (endpoints.yml)")
+            raise ConfigurationError(
+                f"{TOKEN_ENV} is not set ({mode} mode): the action server does not start "
+                "without the shared secret that Rasa sends (endpoints.yml)"
+            )
         if len(self.token) < MIN_TOKEN_CHARS:
             raise ConfigurationError(f"{TOKEN_ENV} is shorter than {MIN_TOKEN_CHARS} characters")
         if self.max_body_bytes < 1024:
@@ -99,8 +103,9 @@ class ActionServerSettings:
 
 
 def _refuse(status: int, reason: str, **headers: str) -> HTTPResponse:
-    return response.json({"error": STATUS_TEXTS.get(status, "error"), "reason": reason}, status=status,
-                         headers=headers or None)
+    return response.json(
+        {"error": STATUS_TEXTS.get(status, "error"), "reason": reason}, status=status, headers=headers or None
+    )
 
 
 def _authorized(request: Request, expected: bytes) -> bool:
@@ -126,9 +131,14 @@ def secure(app: Sanic, settings: ActionServerSettings) -> Sanic:
         if request.path in OPEN_PATHS and request.method in ("GET", "HEAD"):
             return None
         if not _authorized(request, expected):
-            logger.warning("action server: refused a %s %s without the right token", request.method, request.path)
-            return _refuse(401, "missing or wrong action server token (Authorization: Bearer …)",
-                           **{"WWW-Authenticate": "Bearer"})
+            logger.warning(
+                "action server: refused a %s %s without the right token", request.method, request.path
+            )
+            return _refuse(
+                401,
+                "missing or wrong action server token (Authorization: Bearer …)",
+                **{"WWW-Authenticate": "Bearer"},
+            )
         if getattr(request.ctx, "failed", False):
             return None
         encoding = (request.headers.get("Content-Encoding") or "identity").strip().lower()
@@ -148,10 +158,15 @@ def secure(app: Sanic, settings: ActionServerSettings) -> Sanic:
             status = int(getattr(exception, "status_code", 500) or 500)
             if status < 500:
                 return _refuse(status, STATUS_TEXTS.get(status, "request refused"))
-        logger.error("action server: error on %s %s", request.method if request else "?",
-                     request.path if request else "?", exc_info=exception)
-        return response.json({"error": "internal error", "reason": "the action failed; see the server log"},
-                             status=500)
+        logger.error(
+            "action server: error on %s %s",
+            request.method if request else "?",
+            request.path if request else "?",
+            exc_info=exception,
+        )
+        return response.json(
+            {"error": "internal error", "reason": "the action failed; see the server log"}, status=500
+        )
 
     app.error_handler.add(Exception, errors)  # replaces rasa-sdk's handler, which echoes request_body
     return app
@@ -167,8 +182,9 @@ def package_problems(actions: str | types.ModuleType) -> list[str]:
     return list(check()) if callable(check) else []
 
 
-def create_app(actions: str | types.ModuleType, settings: ActionServerSettings,
-               auto_reload: bool = False) -> Sanic:
+def create_app(
+    actions: str | types.ModuleType, settings: ActionServerSettings, auto_reload: bool = False
+) -> Sanic:
     """rasa-sdk's app (no CORS origin: no browser calls it) with `secure` applied, once the server's and
     the actions package's settings allow the start."""
     from rasa_sdk.endpoint import create_app as sdk_app
@@ -184,12 +200,15 @@ def _parser() -> argparse.ArgumentParser:
     from rasa_sdk import utils
     from rasa_sdk.cli.arguments import action_arg
 
-    parser = argparse.ArgumentParser(prog="python -m bot.cli run actions",
-                                     description="the court assistant's action server (internal)")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.cli run actions", description="the court assistant's action server (internal)"
+    )
     parser.add_argument("--actions", type=action_arg, default="actions", help="package of the actions")
     parser.add_argument("-p", "--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--auto-reload", action="store_true")
-    parser.add_argument("--ssl-certificate", default=None, help="certificate file, for TLS on a split deployment")
+    parser.add_argument(
+        "--ssl-certificate", default=None, help="certificate file, for TLS on a split deployment"
+    )
     parser.add_argument("--ssl-keyfile", default=None)
     utils.add_logging_level_option_arguments(parser)
     utils.add_logging_file_arguments(parser)
@@ -208,8 +227,12 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
     args = _parser().parse_args(argv)
     logging.getLogger("matplotlib").setLevel(logging.WARN)
     utils.configure_colored_logging(args.loglevel)
-    utils.configure_file_logging(logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file, args.loglevel,
-                                 args.logging_config_file)
+    utils.configure_file_logging(
+        logging.getLogger(APPLICATION_ROOT_LOGGER_NAME),
+        args.log_file,
+        args.loglevel,
+        args.logging_config_file,
+    )
     utils.update_sanic_log_level()
     logmask.install()  # again: the handlers above are new
     try:

@@ -102,7 +102,9 @@ class MaskingTrackerStore(TrackerStore):
         **kwargs: Any,
     ) -> None:
         super().__init__(domain, event_broker)
-        inner_config = EndpointConfig(url=host, type=inner_type, **kwargs) if inner_type != "in_memory" else None
+        inner_config = (
+            EndpointConfig(url=host, type=inner_type, **kwargs) if inner_type != "in_memory" else None
+        )
         self.inner = create_tracker_store(inner_config, domain, event_broker)
 
     @property

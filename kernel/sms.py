@@ -79,21 +79,33 @@ class HttpGateway:
     Timeouts are short because a verification request is waiting on this call.
     """
 
-    def __init__(self, url: str, api_key: str, sign_name: str = DEFAULT_SIGN_NAME,
-                 timeout: tuple[float, float] = (2.0, 3.0)) -> None:
+    def __init__(
+        self,
+        url: str,
+        api_key: str,
+        sign_name: str = DEFAULT_SIGN_NAME,
+        timeout: tuple[float, float] = (2.0, 3.0),
+    ) -> None:
         import requests  # only this adapter needs it
 
         if not url:
             raise ValueError("SMS_HTTP_URL is required when SMS_BACKEND=http")
         self.url, self.sign_name, self.timeout = url, sign_name, timeout
         self._session = requests.Session()
-        self._session.headers.update({"Authorization": f"Bearer {api_key}", "User-Agent": "court-assistant-sms/1"})
+        self._session.headers.update(
+            {"Authorization": f"Bearer {api_key}", "User-Agent": "court-assistant-sms/1"}
+        )
 
     def send(self, phone: str, text: str, purpose: str = "otp") -> str:
         import requests
 
-        body = {"to": "+86" + phone, "sign_name": self.sign_name, "text": text,
-                "client_ref": uuid.uuid4().hex, "purpose": purpose}
+        body = {
+            "to": "+86" + phone,
+            "sign_name": self.sign_name,
+            "text": text,
+            "client_ref": uuid.uuid4().hex,
+            "purpose": purpose,
+        }
         try:
             response = self._session.post(self.url, json=body, timeout=self.timeout)
         except requests.RequestException as exc:
@@ -106,8 +118,14 @@ class HttpGateway:
             raise SmsError("gateway answered without a message_id") from exc
 
 
-def make_gateway(backend: str = "outbox", *, outbox: str | os.PathLike[str] = DEFAULT_OUTBOX, http_url: str = "",
-                 http_key: str = "", sign_name: str = DEFAULT_SIGN_NAME) -> SmsGateway:
+def make_gateway(
+    backend: str = "outbox",
+    *,
+    outbox: str | os.PathLike[str] = DEFAULT_OUTBOX,
+    http_url: str = "",
+    http_key: str = "",
+    sign_name: str = DEFAULT_SIGN_NAME,
+) -> SmsGateway:
     """The gateway named by `backend` (outbox | http), from values a process's settings object read."""
     backend = backend.strip().lower() or "outbox"
     if backend == "outbox":
@@ -135,8 +153,10 @@ def read_messages(path: str | os.PathLike[str] = DEFAULT_OUTBOX, limit: int = 10
 
 def latest_messages(path: str | os.PathLike[str] = DEFAULT_OUTBOX, limit: int = 10) -> list[dict[str, str]]:
     """The last messages with the phone masked, for display next to the demo (the text keeps the code)."""
-    return [{"sent_at": m.sent_at, "phone": mask_phone(m.phone), "text": m.text}
-            for m in read_messages(path, limit)]
+    return [
+        {"sent_at": m.sent_at, "phone": mask_phone(m.phone), "text": m.text}
+        for m in read_messages(path, limit)
+    ]
 
 
 def _print(rows: list[dict[str, str]]) -> None:

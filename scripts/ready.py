@@ -44,11 +44,16 @@ def wait(name: str, url: str, deadline: float) -> bool:
 def main() -> None:
     deadline = time.time() + float(os.environ.get("READY_TIMEOUT", "240"))
     ok = all([wait(name, url, deadline) for name, url in CHECKS.items()])
-    print(BANNER.format(
-        desk=os.environ.get("DESK_URL", "http://127.0.0.1:8020"),
-        rasa=os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
-        court=os.environ.get("COURT_API_URL", "http://127.0.0.1:8010"),
-    ) if ok else "部分服务未启动，请查看上面的日志。", flush=True)
+    print(
+        BANNER.format(
+            desk=os.environ.get("DESK_URL", "http://127.0.0.1:8020"),
+            rasa=os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
+            court=os.environ.get("COURT_API_URL", "http://127.0.0.1:8010"),
+        )
+        if ok
+        else "部分服务未启动，请查看上面的日志。",
+        flush=True,
+    )
     while True:  # honcho stops everything when one process exits: stay alive
         time.sleep(3600)
 

@@ -31,19 +31,33 @@ KNOWN_RASA_QUIRKS = (
 
 def used_elsewhere() -> set[str]:
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-    asked = {f"utter_ask_{slot}" for form in domain.get("forms", {}).values()
-             for slot in form.get("required_slots", [])}
+    asked = {
+        f"utter_ask_{slot}"
+        for form in domain.get("forms", {}).values()
+        for slot in form.get("required_slots", [])
+    }
     code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "actions").rglob("*.py"))
-    code += (ROOT / "bot" / "names.py").read_text(encoding="utf-8")
+    code += (ROOT / "kernel" / "names.py").read_text(encoding="utf-8")
     named = {r for r in domain.get("responses", {}) if f'"{r}"' in code}
     return asked | named
 
 
 def main() -> int:
     proc = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "rasa"), "data", "validate", "--domain", "domain.yml", "--data", "data",
-         "--config", "config.yml"],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            str(ROOT / ".venv" / "bin" / "rasa"),
+            "data",
+            "validate",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data",
+            "--config",
+            "config.yml",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     output = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)
     allowed = used_elsewhere()

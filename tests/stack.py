@@ -46,9 +46,25 @@ def train_model(out_dir: Path, name: str = "court") -> Path:
     """Train the full model (seeded) into out_dir; fails on a misaligned-entity warning."""
     env = dict(os.environ, TF_DETERMINISTIC_OPS="1", PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="2")
     proc = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "rasa"), "train", "--config", "config.yml", "--domain", "domain.yml",
-         "--data", "data", "--out", str(out_dir), "--fixed-model-name", name, "--force"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        [
+            str(ROOT / ".venv" / "bin" / "rasa"),
+            "train",
+            "--config",
+            "config.yml",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data",
+            "--out",
+            str(out_dir),
+            "--fixed-model-name",
+            name,
+            "--force",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     log = proc.stdout + proc.stderr
     if proc.returncode != 0:
@@ -70,8 +86,9 @@ class Stack:
 
     def start(self, name: str, args: list[str], health: str, timeout: float = 60) -> None:
         log = open(self.root / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
-        proc = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.procs.append(proc)
         try:
             wait_http(health, timeout, proc)
@@ -101,56 +118,68 @@ def _schema(url: str, schema: str, create: bool) -> None:
 
     engine = sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        conn.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"' if create else f'DROP SCHEMA "{schema}" CASCADE'))
+        conn.execute(
+            sqlalchemy.text(f'CREATE SCHEMA "{schema}"' if create else f'DROP SCHEMA "{schema}" CASCADE')
+        )
     engine.dispose()
 
 
-def start_stack(model: Path, workdir: Path, extra_env: dict[str, str] | None = None,
-                endpoints: str = "endpoints.yml", pg_schema: tuple[str, str] | None = None) -> Stack:
+def start_stack(
+    model: Path,
+    workdir: Path,
+    extra_env: dict[str, str] | None = None,
+    endpoints: str = "endpoints.yml",
+    pg_schema: tuple[str, str] | None = None,
+) -> Stack:
     """Court data, desk, actions and Rasa on free ports, wired together by environment variables.
 
     `pg_schema` (url, schema) creates a private PostgreSQL schema for the desk, dropped by `stop()`."""
     ports = {k: free_port() for k in ("court", "desk", "actions", "rasa", "wechat")}
     env = dict(os.environ)
-    env.update({
-        "PYTHONPATH": str(ROOT),
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "COURTDATA_PORT": str(ports["court"]),
-        "COURT_API_URL": f"http://127.0.0.1:{ports['court']}",
-        "COURTDATA_API_KEY": "test-court-key",
-        "COURT_API_KEY": "test-court-key",
-        # tests verify the same demo people many times a minute; the throttles themselves are tested
-        # in tests/courtdata
-        "COURTDATA_RESEND_SECONDS": "0",
-        # the assistant calls from loopback for citizens whose address it does not know (docs/court-data.md)
-        "COURTDATA_TRUSTED_CALLERS": "127.0.0.1,::1",
-        "COURTDATA_AUDIT_LOG": str(workdir / "courtdata_audit.jsonl"),
-        "COURTDATA_SMS_DAILY_LIMIT": "100000",
-        "DEBTOR_LIMIT_PER_DAY": "100000",
-        "DESK_PORT": str(ports["desk"]),
-        "DESK_URL": f"http://127.0.0.1:{ports['desk']}",
-        "DESK_DATABASE_URL": f"sqlite:///{workdir / 'desk.db'}",
-        "SMS_OUTBOX": str(workdir / "sms_outbox.jsonl"),
-        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports['actions']}/webhook",
-        "RASA_URL": f"http://127.0.0.1:{ports['rasa']}",
-        "RASA_TOKEN": "test-rasa-token",
-        # the action server answers only the Rasa server, which sends this (endpoints.yml headers)
-        "ACTION_SERVER_TOKEN": "test-action-server-token",
-        "ACTION_SERVER_HOST": "127.0.0.1",
-        "DESK_API_TOKEN": "test-desk-token",
-        "CHANNEL_PUSH_TOKEN": "test-push-token",
-        "WEBCHAT_SECRET": "test-webchat-secret",
-        "WECHAT_TOKEN": "testtoken",
-        "WECHAT_APP_ID": "wx0000000000000000",
-        "WECHAT_APP_SECRET": "test-app-secret",
-        "WECHAT_ENCODING_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
-        "WECHAT_API_BASE": f"http://127.0.0.1:{ports['wechat']}",
-        "WECHAT_STUB_PORT": str(ports["wechat"]),
-    })
+    env.update(
+        {
+            "PYTHONPATH": str(ROOT),
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "COURTDATA_PORT": str(ports["court"]),
+            "COURT_API_URL": f"http://127.0.0.1:{ports['court']}",
+            "COURTDATA_API_KEY": "test-court-key",
+            "COURT_API_KEY": "test-court-key",
+            # tests verify the same demo people many times a minute; the throttles themselves are tested
+            # in tests/courtdata
+            "COURTDATA_RESEND_SECONDS": "0",
+            # the assistant calls from loopback for citizens whose address it does not know (docs/court-data.md)
+            "COURTDATA_TRUSTED_CALLERS": "127.0.0.1,::1",
+            "COURTDATA_AUDIT_LOG": str(workdir / "courtdata_audit.jsonl"),
+            "COURTDATA_SMS_DAILY_LIMIT": "100000",
+            "DEBTOR_LIMIT_PER_DAY": "100000",
+            "DESK_PORT": str(ports["desk"]),
+            "DESK_URL": f"http://127.0.0.1:{ports['desk']}",
+            "DESK_DATABASE_URL": f"sqlite:///{workdir / 'desk.db'}",
+            "SMS_OUTBOX": str(workdir / "sms_outbox.jsonl"),
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports['actions']}/webhook",
+            "RASA_URL": f"http://127.0.0.1:{ports['rasa']}",
+            "RASA_TOKEN": "test-rasa-token",
+            # the action server answers only the Rasa server, which sends this (endpoints.yml headers)
+            "ACTION_SERVER_TOKEN": "test-action-server-token",
+            "ACTION_SERVER_HOST": "127.0.0.1",
+            "DESK_API_TOKEN": "test-desk-token",
+            "CHANNEL_PUSH_TOKEN": "test-push-token",
+            "WEBCHAT_SECRET": "test-webchat-secret",
+            "WECHAT_TOKEN": "testtoken",
+            "WECHAT_APP_ID": "wx0000000000000000",
+            "WECHAT_APP_SECRET": "test-app-secret",
+            "WECHAT_ENCODING_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+            "WECHAT_API_BASE": f"http://127.0.0.1:{ports['wechat']}",
+            "WECHAT_STUB_PORT": str(ports["wechat"]),
+        }
+    )
     env.update(extra_env or {})
     endpoints_file = workdir / "endpoints.yml"
-    text = (ROOT / endpoints).read_text(encoding="utf-8").replace(
-        "http://127.0.0.1:5055/webhook", env["ACTION_ENDPOINT_URL"])
+    text = (
+        (ROOT / endpoints)
+        .read_text(encoding="utf-8")
+        .replace("http://127.0.0.1:5055/webhook", env["ACTION_ENDPOINT_URL"])
+    )
     endpoints_file.write_text(text, encoding="utf-8")
     stack = Stack(workdir, env)
     if pg_schema:
@@ -161,12 +190,33 @@ def start_stack(model: Path, workdir: Path, extra_env: dict[str, str] | None = N
         stack.start("courtdata", [PY, "-m", "services.courtdata"], stack.urls["court"] + "/health")
         stack.start("desk", [PY, "-m", "services.desk"], stack.urls["desk"] + "/health")
         stack.start("wechat", [PY, "-m", "services.wechat_stub"], stack.urls["wechat"] + "/stub/health")
-        stack.start("actions", [PY, "-m", "bot.cli", "run", "actions", "--actions", "actions",
-                                "--port", str(ports["actions"])], stack.urls["actions"] + "/health")
-        stack.start("rasa", [PY, "-m", "bot.cli", "run", "-m", str(model), "--enable-api", "--auth-token",
-                             env["RASA_TOKEN"], "--endpoints", str(endpoints_file), "--credentials",
-                             str(ROOT / "credentials.yml"), "--port", str(ports["rasa"])],
-                    stack.urls["rasa"] + "/status?token=" + env["RASA_TOKEN"], timeout=600)
+        stack.start(
+            "actions",
+            [PY, "-m", "bot.cli", "run", "actions", "--actions", "actions", "--port", str(ports["actions"])],
+            stack.urls["actions"] + "/health",
+        )
+        stack.start(
+            "rasa",
+            [
+                PY,
+                "-m",
+                "bot.cli",
+                "run",
+                "-m",
+                str(model),
+                "--enable-api",
+                "--auth-token",
+                env["RASA_TOKEN"],
+                "--endpoints",
+                str(endpoints_file),
+                "--credentials",
+                str(ROOT / "credentials.yml"),
+                "--port",
+                str(ports["rasa"]),
+            ],
+            stack.urls["rasa"] + "/status?token=" + env["RASA_TOKEN"],
+            timeout=600,
+        )
     except Exception:
         stack.stop()
         raise
@@ -196,14 +246,21 @@ def last_code(stack: Stack) -> str:
 
 
 def set_court_fault(stack: Stack, mode: str, delay: float = 0) -> None:
-    requests.put(stack.urls["court"] + "/api/v1/admin/fault", json={"mode": mode, "delay_seconds": delay},
-                 headers={"Authorization": "Bearer " + stack.env["COURTDATA_API_KEY"]}, timeout=5).raise_for_status()
+    requests.put(
+        stack.urls["court"] + "/api/v1/admin/fault",
+        json={"mode": mode, "delay_seconds": delay},
+        headers={"Authorization": "Bearer " + stack.env["COURTDATA_API_KEY"]},
+        timeout=5,
+    ).raise_for_status()
 
 
 def tracker_events(stack: Stack, sender: str) -> list[dict]:
     """The conversation as Rasa stored it (through its HTTP API, as the desk reads it)."""
-    reply = requests.get(f"{stack.urls['rasa']}/conversations/{sender}/tracker",
-                         params={"token": stack.env["RASA_TOKEN"]}, timeout=10)
+    reply = requests.get(
+        f"{stack.urls['rasa']}/conversations/{sender}/tracker",
+        params={"token": stack.env["RASA_TOKEN"]},
+        timeout=10,
+    )
     reply.raise_for_status()
     return reply.json()["events"]
 

@@ -56,10 +56,22 @@ class ActionTestCrash(Action):
 
 
 def action_call(action: str, sender: str = "conv-1", **slots: object) -> dict:
-    return {"next_action": action, "sender_id": sender, "version": "3.6.21", "domain": {},
-            "tracker": {"sender_id": sender, "slots": slots, "latest_message": {"text": MARKER},
-                        "events": [], "paused": False, "followup_action": None, "active_loop": {},
-                        "latest_action_name": "action_listen"}}
+    return {
+        "next_action": action,
+        "sender_id": sender,
+        "version": "3.6.21",
+        "domain": {},
+        "tracker": {
+            "sender_id": sender,
+            "slots": slots,
+            "latest_message": {"text": MARKER},
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        },
+    }
 
 
 @pytest_asyncio.fixture
@@ -90,19 +102,24 @@ async def test_health_is_open(server) -> None:
     assert status == 200 and body == {"status": "ok"}
 
 
-@pytest.mark.parametrize("headers", [
-    {},
-    {"Authorization": "Bearer wrong-token-wrong-token-wrong"},
-    {"Authorization": TOKEN},                       # no scheme
-    {"Authorization": f"Basic {TOKEN}"},
-    {"Authorization": f"Bearer {TOKEN}x"},
-    {"Authorization": f"Bearer {TOKEN[:-1]}"},
-    {"Authorization": f"bearer  {TOKEN}"},
-    {"X-Token": TOKEN},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer wrong-token-wrong-token-wrong"},
+        {"Authorization": TOKEN},  # no scheme
+        {"Authorization": f"Basic {TOKEN}"},
+        {"Authorization": f"Bearer {TOKEN}x"},
+        {"Authorization": f"Bearer {TOKEN[:-1]}"},
+        {"Authorization": f"bearer  {TOKEN}"},
+        {"X-Token": TOKEN},
+    ],
+)
 async def test_a_forged_action_call_without_the_secret_gets_401(server, headers) -> None:
     # the attack of issue 10: a forged tracker straight to the action server
-    forged = action_call("action_test_echo", cp_case_number="（2026）京0105民初8848号", requested_slot="cp_identity")
+    forged = action_call(
+        "action_test_echo", cp_case_number="（2026）京0105民初8848号", requested_slot="cp_identity"
+    )
     status, body, answer_headers = await call("POST", server + "/webhook", json=forged, headers=headers)
     assert status == 401 and body["error"] == "unauthorized" and body["reason"]
     assert answer_headers.get("WWW-Authenticate") == "Bearer"
@@ -116,7 +133,9 @@ async def test_the_action_list_needs_the_secret_too(server) -> None:
 
 
 async def test_with_the_secret_the_action_runs(server) -> None:
-    status, body, _ = await call("POST", server + "/webhook", json=action_call("action_test_echo"), headers=AUTH)
+    status, body, _ = await call(
+        "POST", server + "/webhook", json=action_call("action_test_echo"), headers=AUTH
+    )
     assert status == 200 and body["responses"][0]["text"] == "ok"
     assert CALLS == ["conv-1"]
 
@@ -127,8 +146,12 @@ async def test_rasa_sends_the_header_from_endpoints_yml(server, monkeypatch, tmp
 
     monkeypatch.setenv("ACTION_SERVER_TOKEN", TOKEN)
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text((ROOT / "endpoints.yml").read_text(encoding="utf-8").replace(
-        "http://127.0.0.1:5055/webhook", server + "/webhook"), encoding="utf-8")
+    endpoints.write_text(
+        (ROOT / "endpoints.yml")
+        .read_text(encoding="utf-8")
+        .replace("http://127.0.0.1:5055/webhook", server + "/webhook"),
+        encoding="utf-8",
+    )
     endpoint = read_endpoint_config(str(endpoints), "action_endpoint")
     answer = await endpoint.request(json=action_call("action_test_echo"), method="post")
     assert answer["responses"][0]["text"] == "ok"
@@ -138,9 +161,19 @@ async def test_rasa_sends_the_header_from_endpoints_yml(server, monkeypatch, tmp
 def test_both_endpoint_files_send_the_token(name, monkeypatch) -> None:
     from rasa.utils.endpoints import read_endpoint_config
 
-    for var in ("ACTION_ENDPOINT_URL", "TRACKER_DB_HOST", "TRACKER_DB_PORT", "TRACKER_DB_NAME", "TRACKER_DB_USER",
-                "TRACKER_DB_PASSWORD", "REDIS_HOST", "REDIS_PORT", "RABBITMQ_HOST", "RABBITMQ_USER",
-                "RABBITMQ_PASSWORD"):
+    for var in (
+        "ACTION_ENDPOINT_URL",
+        "TRACKER_DB_HOST",
+        "TRACKER_DB_PORT",
+        "TRACKER_DB_NAME",
+        "TRACKER_DB_USER",
+        "TRACKER_DB_PASSWORD",
+        "REDIS_HOST",
+        "REDIS_PORT",
+        "RABBITMQ_HOST",
+        "RABBITMQ_USER",
+        "RABBITMQ_PASSWORD",
+    ):
         monkeypatch.setenv(var, "http://127.0.0.1:5055/webhook" if var == "ACTION_ENDPOINT_URL" else "1")
     monkeypatch.setenv("ACTION_SERVER_TOKEN", "from-the-environment")
     endpoint = read_endpoint_config(str(ROOT / name), "action_endpoint")
@@ -160,31 +193,47 @@ async def test_a_body_over_the_cap_gets_413(server) -> None:
 async def test_compressed_bodies_are_refused_without_inflating(server) -> None:
     bomb = zlib.compress(b'{"next_action": "' + b" " * 50_000_000 + b'"}', 9)  # 50 MB inflated, 50 KB sent
     assert len(bomb) < 64 * 1024
-    status, body, _ = await call("POST", server + "/webhook", data=bomb,
-                                 headers={**AUTH, "Content-Encoding": "deflate", "Content-Type": "application/json"})
+    status, body, _ = await call(
+        "POST",
+        server + "/webhook",
+        data=bomb,
+        headers={**AUTH, "Content-Encoding": "deflate", "Content-Type": "application/json"},
+    )
     assert status == 415 and "compressed" in body["reason"]
     small = zlib.compress(json.dumps(action_call("action_test_echo")).encode())
-    status, _, _ = await call("POST", server + "/webhook", data=small, headers={**AUTH, "Content-Encoding": "deflate"})
+    status, _, _ = await call(
+        "POST", server + "/webhook", data=small, headers={**AUTH, "Content-Encoding": "deflate"}
+    )
     assert status == 415 and CALLS == []
 
 
 @pytest.mark.parametrize("raw", [b"", b"[]", b"[1, 2]", b"null", b'"x"', b"{not json"])
 async def test_a_body_that_is_not_an_object_gets_400(server, raw) -> None:
-    status, body, _ = await call("POST", server + "/webhook", data=raw,
-                                 headers={**AUTH, "Content-Type": "application/json"})
+    status, body, _ = await call(
+        "POST", server + "/webhook", data=raw, headers={**AUTH, "Content-Type": "application/json"}
+    )
     assert status == 400 and body["error"] == "bad request"
 
 
 async def test_a_crash_answers_500_without_echoing_the_request(server, caplog) -> None:
-    status, body, _ = await call("POST", server + "/webhook", json=action_call("action_test_crash"), headers=AUTH)
-    assert status == 500 and body == {"error": "internal error", "reason": "the action failed; see the server log"}
+    status, body, _ = await call(
+        "POST", server + "/webhook", json=action_call("action_test_crash"), headers=AUTH
+    )
+    assert status == 500 and body == {
+        "error": "internal error",
+        "reason": "the action failed; see the server log",
+    }
     assert CALLS == ["conv-1"]
     assert "request_body" not in caplog.text and MARKER not in caplog.text
 
 
 async def test_a_malformed_action_call_answers_500_without_echoing_it(server) -> None:
-    status, body, _ = await call("POST", server + "/webhook", headers=AUTH,
-                                 json={"next_action": "action_test_echo", "tracker": {"slot": MARKER}})
+    status, body, _ = await call(
+        "POST",
+        server + "/webhook",
+        headers=AUTH,
+        json={"next_action": "action_test_echo", "tracker": {"slot": MARKER}},
+    )
     assert status == 500 and MARKER not in json.dumps(body) and "request_body" not in body
 
 
@@ -200,10 +249,20 @@ async def test_unknown_paths_and_actions_answer_without_the_request(server) -> N
 
 def test_settings_default_to_loopback_and_read_the_environment() -> None:
     assert ActionServerSettings.from_env({}).host == "127.0.0.1"
-    settings = ActionServerSettings.from_env({"ACTION_SERVER_HOST": "10.0.0.5", "ACTION_SERVER_TOKEN": f" {TOKEN} ",
-                                              "ACTION_SERVER_MAX_BODY_BYTES": "2048", "COURT_MODE": "production"})
-    assert (settings.host, settings.token, settings.max_body_bytes, settings.production) == \
-        ("10.0.0.5", TOKEN, 2048, True)
+    settings = ActionServerSettings.from_env(
+        {
+            "ACTION_SERVER_HOST": "10.0.0.5",
+            "ACTION_SERVER_TOKEN": f" {TOKEN} ",
+            "ACTION_SERVER_MAX_BODY_BYTES": "2048",
+            "COURT_MODE": "production",
+        }
+    )
+    assert (settings.host, settings.token, settings.max_body_bytes, settings.production) == (
+        "10.0.0.5",
+        TOKEN,
+        2048,
+        True,
+    )
 
 
 def test_a_malformed_body_cap_names_its_variable() -> None:
@@ -229,8 +288,14 @@ def _env(**extra: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("mode", ["demo", "production"])
 def test_the_process_refuses_to_start_without_the_token(mode) -> None:
-    proc = subprocess.run([sys.executable, "-m", "bot.cli", "run", "actions", "--port", str(free_port())],
-                          cwd=ROOT, env=_env(COURT_MODE=mode), capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run", "actions", "--port", str(free_port())],
+        cwd=ROOT,
+        env=_env(COURT_MODE=mode),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2 and "ACTION_SERVER_TOKEN" in proc.stderr
 
 
@@ -240,40 +305,90 @@ def test_the_process_refuses_to_start_without_the_token(mode) -> None:
 @pytest.fixture
 def action_settings():
     """Install settings built from a dict for one test; the process's own are read again afterwards."""
+
     def install(env: dict[str, str]) -> ActionSettings:
         built = ActionSettings.from_env(env)
         actions.settings.configure(built)
         return built
+
     yield install
     actions.settings.configure(None)
 
 
 def test_action_settings_default_to_the_demo_run() -> None:
     settings = ActionSettings.from_env({})
-    assert (settings.court_api_url, settings.desk_url, settings.redis_url) == \
-        ("http://127.0.0.1:8010", "http://127.0.0.1:8020", "")
-    assert (settings.court_connect_timeout, settings.court_read_timeout, settings.court_deadline) == (2.0, 3.0, 4.5)
+    assert (settings.court_api_url, settings.desk_url, settings.redis_url) == (
+        "http://127.0.0.1:8010",
+        "http://127.0.0.1:8020",
+        "",
+    )
+    assert (settings.court_connect_timeout, settings.court_read_timeout, settings.court_deadline) == (
+        2.0,
+        3.0,
+        4.5,
+    )
     assert (settings.debtor_limit_per_conversation, settings.debtor_limit_per_day) == (5, 10)
     assert settings.production is False and settings.production_problems() == []
 
 
 def test_action_settings_read_every_variable() -> None:
-    env = {"COURT_API_URL": "http://court:1", "COURT_API_KEY": "ck", "COURT_CONNECT_TIMEOUT": "1.5",
-           "COURT_READ_TIMEOUT": "2.5", "COURT_DEADLINE": "9", "COURT_CLIENT": "pkg.mod:make", "DESK_URL": "http://d:2",
-           "DESK_API_TOKEN": "dt", "REDIS_URL": "redis://r:6379/1", "DEBTOR_LIMIT_PER_CONVERSATION": "7",
-           "DEBTOR_LIMIT_PER_DAY": "70", "COURT_SETTINGS": "other.yml", "COURT_MODE": "production"}
+    env = {
+        "COURT_API_URL": "http://court:1",
+        "COURT_API_KEY": "ck",
+        "COURT_CONNECT_TIMEOUT": "1.5",
+        "COURT_READ_TIMEOUT": "2.5",
+        "COURT_DEADLINE": "9",
+        "COURT_CLIENT": "pkg.mod:make",
+        "DESK_URL": "http://d:2",
+        "DESK_API_TOKEN": "dt",
+        "REDIS_URL": "redis://r:6379/1",
+        "DEBTOR_LIMIT_PER_CONVERSATION": "7",
+        "DEBTOR_LIMIT_PER_DAY": "70",
+        "COURT_SETTINGS": "other.yml",
+        "COURT_MODE": "production",
+    }
     settings = ActionSettings.from_env(env)
-    assert (settings.court_api_url, settings.court_api_key, settings.court_connect_timeout, settings.court_read_timeout,
-            settings.court_deadline, settings.court_client, settings.desk_url, settings.desk_api_token,
-            settings.redis_url, settings.debtor_limit_per_conversation, settings.debtor_limit_per_day,
-            settings.court_settings, settings.production) == \
-        ("http://court:1", "ck", 1.5, 2.5, 9.0, "pkg.mod:make", "http://d:2", "dt", "redis://r:6379/1", 7, 70,
-         "other.yml", True)
+    assert (
+        settings.court_api_url,
+        settings.court_api_key,
+        settings.court_connect_timeout,
+        settings.court_read_timeout,
+        settings.court_deadline,
+        settings.court_client,
+        settings.desk_url,
+        settings.desk_api_token,
+        settings.redis_url,
+        settings.debtor_limit_per_conversation,
+        settings.debtor_limit_per_day,
+        settings.court_settings,
+        settings.production,
+    ) == (
+        "http://court:1",
+        "ck",
+        1.5,
+        2.5,
+        9.0,
+        "pkg.mod:make",
+        "http://d:2",
+        "dt",
+        "redis://r:6379/1",
+        7,
+        70,
+        "other.yml",
+        True,
+    )
     assert settings.adapter_env["COURT_API_KEY"] == "ck"  # what a COURT_CLIENT adapter is handed
 
 
-@pytest.mark.parametrize(("variable", "value"), [("COURT_READ_TIMEOUT", "3s"), ("COURT_DEADLINE", "soon"),
-                                                 ("DEBTOR_LIMIT_PER_DAY", "ten"), ("DEBTOR_LIMIT_PER_CONVERSATION", "2.5")])
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("COURT_READ_TIMEOUT", "3s"),
+        ("COURT_DEADLINE", "soon"),
+        ("DEBTOR_LIMIT_PER_DAY", "ten"),
+        ("DEBTOR_LIMIT_PER_CONVERSATION", "2.5"),
+    ],
+)
 def test_a_malformed_number_names_its_variable(variable, value) -> None:
     with pytest.raises(SettingsError, match=variable):
         ActionSettings.from_env({variable: value})
@@ -296,10 +411,13 @@ def test_one_court_client_per_process(action_settings) -> None:
     assert actions.settings.shared_client() is client and client.deadline == 1.25
 
 
-@pytest.mark.parametrize(("missing", "env"), [
-    ("DESK_API_TOKEN", {"COURT_API_KEY": "court-key"}),
-    ("COURT_API_KEY", {"DESK_API_TOKEN": "desk-token"}),
-])
+@pytest.mark.parametrize(
+    ("missing", "env"),
+    [
+        ("DESK_API_TOKEN", {"COURT_API_KEY": "court-key"}),
+        ("COURT_API_KEY", {"DESK_API_TOKEN": "desk-token"}),
+    ],
+)
 def test_production_refuses_the_actions_without_their_secrets(action_settings, missing, env) -> None:
     action_settings({"COURT_MODE": "production", **env})
     problems = package_problems("actions")
@@ -311,21 +429,44 @@ def test_production_refuses_the_actions_without_their_secrets(action_settings, m
 def test_demo_mode_and_complete_production_settings_start(action_settings) -> None:
     action_settings({})
     assert package_problems("actions") == []
-    action_settings({"COURT_MODE": "production", "DESK_API_TOKEN": "desk-token", "COURT_API_KEY": "court-key"})
+    action_settings(
+        {"COURT_MODE": "production", "DESK_API_TOKEN": "desk-token", "COURT_API_KEY": "court-key"}
+    )
     assert package_problems("actions") == []
     assert package_problems(sys.modules[__name__]) == []  # a package without start_problems() has none
 
 
-@pytest.mark.parametrize(("extra", "named"), [
-    ({"COURT_MODE": "production", "COURT_API_KEY": "court-key"}, "DESK_API_TOKEN"),
-    ({"COURT_DEADLINE": "later"}, "COURT_DEADLINE"),
-])
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        ({"COURT_MODE": "production", "COURT_API_KEY": "court-key"}, "DESK_API_TOKEN"),
+        ({"COURT_DEADLINE": "later"}, "COURT_DEADLINE"),
+    ],
+)
 def test_the_process_refuses_bad_action_settings(extra, named) -> None:
-    env = {k: v for k, v in _env(ACTION_SERVER_TOKEN=TOKEN).items()
-           if k not in ("DESK_API_TOKEN", "COURT_API_KEY", "COURT_MODE", "COURT_DEADLINE")}
-    proc = subprocess.run([sys.executable, "-m", "bot.cli", "run", "actions", "--actions", "actions",
-                           "--port", str(free_port())], cwd=ROOT, env={**env, **extra}, capture_output=True,
-                          text=True, timeout=120)
+    env = {
+        k: v
+        for k, v in _env(ACTION_SERVER_TOKEN=TOKEN).items()
+        if k not in ("DESK_API_TOKEN", "COURT_API_KEY", "COURT_MODE", "COURT_DEADLINE")
+    }
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            "actions",
+            "--actions",
+            "actions",
+            "--port",
+            str(free_port()),
+        ],
+        cwd=ROOT,
+        env={**env, **extra},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2 and named in proc.stderr, proc.stderr[-2000:]
 
 
@@ -346,9 +487,14 @@ def test_the_process_binds_loopback_and_wants_the_token(tmp_path) -> None:
     """The command of the Procfile and tests/stack.py, as a real process."""
     port = free_port()
     log = open(tmp_path / "actions.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "actions", "--actions", "actions",
-                             "--port", str(port)], cwd=ROOT, env=_env(ACTION_SERVER_TOKEN=TOKEN),
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run", "actions", "--actions", "actions", "--port", str(port)],
+        cwd=ROOT,
+        env=_env(ACTION_SERVER_TOKEN=TOKEN),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         deadline = time.time() + 90

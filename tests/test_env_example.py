@@ -33,7 +33,11 @@ def _constants(tree: ast.Module) -> dict[str, str]:
     """Module-level NAME = "VALUE" assignments, so `env.get(TOKEN_ENV)` is resolved."""
     found = {}
     for node in tree.body:
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        ):
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     found[target.id] = node.value.value
@@ -42,8 +46,9 @@ def _constants(tree: ast.Module) -> dict[str, str]:
 
 def _is_env(node: ast.expr) -> bool:
     """os.environ, environ, env, self.env."""
-    return (isinstance(node, ast.Name) and node.id in ENV_OBJECTS) or \
-        (isinstance(node, ast.Attribute) and node.attr in ENV_OBJECTS)
+    return (isinstance(node, ast.Name) and node.id in ENV_OBJECTS) or (
+        isinstance(node, ast.Attribute) and node.attr in ENV_OBJECTS
+    )
 
 
 def _name(node: ast.expr, constants: dict[str, str]) -> str | None:
@@ -61,8 +66,9 @@ def _read_by_call(node: ast.Call) -> ast.expr | None:
     func = node.func
     if isinstance(func, ast.Attribute) and func.attr == "get" and _is_env(func.value):
         return node.args[0]
-    if (isinstance(func, ast.Attribute) and func.attr == "getenv") or (isinstance(func, ast.Name)
-                                                                        and func.id == "getenv"):
+    if (isinstance(func, ast.Attribute) and func.attr == "getenv") or (
+        isinstance(func, ast.Name) and func.id == "getenv"
+    ):
         return node.args[0]
     return None
 
@@ -78,7 +84,11 @@ def _tables(tree: ast.Module) -> dict[str, set[str]]:
             names = set()
             for item in value.values:
                 first = item.elts[0] if isinstance(item, ast.Tuple) and item.elts else item
-                if isinstance(first, ast.Constant) and isinstance(first.value, str) and VARIABLE.fullmatch(first.value):
+                if (
+                    isinstance(first, ast.Constant)
+                    and isinstance(first.value, str)
+                    and VARIABLE.fullmatch(first.value)
+                ):
                     names.add(first.value)
             if names:
                 tables[target.id] = names
@@ -140,7 +150,9 @@ def variables_listed(text: str) -> set[str]:
 
 
 def missing(read: dict[str, set[str]], listed: set[str]) -> list[str]:
-    return sorted(f"{name} (read in {', '.join(sorted(read[name]))})" for name in set(read) - listed - set(TEST_ONLY))
+    return sorted(
+        f"{name} (read in {', '.join(sorted(read[name]))})" for name in set(read) - listed - set(TEST_ONLY)
+    )
 
 
 def test_env_example_lists_every_variable_the_code_reads() -> None:
@@ -156,7 +168,7 @@ def test_the_test_only_allow_list_holds_no_listed_or_unread_names() -> None:
     assert set(TEST_ONLY) <= set(read), set(TEST_ONLY) - set(read)
 
 
-SAMPLE = '''
+SAMPLE = """
 import os
 from os import environ, getenv
 TOKEN_ENV = "SAMPLE_TOKEN"
@@ -175,13 +187,23 @@ def g(env):
 headers = {}
 headers.get("NOT_ENV")
 os.environ.setdefault("SAMPLE_DEFAULT", "1")  # set, not read
-'''
+"""
 
 
 def test_the_scanner_finds_each_form_and_only_reads() -> None:
-    assert variables_in_python(SAMPLE) == {"SAMPLE_A", "SAMPLE_B", "SAMPLE_C", "SAMPLE_D", "SAMPLE_E", "SAMPLE_F",
-                                           "SAMPLE_G", "SAMPLE_H", "SAMPLE_TOKEN", "SAMPLE_TABLE_A",
-                                           "SAMPLE_TABLE_B"}
+    assert variables_in_python(SAMPLE) == {
+        "SAMPLE_A",
+        "SAMPLE_B",
+        "SAMPLE_C",
+        "SAMPLE_D",
+        "SAMPLE_E",
+        "SAMPLE_F",
+        "SAMPLE_G",
+        "SAMPLE_H",
+        "SAMPLE_TOKEN",
+        "SAMPLE_TABLE_A",
+        "SAMPLE_TABLE_B",
+    }
     assert variables_expanded("url: ${A_URL}\nrun: x --token $B_TOKEN ${c} $d") == {"A_URL", "B_TOKEN"}
 
 

@@ -20,9 +20,21 @@ pytestmark = pytest.mark.slow
 
 def test_heldout_intent_accuracy_and_f1(trained_model, tmp_path):
     proc = subprocess.run(
-        [RASA, "test", "nlu", "--model", str(trained_model), "--nlu", "tests/nlu/data/heldout.yml",
-         "--out", str(tmp_path), "--no-plot"],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            RASA,
+            "test",
+            "nlu",
+            "--model",
+            str(trained_model),
+            "--nlu",
+            "tests/nlu/data/heldout.yml",
+            "--out",
+            str(tmp_path),
+            "--no-plot",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads((tmp_path / "intent_report.json").read_text())
@@ -36,9 +48,22 @@ def test_heldout_intent_accuracy_and_f1(trained_model, tmp_path):
 
 def test_e2e_stories(trained_model, tmp_path):
     proc = subprocess.run(
-        [RASA, "test", "core", "--model", str(trained_model), "--stories", "tests/stories",
-         "--out", str(tmp_path), "--fail-on-prediction-errors", "--no-plot"],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            RASA,
+            "test",
+            "core",
+            "--model",
+            str(trained_model),
+            "--stories",
+            "tests/stories",
+            "--out",
+            str(tmp_path),
+            "--fail-on-prediction-errors",
+            "--no-plot",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     failed = tmp_path / "failed_test_stories.yml"
     assert proc.returncode == 0, (failed.read_text() if failed.exists() else "") + proc.stdout[-3000:]

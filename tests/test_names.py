@@ -12,8 +12,11 @@ from kernel import names
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-CONTRACT = yaml.safe_load((ROOT.parent / "shared" / "contract" / "nlu.yml").read_text(encoding="utf-8")) \
-    if (ROOT.parent / "shared" / "contract" / "nlu.yml").exists() else None
+CONTRACT = (
+    yaml.safe_load((ROOT.parent / "shared" / "contract" / "nlu.yml").read_text(encoding="utf-8"))
+    if (ROOT.parent / "shared" / "contract" / "nlu.yml").exists()
+    else None
+)
 
 
 def constants(cls) -> dict[str, str]:
@@ -67,7 +70,11 @@ LITERAL = re.compile(r"""["'](utter_[a-z_/]+|action_[a-z_]+|validate_[a-z_]+)["'
 
 def test_every_name_literal_in_code_exists():
     """A literal `utter_…`/`action_…` anywhere in our Python must name something in the domain."""
-    known = set(DOMAIN["responses"]) | set(DOMAIN["actions"]) | {"action_listen", "action_restart", "utter_action"}
+    known = (
+        set(DOMAIN["responses"])
+        | set(DOMAIN["actions"])
+        | {"action_listen", "action_restart", "utter_action"}
+    )
     missing = []
     for path in list((ROOT / "actions").rglob("*.py")) + list((ROOT / "bot").rglob("*.py")):
         for match in LITERAL.finditer(path.read_text(encoding="utf-8")):

@@ -31,10 +31,19 @@ PER, ORG = "person_name", "org_name"
         ([], ()),
         ([{"entity": PER, "start": 2, "end": 5, "value": "王秀兰"}], ((2, 5, PER),)),
         # rule-extracted types are not this benchmark's business
-        ([{"entity": "phone", "start": 0, "end": 11}, {"entity": ORG, "start": 12, "end": 20}], ((12, 20, ORG),)),
+        (
+            [{"entity": "phone", "start": 0, "end": 11}, {"entity": ORG, "start": 12, "end": 20}],
+            ((12, 20, ORG),),
+        ),
         # sorted by position, duplicates collapse
-        ([{"entity": ORG, "start": 9, "end": 12}, {"entity": PER, "start": 0, "end": 2},
-          {"entity": PER, "start": 0, "end": 2}], ((0, 2, PER), (9, 12, ORG))),
+        (
+            [
+                {"entity": ORG, "start": 9, "end": 12},
+                {"entity": PER, "start": 0, "end": 2},
+                {"entity": PER, "start": 0, "end": 2},
+            ],
+            ((0, 2, PER), (9, 12, ORG)),
+        ),
         # an entity without offsets (a /intent{...} trigger) cannot be trained on
         ([{"entity": PER, "value": "张伟"}], ()),
     ],
@@ -47,7 +56,11 @@ def test_name_offsets(entities, expected):
     ("text", "offsets", "expected"),
     [
         ("我叫王秀兰", [(2, 5, PER)], [(PER, "王秀兰")]),
-        ("原告陈明，被告北京华信建材有限公司", [(2, 4, PER), (7, 17, ORG)], [(PER, "陈明"), (ORG, "北京华信建材有限公司")]),
+        (
+            "原告陈明，被告北京华信建材有限公司",
+            [(2, 4, PER), (7, 17, ORG)],
+            [(PER, "陈明"), (ORG, "北京华信建材有限公司")],
+        ),
         ("你好", [], []),
     ],
 )
@@ -57,7 +70,12 @@ def test_spans_of(text, offsets, expected):
 
 @pytest.mark.parametrize(
     ("offsets", "expected"),
-    [([], False), ([(0, 2, PER), (2, 4, ORG)], False), ([(0, 3, PER), (2, 4, ORG)], True), ([(5, 9, ORG), (0, 6, PER)], True)],
+    [
+        ([], False),
+        ([(0, 2, PER), (2, 4, ORG)], False),
+        ([(0, 3, PER), (2, 4, ORG)], True),
+        ([(5, 9, ORG), (0, 6, PER)], True),
+    ],
 )
 def test_overlapping(offsets, expected):
     assert overlapping(offsets) is expected
@@ -71,7 +89,11 @@ def test_overlapping(offsets, expected):
         # a span one character short is a false positive AND a false negative
         ([[(PER, "王秀兰")]], [[(PER, "王秀")]], {PER: (0, 1, 1), ORG: (0, 0, 0)}),
         # right text, wrong label
-        ([[(ORG, "北京华信建材有限公司")]], [[(PER, "北京华信建材有限公司")]], {PER: (0, 1, 0), ORG: (0, 0, 1)}),
+        (
+            [[(ORG, "北京华信建材有限公司")]],
+            [[(PER, "北京华信建材有限公司")]],
+            {PER: (0, 1, 0), ORG: (0, 0, 1)},
+        ),
         # counted per text: the same name found in the wrong text does not help
         ([[(PER, "陈明")], []], [[], [(PER, "陈明")]], {PER: (0, 1, 1), ORG: (0, 0, 0)}),
         # a name said twice must be found twice
@@ -156,7 +178,9 @@ def test_render_has_one_row_per_system_and_the_figures():
     systems = [System("spaCy char", [[(PER, "陈明")], []], 12.34, [1.0, 2.0, 3.0]), System("DIET", gold)]
     table = render(gold, systems).splitlines()
     assert len(table) == 4
-    assert table[2].startswith("| spaCy char | 1.000 | 1.000 | 1.000 | 0.000 | 0.000 | 0.000 | 1.000 | 0.500 | 0.667")
+    assert table[2].startswith(
+        "| spaCy char | 1.000 | 1.000 | 1.000 | 0.000 | 0.000 | 0.000 | 1.000 | 0.500 | 0.667"
+    )
     assert table[2].endswith("| 12.3 | 2.0 / 2.0 |")
     assert table[3].endswith("| – | – |")
 

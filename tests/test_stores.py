@@ -16,8 +16,11 @@ RAW_PHONE = "13812345678"
 
 
 def user(text: str, entities: list[dict] | None = None) -> dict:
-    return {"event": "user", "text": text,
-            "parse_data": {"text": text, "intent": {"name": "inform"}, "entities": entities or []}}
+    return {
+        "event": "user",
+        "text": text,
+        "parse_data": {"text": text, "intent": {"name": "inform"}, "entities": entities or []},
+    }
 
 
 @pytest.mark.parametrize(
@@ -52,13 +55,20 @@ def test_digits_are_kept_when_no_code_was_asked():
 async def test_store_saves_masked_tracker_but_turn_sees_raw():
     domain = Domain.from_yaml(open("domain.yml", encoding="utf-8").read())
     store = MaskingTrackerStore(domain=domain)
-    tracker = DialogueStateTracker.from_events("c1", [
-        ActionExecuted("action_listen"),
-        UserUttered(f"我叫陈明，身份证{RAW_ID}，手机{RAW_PHONE}", {"name": "inform", "confidence": 1.0},
-                    [{"entity": "id_number", "value": RAW_ID, "start": 8, "end": 26}]),
-        SlotSet("id_number", RAW_ID),
-        BotUttered("收到"),
-    ], slots=domain.slots)
+    tracker = DialogueStateTracker.from_events(
+        "c1",
+        [
+            ActionExecuted("action_listen"),
+            UserUttered(
+                f"我叫陈明，身份证{RAW_ID}，手机{RAW_PHONE}",
+                {"name": "inform", "confidence": 1.0},
+                [{"entity": "id_number", "value": RAW_ID, "start": 8, "end": 26}],
+            ),
+            SlotSet("id_number", RAW_ID),
+            BotUttered("收到"),
+        ],
+        slots=domain.slots,
+    )
     assert tracker.get_slot("id_number") == RAW_ID  # the live turn keeps what a verification needs
     await store.save(tracker)
     stored = await store.retrieve("c1")

@@ -131,7 +131,9 @@ def decode_push(raw: bytes) -> dict[str, Any]:
 
 def _recipient(value: Any) -> str:
     if not isinstance(value, str) or not _RECIPIENT.fullmatch(value):
-        raise PushRefused(400, f"recipient_id 必须是会话标识（微信 OpenID 或网页会话号，不超过{PUSH_MAX_RECIPIENT}个字符）")
+        raise PushRefused(
+            400, f"recipient_id 必须是会话标识（微信 OpenID 或网页会话号，不超过{PUSH_MAX_RECIPIENT}个字符）"
+        )
     return value
 
 

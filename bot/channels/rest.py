@@ -66,25 +66,34 @@ def parse_message(raw: bytes, stream: str | None = None) -> tuple[str, str]:
     if stream is not None and stream.strip().lower() not in ("", "false"):
         raise Refused(400, "stream_unsupported", "不支持流式回复（stream=true），请去掉该参数。")
     if not raw.strip():
-        raise Refused(400, "empty_body", '请求体为空，请发送 JSON 对象，例如 {"sender": "user1", "message": "你好"}。')
+        raise Refused(
+            400, "empty_body", '请求体为空，请发送 JSON 对象，例如 {"sender": "user1", "message": "你好"}。'
+        )
     try:
         body = json.loads(raw)
     except (ValueError, RecursionError):
         raise Refused(400, "invalid_json", "请求体不是有效的 JSON。") from None
     if not isinstance(body, dict):
-        raise Refused(400, "not_an_object", '请求体必须是 JSON 对象，例如 {"sender": "user1", "message": "你好"}。')
+        raise Refused(
+            400, "not_an_object", '请求体必须是 JSON 对象，例如 {"sender": "user1", "message": "你好"}。'
+        )
     sender, text = body.get("sender"), body.get("message")
     if sender is None or sender == "":
         raise Refused(400, "sender_missing", "缺少 sender（会话标识）。")
     if not isinstance(sender, str) or not _SENDER.fullmatch(sender):
-        raise Refused(400, "sender_invalid",
-                      f"sender 须为1至{MAX_SENDER_CHARS}个字符，只能包含英文字母、数字和 _ . : - 。")
+        raise Refused(
+            400,
+            "sender_invalid",
+            f"sender 须为1至{MAX_SENDER_CHARS}个字符，只能包含英文字母、数字和 _ . : - 。",
+        )
     if text is None:
         raise Refused(400, "message_missing", "缺少 message（消息文字）。")
     if not isinstance(text, str):
         raise Refused(400, "message_not_text", "message 必须是文字（字符串）。")
     if len(text) > MAX_MESSAGE_CHARS:
-        raise Refused(413, "message_too_long", f"消息太长了，请分几次发送（每次不超过{MAX_MESSAGE_CHARS}字）。")
+        raise Refused(
+            413, "message_too_long", f"消息太长了，请分几次发送（每次不超过{MAX_MESSAGE_CHARS}字）。"
+        )
     if not text.strip():
         raise Refused(400, "message_empty", "message 不能为空。")
     return SENDER_PREFIX + sender, text

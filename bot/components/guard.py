@@ -30,8 +30,13 @@ def has_content(text: str) -> bool:
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class NoContentGuard(GraphComponent):
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> NoContentGuard:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> NoContentGuard:
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -60,8 +65,13 @@ class ExplicitHumanGuard(GraphComponent):
     """Sets request_human for a message that plainly asks for a person (转人工, 真人客服, 接线员)."""
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> ExplicitHumanGuard:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ExplicitHumanGuard:
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -71,5 +81,7 @@ class ExplicitHumanGuard(GraphComponent):
                 continue
             ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != HUMAN_INTENT]
             message.set(INTENT, {"name": HUMAN_INTENT, "confidence": 1.0}, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [{"name": HUMAN_INTENT, "confidence": 1.0}] + ranking, add_to_output=True)
+            message.set(
+                INTENT_RANKING_KEY, [{"name": HUMAN_INTENT, "confidence": 1.0}] + ranking, add_to_output=True
+            )
         return messages

@@ -49,8 +49,11 @@ Offset = tuple[int, int, str]
 
 def name_offsets(entities: Iterable[dict], labels: Sequence[str] = LABELS) -> tuple[Offset, ...]:
     """Rasa entity dicts → sorted (start, end, label) of the name types; others are ignored."""
-    found = {(e["start"], e["end"], e["entity"]) for e in entities
-             if e.get("entity") in labels and "start" in e and "end" in e}
+    found = {
+        (e["start"], e["end"], e["entity"])
+        for e in entities
+        if e.get("entity") in labels and "start" in e and "end" in e
+    }
     return tuple(sorted(found))
 
 
@@ -60,8 +63,15 @@ def overlapping(offsets: Sequence[Offset]) -> bool:
     return any(b[0] < a[1] for a, b in zip(ordered, ordered[1:]))
 
 
-def train_ner(samples: Sequence[tuple[str, Sequence[Offset]]], segmenter: str = "char", epochs: int = 15,
-              seed: int = 2024, labels: Sequence[str] = LABELS, batch: int = BATCH, drop: float = 0.2):
+def train_ner(
+    samples: Sequence[tuple[str, Sequence[Offset]]],
+    segmenter: str = "char",
+    epochs: int = 15,
+    seed: int = 2024,
+    labels: Sequence[str] = LABELS,
+    batch: int = BATCH,
+    drop: float = 0.2,
+):
     """Blank zh + ner, seeded, a fixed number of epochs, on (normalised text, name offsets) pairs.
 
     Returns (nlp, seconds, names a token boundary cuts through, NER loss per epoch); the losses show
@@ -102,8 +112,9 @@ def train_ner(samples: Sequence[tuple[str, Sequence[Offset]]], segmenter: str = 
     return nlp, time.perf_counter() - started, misaligned, trace
 
 
-def training_samples(training_data: TrainingData,
-                     labels: Sequence[str] = LABELS) -> list[tuple[str, tuple[Offset, ...]]]:
+def training_samples(
+    training_data: TrainingData, labels: Sequence[str] = LABELS
+) -> list[tuple[str, tuple[Offset, ...]]]:
     """(text, name offsets) of each distinct intent example, in data order, as the benchmark reads them.
 
     Overlapping name annotations stop training with the text named: the data must be fixed."""
@@ -127,8 +138,9 @@ def training_samples(training_data: TrainingData,
 class SpacyNameExtractor(GraphComponent, EntityExtractorMixin):
     """person_name / org_name by a spaCy NER trained here and stored in the Rasa model."""
 
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 nlp: Any = None) -> None:
+    def __init__(
+        self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, nlp: Any = None
+    ) -> None:
         self.config = config
         self.labels = tuple(config["entities"])
         self._model_storage = model_storage
@@ -156,8 +168,13 @@ class SpacyNameExtractor(GraphComponent, EntityExtractorMixin):
         return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> SpacyNameExtractor:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SpacyNameExtractor:
         return cls({**cls.get_default_config(), **config}, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -167,19 +184,36 @@ class SpacyNameExtractor(GraphComponent, EntityExtractorMixin):
             return self._resource
         cfg = self.config
         nlp, seconds, misaligned, trace = train_ner(
-            samples, cfg["segmenter"], cfg["epochs"], cfg["random_seed"], self.labels,
-            cfg["batch_size"], cfg["dropout"])
-        logger.info("SpacyNameExtractor trained on %d examples in %.1f s; %d names cut by a token "
-                    "boundary; NER loss by epoch %s", len(samples), seconds, misaligned,
-                    " ".join(f"{v:.0f}" for v in trace))
+            samples,
+            cfg["segmenter"],
+            cfg["epochs"],
+            cfg["random_seed"],
+            self.labels,
+            cfg["batch_size"],
+            cfg["dropout"],
+        )
+        logger.info(
+            "SpacyNameExtractor trained on %d examples in %.1f s; %d names cut by a token "
+            "boundary; NER loss by epoch %s",
+            len(samples),
+            seconds,
+            misaligned,
+            " ".join(f"{v:.0f}" for v in trace),
+        )
         with self._model_storage.write_to(self._resource) as model_dir:
             nlp.to_disk(model_dir)
         self.nlp = nlp
         return self._resource
 
     @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> SpacyNameExtractor:
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SpacyNameExtractor:
         import spacy
 
         config = {**cls.get_default_config(), **config}
@@ -187,8 +221,11 @@ class SpacyNameExtractor(GraphComponent, EntityExtractorMixin):
             with model_storage.read_from(resource) as model_dir:
                 nlp = spacy.load(model_dir)
         except ValueError:  # nothing was persisted: no name annotations at training time
-            logger.warning("SpacyNameExtractor has no trained model in resource '%s'; it leaves the "
-                           "other extractors' names as they are.", resource.name)
+            logger.warning(
+                "SpacyNameExtractor has no trained model in resource '%s'; it leaves the "
+                "other extractors' names as they are.",
+                resource.name,
+            )
             return cls(config, model_storage, resource)
         return cls(config, model_storage, resource, nlp)
 
@@ -203,12 +240,20 @@ class SpacyNameExtractor(GraphComponent, EntityExtractorMixin):
     def _replace_names(self, message: Message, doc: Any) -> None:
         """DIET's names out, spaCy's in, except where a rule entity already claims the text."""
         kept = [e for e in message.get(ENTITIES, []) if e.get("entity") not in self.labels]
-        claimed = [(e["start"], e["end"]) for e in kept
-                   if e.get("entity") in RULE_ENTITIES and "start" in e and "end" in e]
+        claimed = [
+            (e["start"], e["end"])
+            for e in kept
+            if e.get("entity") in RULE_ENTITIES and "start" in e and "end" in e
+        ]
         ours = [
             # the greedy transition-based NER gives no probability: None, as Rasa's SpacyEntityExtractor
-            {"entity": ent.label_, "start": ent.start_char, "end": ent.end_char, "value": ent.text,
-             "confidence_entity": None}
+            {
+                "entity": ent.label_,
+                "start": ent.start_char,
+                "end": ent.end_char,
+                "value": ent.text,
+                "confidence_entity": None,
+            }
             for ent in doc.ents
             if ent.label_ in self.labels and not _overlaps(ent.start_char, ent.end_char, claimed)
         ]

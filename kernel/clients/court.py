@@ -115,8 +115,16 @@ class CaseSummary:
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> CaseSummary:
-        return cls(d["case_number"], d["court"], d["court_code"], d["type_code"], d["case_type"], d["stage"],
-                   d["status"], date.fromisoformat(d["filing_date"]))
+        return cls(
+            d["case_number"],
+            d["court"],
+            d["court_code"],
+            d["type_code"],
+            d["case_type"],
+            d["stage"],
+            d["status"],
+            date.fromisoformat(d["filing_date"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -147,8 +155,15 @@ class Judge:
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Judge:
-        return cls(d["name"], d.get("title", "审判员"), d["division"], d.get("court", ""), d["office_phone"],
-                   TeamMember(**d["assistant"]), TeamMember(**d["clerk"]))
+        return cls(
+            d["name"],
+            d.get("title", "审判员"),
+            d["division"],
+            d.get("court", ""),
+            d["office_phone"],
+            TeamMember(**d["assistant"]),
+            TeamMember(**d["clerk"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -182,9 +197,18 @@ class TimeLimit:
     def from_json(cls, d: dict[str, Any] | None) -> TimeLimit | None:
         if not d:
             return None
-        return cls(d["procedure"], d["limit"], date.fromisoformat(d["start_date"]), date.fromisoformat(d["deadline"]),
-                   int(d["days_left"]), d["basis"], _date(d.get("extended_to")), d.get("extension_reason"),
-                   d.get("extension_rule"), d.get("note", ""))
+        return cls(
+            d["procedure"],
+            d["limit"],
+            date.fromisoformat(d["start_date"]),
+            date.fromisoformat(d["deadline"]),
+            int(d["days_left"]),
+            d["basis"],
+            _date(d.get("extended_to")),
+            d.get("extension_reason"),
+            d.get("extension_rule"),
+            d.get("note", ""),
+        )
 
 
 @dataclass(frozen=True)
@@ -243,17 +267,41 @@ class CaseProgress:
     def from_json(cls, d: dict[str, Any]) -> CaseProgress:
         hearing = d.get("next_hearing")
         return cls(
-            CaseSummary.from_json(d), d["cause"], d["procedure"],
-            tuple(ProgressNode(n["name"], date.fromisoformat(n["date"]), n.get("detail", "")) for n in d["nodes"]),
-            Hearing(datetime.fromisoformat(hearing["time"]), hearing["courtroom"], hearing.get("kind", "开庭"))
-            if hearing else None,
-            Judge.from_json(d["judge"]), TimeLimit.from_json(d.get("time_limit")),
-            tuple(Party(p["role"], p["kind"], p["name"], p.get("id_number_masked"), p.get("credit_code"),
-                        p.get("legal_representative")) for p in d["parties"]),
-            tuple(Representative(r["name"], r["kind"], r["role"], r.get("law_firm"), tuple(r["represents"]))
-                  for r in d.get("representatives", [])),
-            d.get("viewer_role", ""), d.get("outcome"), _date(d.get("closed_date")), d.get("prosecutor"),
-            d.get("origin_case_number"))
+            CaseSummary.from_json(d),
+            d["cause"],
+            d["procedure"],
+            tuple(
+                ProgressNode(n["name"], date.fromisoformat(n["date"]), n.get("detail", ""))
+                for n in d["nodes"]
+            ),
+            Hearing(
+                datetime.fromisoformat(hearing["time"]), hearing["courtroom"], hearing.get("kind", "开庭")
+            )
+            if hearing
+            else None,
+            Judge.from_json(d["judge"]),
+            TimeLimit.from_json(d.get("time_limit")),
+            tuple(
+                Party(
+                    p["role"],
+                    p["kind"],
+                    p["name"],
+                    p.get("id_number_masked"),
+                    p.get("credit_code"),
+                    p.get("legal_representative"),
+                )
+                for p in d["parties"]
+            ),
+            tuple(
+                Representative(r["name"], r["kind"], r["role"], r.get("law_firm"), tuple(r["represents"]))
+                for r in d.get("representatives", [])
+            ),
+            d.get("viewer_role", ""),
+            d.get("outcome"),
+            _date(d.get("closed_date")),
+            d.get("prosecutor"),
+            d.get("origin_case_number"),
+        )
 
 
 @dataclass(frozen=True)
@@ -330,33 +378,50 @@ class CourtDataClient(Protocol):
 
     def case_routing(self, case_number: str) -> CaseRouting: ...
 
-    def start_verification(self, case_number: str, name: str, *, id_number: str | None = None,
-                           credit_code: str | None = None,
-                           license_number: str | None = None) -> VerificationStarted: ...
+    def start_verification(
+        self,
+        case_number: str,
+        name: str,
+        *,
+        id_number: str | None = None,
+        credit_code: str | None = None,
+        license_number: str | None = None,
+    ) -> VerificationStarted: ...
 
     def check_code(self, verification_id: str, code: str) -> AccessGrant: ...
 
     def case_progress(self, case_number: str, access_token: str) -> CaseProgress: ...
 
-    def search_debtors(self, name: str, *, id_number: str | None = None,
-                       credit_code: str | None = None) -> DebtorSearchResult: ...
+    def search_debtors(
+        self, name: str, *, id_number: str | None = None, credit_code: str | None = None
+    ) -> DebtorSearchResult: ...
 
     def health(self) -> bool: ...
 
 
 # -- HTTP adapter for the reference service -------------------------------------------------------------
 ERRORS_BY_CODE: dict[str, type[CourtError]] = {
-    "wrong_code": WrongCode, "mismatch": Mismatch, "forbidden": Mismatch, "case_not_found": NotFound,
-    "verification_required": VerificationRequired, "verification_expired": VerificationRequired,
-    "locked": Locked, "rate_limited": RateLimited, "too_soon": RateLimited, "sms_daily_limit": RateLimited,
+    "wrong_code": WrongCode,
+    "mismatch": Mismatch,
+    "forbidden": Mismatch,
+    "case_not_found": NotFound,
+    "verification_required": VerificationRequired,
+    "verification_expired": VerificationRequired,
+    "locked": Locked,
+    "rate_limited": RateLimited,
+    "too_soon": RateLimited,
+    "sms_daily_limit": RateLimited,
 }
 
 
 def error_for(status: int, body: dict[str, Any]) -> CourtError:
     """The citizen-level error for an HTTP error answer of the service."""
     code, message = str(body.get("error", "")), body.get("message")
-    ours = status >= 500 or code in ("unauthorized", "http_error", "") or (
-        status in (404, 405) and code != "case_not_found")
+    ours = (
+        status >= 500
+        or code in ("unauthorized", "http_error", "")
+        or (status in (404, 405) and code != "case_not_found")
+    )
     if ours:
         # 5xx, a wrong API key or a missing endpoint are our problems, not the citizen's
         log.warning("court-data service answered %s %s", status, code or "(no error code)")
@@ -383,13 +448,27 @@ def _session(retry: Retry, api_key: str) -> requests.Session:
 class HttpCourtClient:
     """The reference court-data service over HTTP (blocking; wrap in AsyncCourtClient inside actions)."""
 
-    def __init__(self, base_url: str = DEFAULT_URL, api_key: str = "", connect_timeout: float = CONNECT_TIMEOUT,
-                 read_timeout: float = READ_TIMEOUT) -> None:
+    def __init__(
+        self,
+        base_url: str = DEFAULT_URL,
+        api_key: str = "",
+        connect_timeout: float = CONNECT_TIMEOUT,
+        read_timeout: float = READ_TIMEOUT,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = (connect_timeout, read_timeout)
-        get_retry = Retry(total=2, connect=1, read=0, status=1, other=0, backoff_factor=0.2,
-                          status_forcelist=(502, 503, 504), allowed_methods=frozenset({"GET"}),
-                          raise_on_status=False, respect_retry_after_header=False)
+        get_retry = Retry(
+            total=2,
+            connect=1,
+            read=0,
+            status=1,
+            other=0,
+            backoff_factor=0.2,
+            status_forcelist=(502, 503, 504),
+            allowed_methods=frozenset({"GET"}),
+            raise_on_status=False,
+            respect_retry_after_header=False,
+        )
         self._get = _session(get_retry, api_key)
         self._post = _session(Retry(total=0, raise_on_status=False), api_key)
 
@@ -426,34 +505,59 @@ class HttpCourtClient:
         return self._parse(CaseSummary.from_json, self._request("GET", self._case_path(case_number)))
 
     def case_routing(self, case_number: str) -> CaseRouting:
-        return self._parse(lambda b: CaseRouting(b["case_number"], b["court"], b["judge_name"], b["division"]),
-                           self._request("GET", self._case_path(case_number) + "/routing"))
+        return self._parse(
+            lambda b: CaseRouting(b["case_number"], b["court"], b["judge_name"], b["division"]),
+            self._request("GET", self._case_path(case_number) + "/routing"),
+        )
 
-    def start_verification(self, case_number: str, name: str, *, id_number: str | None = None,
-                           credit_code: str | None = None, license_number: str | None = None) -> VerificationStarted:
-        payload = {"case_number": case_number, "name": name, "id_number": id_number, "credit_code": credit_code,
-                   "license_number": license_number}
+    def start_verification(
+        self,
+        case_number: str,
+        name: str,
+        *,
+        id_number: str | None = None,
+        credit_code: str | None = None,
+        license_number: str | None = None,
+    ) -> VerificationStarted:
+        payload = {
+            "case_number": case_number,
+            "name": name,
+            "id_number": id_number,
+            "credit_code": credit_code,
+            "license_number": license_number,
+        }
         body = self._request("POST", "/api/v1/verifications", json={k: v for k, v in payload.items() if v})
-        return self._parse(lambda b: VerificationStarted(b["verification_id"], b["masked_phone"],
-                                                         int(b["expires_in"]), int(b["resend_after"])), body)
+        return self._parse(
+            lambda b: VerificationStarted(
+                b["verification_id"], b["masked_phone"], int(b["expires_in"]), int(b["resend_after"])
+            ),
+            body,
+        )
 
     def check_code(self, verification_id: str, code: str) -> AccessGrant:
-        body = self._request("POST", f"/api/v1/verifications/{quote(verification_id, safe='')}/check",
-                             json={"code": code})
-        return self._parse(lambda b: AccessGrant(b["access_token"], b["case_number"], b["role"],
-                                                 int(b["expires_in"])), body)
+        body = self._request(
+            "POST", f"/api/v1/verifications/{quote(verification_id, safe='')}/check", json={"code": code}
+        )
+        return self._parse(
+            lambda b: AccessGrant(b["access_token"], b["case_number"], b["role"], int(b["expires_in"])), body
+        )
 
     def case_progress(self, case_number: str, access_token: str) -> CaseProgress:
-        body = self._request("GET", self._case_path(case_number) + "/progress",
-                             headers={"X-Access-Token": access_token})
+        body = self._request(
+            "GET", self._case_path(case_number) + "/progress", headers={"X-Access-Token": access_token}
+        )
         return self._parse(CaseProgress.from_json, body)
 
-    def search_debtors(self, name: str, *, id_number: str | None = None,
-                       credit_code: str | None = None) -> DebtorSearchResult:
-        params = {k: v for k, v in {"name": name, "id_number": id_number, "credit_code": credit_code}.items() if v}
+    def search_debtors(
+        self, name: str, *, id_number: str | None = None, credit_code: str | None = None
+    ) -> DebtorSearchResult:
+        params = {
+            k: v for k, v in {"name": name, "id_number": id_number, "credit_code": credit_code}.items() if v
+        }
         body = self._request("GET", "/api/v1/dishonest-debtors", params=params)
-        return self._parse(lambda b: DebtorSearchResult(tuple(DebtorEntry.from_json(e) for e in b["entries"])),
-                           body)
+        return self._parse(
+            lambda b: DebtorSearchResult(tuple(DebtorEntry.from_json(e) for e in b["entries"])), body
+        )
 
     def health(self) -> bool:
         try:
@@ -483,11 +587,23 @@ class AsyncCourtClient:
     async def case_routing(self, case_number: str) -> CaseRouting:
         return await self._run("case_routing", case_number)
 
-    async def start_verification(self, case_number: str, name: str, *, id_number: str | None = None,
-                                 credit_code: str | None = None,
-                                 license_number: str | None = None) -> VerificationStarted:
-        return await self._run("start_verification", case_number, name, id_number=id_number,
-                               credit_code=credit_code, license_number=license_number)
+    async def start_verification(
+        self,
+        case_number: str,
+        name: str,
+        *,
+        id_number: str | None = None,
+        credit_code: str | None = None,
+        license_number: str | None = None,
+    ) -> VerificationStarted:
+        return await self._run(
+            "start_verification",
+            case_number,
+            name,
+            id_number=id_number,
+            credit_code=credit_code,
+            license_number=license_number,
+        )
 
     async def check_code(self, verification_id: str, code: str) -> AccessGrant:
         return await self._run("check_code", verification_id, code)
@@ -495,8 +611,9 @@ class AsyncCourtClient:
     async def case_progress(self, case_number: str, access_token: str) -> CaseProgress:
         return await self._run("case_progress", case_number, access_token)
 
-    async def search_debtors(self, name: str, *, id_number: str | None = None,
-                             credit_code: str | None = None) -> DebtorSearchResult:
+    async def search_debtors(
+        self, name: str, *, id_number: str | None = None, credit_code: str | None = None
+    ) -> DebtorSearchResult:
         return await self._run("search_debtors", name, id_number=id_number, credit_code=credit_code)
 
     async def health(self) -> bool:
@@ -506,9 +623,15 @@ class AsyncCourtClient:
             return False
 
 
-def make_client(url: str = DEFAULT_URL, api_key: str = "", connect_timeout: float = CONNECT_TIMEOUT,
-                read_timeout: float = READ_TIMEOUT, *, adapter: str = "",
-                adapter_env: Mapping[str, str] | None = None) -> CourtDataClient:
+def make_client(
+    url: str = DEFAULT_URL,
+    api_key: str = "",
+    connect_timeout: float = CONNECT_TIMEOUT,
+    read_timeout: float = READ_TIMEOUT,
+    *,
+    adapter: str = "",
+    adapter_env: Mapping[str, str] | None = None,
+) -> CourtDataClient:
     """The HTTP client for the reference service at `url`, or, when `adapter` names `module:factory`, another
     court system's client: `factory(adapter_env)` (an adapter reads its own variables from that mapping)."""
     adapter = adapter.strip()

@@ -38,13 +38,16 @@ class WorkOrderClient:
         last: Exception | None = None
         for _ in range(attempts):
             try:
-                response = self.session.request(method, self.base_url + path, json=payload,
-                                                 timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
+                response = self.session.request(
+                    method, self.base_url + path, json=payload, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)
+                )
             except requests.RequestException as exc:
                 last = exc
                 continue
             if response.status_code >= 500:
-                last = WorkOrderError("工单系统暂时不可用，请稍后再试，或拨打 12368 热线。", response.status_code)
+                last = WorkOrderError(
+                    "工单系统暂时不可用，请稍后再试，或拨打 12368 热线。", response.status_code
+                )
                 continue
             body = response.json() if response.content else {}
             if response.status_code >= 400:
@@ -59,8 +62,9 @@ class WorkOrderClient:
         return await asyncio.to_thread(self._call, "POST", "/api/v1/workorders", payload, 3)
 
     async def lookup(self, number: str, phone: str) -> dict[str, Any]:
-        return await asyncio.to_thread(self._call, "POST", "/api/v1/workorders/lookup",
-                                       {"number": number, "phone": phone}, 2)
+        return await asyncio.to_thread(
+            self._call, "POST", "/api/v1/workorders/lookup", {"number": number, "phone": phone}, 2
+        )
 
     async def clerk_online(self) -> bool:
         try:
@@ -70,6 +74,10 @@ class WorkOrderClient:
         return int(status.get("clerks_online") or 0) > 0
 
     async def request_live(self, number: str, conversation_id: str, channel: str) -> dict[str, Any]:
-        return await asyncio.to_thread(self._call, "POST", "/api/v1/handoff",
-                                       {"number": number, "conversation_id": conversation_id,
-                                        "channel": channel}, 2)
+        return await asyncio.to_thread(
+            self._call,
+            "POST",
+            "/api/v1/handoff",
+            {"number": number, "conversation_id": conversation_id, "channel": channel},
+            2,
+        )

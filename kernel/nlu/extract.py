@@ -117,7 +117,9 @@ class _Analysis:
             self.entities.append(_entity(CREDIT_CODE, start, end, value))
         elif credit_context:
             self.problems.append(
-                _problem(CREDIT_CODE, credit_code_problem(value) or "format", start, end, mask_credit_code(value))
+                _problem(
+                    CREDIT_CODE, credit_code_problem(value) or "format", start, end, mask_credit_code(value)
+                )
             )
         else:
             self.problems.append(_problem(ID_NUMBER, problem, start, end, mask_id(value)))
@@ -131,7 +133,9 @@ class _Analysis:
                 self.entities.append(_entity(CREDIT_CODE, code.start, code.end, code.value))
             else:
                 shown = mask_credit_code(code.value)
-                self.problems.append(_problem(CREDIT_CODE, code.problem or "format", code.start, code.end, shown))
+                self.problems.append(
+                    _problem(CREDIT_CODE, code.problem or "format", code.start, code.end, shown)
+                )
 
 
 def analyse(text: str) -> tuple[list[dict], list[Problem]]:

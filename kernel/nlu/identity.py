@@ -24,7 +24,8 @@ ID_KIND, CREDIT_KIND, LICENCE_KIND = "id_number", "credit_code", "license_number
 COMPOUND_SURNAMES = frozenset(
     "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 独孤 南宫 西门 轩辕 "
     "呼延 澹台 公冶 申屠 太叔 闻人 万俟 钟离 宗政 濮阳 淳于 单于 赫连 拓跋 百里 东郭 左丘 谷梁 "
-    "第五 梁丘 羊舌 微生 公羊 巫马 乐正 漆雕 壤驷 段干 司空 司寇 亓官 仲孙 叔孙 子车".split())
+    "第五 梁丘 羊舌 微生 公羊 巫马 乐正 漆雕 壤驷 段干 司空 司寇 亓官 仲孙 叔孙 子车".split()
+)
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖萧田董袁潘于蒋蔡余杜叶程苏魏"
     "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万"
@@ -34,12 +35,68 @@ SURNAMES = frozenset(
     "刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺"
     "楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮"
     "都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼"
-    "居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由赖覃蓟訾阮钮龚嵇邴糜松井段富巫乌焦巴弓牧隗山谷车侯宓蓬全郗班仰秋仲伊宫宁仇栾暴甘钭厉戎祖武符刘景詹束龙叶幸司韶郜黎蓟薄印宿白怀蒲邰从鄂索咸籍赖卓蔺屠蒙池乔阴郁胥能苍双闻莘党翟谭贡劳逄姬申扶堵冉宰郦雍却璩桑桂濮牛寿通边扈燕冀郏浦尚农温别庄晏柴瞿阎充慕连茹习宦艾鱼容向古易慎戈廖庾终暨居衡步都耿满弘匡国文寇广禄阙东欧殳沃利蔚越夔隆师巩厍聂晁勾敖融冷訾辛阚那简饶空曾毋沙乜养鞠须丰巢关蒯相查后荆红游竺权逯盖益桓公".replace(" ", ""))
+    "居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由赖覃蓟訾阮钮龚嵇邴糜松井段富巫乌焦巴弓牧隗山谷车侯宓蓬全郗班仰秋仲伊宫宁仇栾暴甘钭厉戎祖武符刘景詹束龙叶幸司韶郜黎蓟薄印宿白怀蒲邰从鄂索咸籍赖卓蔺屠蒙池乔阴郁胥能苍双闻莘党翟谭贡劳逄姬申扶堵冉宰郦雍却璩桑桂濮牛寿通边扈燕冀郏浦尚农温别庄晏柴瞿阎充慕连茹习宦艾鱼容向古易慎戈廖庾终暨居衡步都耿满弘匡国文寇广禄阙东欧殳沃利蔚越夔隆师巩厍聂晁勾敖融冷訾辛阚那简饶空曾毋沙乜养鞠须丰巢关蒯相查后荆红游竺权逯盖益桓公".replace(
+        " ", ""
+    )
+)
 ORG_ENDINGS = (
-    "股份有限公司", "有限责任公司", "有限公司", "分公司", "公司", "集团", "合作社", "联合社", "事务所", "中心",
-    "研究院", "研究所", "设计院", "医院", "卫生院", "诊所", "学校", "学院", "大学", "中学", "小学", "幼儿园",
-    "银行", "支行", "分行", "信用社", "商行", "商店", "超市", "酒店", "饭店", "宾馆", "店", "厂", "场", "站",
-    "人民政府", "政府", "办事处", "管理局", "局", "厅", "办公室", "管委会", "委员会", "协会", "学会", "商会", "基金会", "委员会", "村委会", "居委会", "物业", "工作室", "门市部", "经营部", "商贸部",
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "分公司",
+    "公司",
+    "集团",
+    "合作社",
+    "联合社",
+    "事务所",
+    "中心",
+    "研究院",
+    "研究所",
+    "设计院",
+    "医院",
+    "卫生院",
+    "诊所",
+    "学校",
+    "学院",
+    "大学",
+    "中学",
+    "小学",
+    "幼儿园",
+    "银行",
+    "支行",
+    "分行",
+    "信用社",
+    "商行",
+    "商店",
+    "超市",
+    "酒店",
+    "饭店",
+    "宾馆",
+    "店",
+    "厂",
+    "场",
+    "站",
+    "人民政府",
+    "政府",
+    "办事处",
+    "管理局",
+    "局",
+    "厅",
+    "办公室",
+    "管委会",
+    "委员会",
+    "协会",
+    "学会",
+    "商会",
+    "基金会",
+    "委员会",
+    "村委会",
+    "居委会",
+    "物业",
+    "工作室",
+    "门市部",
+    "经营部",
+    "商贸部",
 )
 COURT_WORDS = re.compile(r"法院|法庭|人民法院")
 # Words that start a segment but are not part of the name: labels and the little phrases around them.
@@ -64,9 +121,12 @@ NOT_NAME = re.compile(
     r"[我你您他她它们的了吗呢吧啊呀么嘛哦嗯呗啦？?]|一下|进度|案件|案子|案号|法官|法院|开庭|判决|执行|失信|名单|"
     r"公司|单位|谢谢|你好|您好|再见|查询|请问|怎么|什么|多少|能不能|可以|身份|号码|证号|证件|执业|代码|验证|短信|"
     r"电话|手机|留言|投诉|举报|人工|客服|律师|先生|女士|本人|没有|不是|就是|还是|已经|一直|这个|那个|哪个|辛苦|"
-    r"麻烦|打扰|马上|方便|明白|时间|全部|不好意思|同志|师傅|老师|领导|姑娘|小伙|姓名|名字|修改|更改|改成|换成|确认|提交")
+    r"麻烦|打扰|马上|方便|明白|时间|全部|不好意思|同志|师傅|老师|领导|姑娘|小伙|姓名|名字|修改|更改|改成|换成|确认|提交"
+)
 # "公司叫星河云帆": after an organisation label, the rest of the segment is the organisation's name.
-ORG_LABEL = re.compile(r"^(?:我们|我|俺|本)?(?:的)?(?:公司|单位|企业|厂|店)(?:的)?(?:名称|名字|全称|名)?(?:是|叫|为)")
+ORG_LABEL = re.compile(
+    r"^(?:我们|我|俺|本)?(?:的)?(?:公司|单位|企业|厂|店)(?:的)?(?:名称|名字|全称|名)?(?:是|叫|为)"
+)
 SEPARATORS = re.compile(r"[\s,，。.;；:：、!！?？/\\|()（）\[\]【】<>《》\"“”'‘’~～\-—_=+*#@&%$^]+")
 LICENCE = re.compile(r"(?<![0-9A-Za-z])(\d{17})(?![0-9A-Za-z])")
 # "查失信被执行人 王伟": a space between two runs of Chinese text separates them (normalising would drop it);
@@ -75,7 +135,8 @@ SPACED = re.compile(r"(?<=[\u4e00-\u9fa5]{2})[ \t\u3000]+(?=[\u4e00-\u9fa5]{2})"
 # A name inside a sentence, between a lead-in and a tail: "我想查下李磊国系咪老赖", "被执行人王伟有没有…".
 EMBEDDED = re.compile(
     r"(?:查一下|查下|查查|查询|帮我查|看看|看下|看一下|瞅瞅|瞧瞧|一下|问下|问一下|被执行人|老赖|联系人|名叫|叫|是)"
-    r"([\u4e00-\u9fa5]{2,4}?)(?=系|是不是|是否|有没有|在不在|上没上|有无|的|欠|被|还|在|$)")
+    r"([\u4e00-\u9fa5]{2,4}?)(?=系|是不是|是否|有没有|在不在|上没上|有无|的|欠|被|还|在|$)"
+)
 HAN_NAME = re.compile(r"[\u4e00-\u9fa5]{2,4}|[\u4e00-\u9fa5]{1,6}·[\u4e00-\u9fa5]{1,8}")
 
 
@@ -104,7 +165,11 @@ def read_identity(text: str) -> Identity:
     """The name (or organisation) and the identifier written in `text`, each None when absent."""
     clean = normalize(SPACED.sub("，", text or ""))
     entities, _ = analyse(clean)
-    cut = [(e["start"], e["end"]) for e in entities if e["entity"] in (CASE_NUMBER, ID_NUMBER, CREDIT_CODE, PHONE)]
+    cut = [
+        (e["start"], e["end"])
+        for e in entities
+        if e["entity"] in (CASE_NUMBER, ID_NUMBER, CREDIT_CODE, PHONE)
+    ]
     kind, value, where = _identifier(clean, entities)
     if kind == LICENCE_KIND and where:
         cut.append(where)
@@ -129,7 +194,9 @@ def _identifier(text: str, entities: list[dict]) -> tuple[str | None, str | None
     return None, None, None
 
 
-def best_name(text: str, cut: list[tuple[int, int]], anchor: tuple[int, int] | None) -> tuple[str | None, bool]:
+def best_name(
+    text: str, cut: list[tuple[int, int]], anchor: tuple[int, int] | None
+) -> tuple[str | None, bool]:
     """The name-like segment nearest the identifier (or the only one when there is no identifier)."""
     candidates = _candidates(text, cut, anchor, strict=True)
     if not candidates and anchor is not None:  # beside an identifier, a surname missing from our table
@@ -148,8 +215,15 @@ def _candidates(text: str, cut: list[tuple[int, int]], anchor: tuple[int, int] |
         name, is_org = _as_name(segment.text, strict)
         if name:
             offset = segment.text.find(name)
-            candidates.append((_distance(segment.start + offset, segment.start + offset + len(name), anchor),
-                               not is_org, segment.start, name, is_org))
+            candidates.append(
+                (
+                    _distance(segment.start + offset, segment.start + offset + len(name), anchor),
+                    not is_org,
+                    segment.start,
+                    name,
+                    is_org,
+                )
+            )
     return candidates
 
 
@@ -191,10 +265,10 @@ def _as_name(segment: str, strict: bool = True) -> tuple[str | None, bool]:
 
 
 def _after_marker(segment: str) -> str | None:
-    """"我老公叫张建国", "被执行人是王伟": the name after the last 叫 / 是."""
+    """ "我老公叫张建国", "被执行人是王伟": the name after the last 叫 / 是."""
     for marker in ("叫", "是"):
         at = segment.rfind(marker)
-        tail = SUFFIX.sub("", segment[at + 1:]) if at >= 0 else ""
+        tail = SUFFIX.sub("", segment[at + 1 :]) if at >= 0 else ""
         if is_person_name(tail):
             return tail
     return None
@@ -210,7 +284,7 @@ def _embedded(segment: str) -> str | None:
 def _org_name(segment: str) -> str | None:
     label = ORG_LABEL.search(segment)
     if label and len(segment) - label.end() >= 2:
-        return segment[label.end():]
+        return segment[label.end() :]
     ends = sorted({segment.rfind(e) + len(e) for e in ORG_ENDINGS if e in segment}, reverse=True)
     for end in ends:  # the furthest ending first: 北京市人民政府朝阳区…保障局, not 北京市人民政府
         core = PREFIX.sub("", segment[:end], count=1)

@@ -25,8 +25,13 @@ def main() -> int:
         print(f"courtdata: cannot start: {exc}", file=sys.stderr)
         return 2
     logging.getLogger("courtdata").info(
-        "serving %s (%d cases, %d list entries) on http://%s:%d", store.source, len(store.cases),
-        len(store.debtors), settings.host, settings.port)
+        "serving %s (%d cases, %d list entries) on http://%s:%d",
+        store.source,
+        len(store.cases),
+        len(store.debtors),
+        settings.host,
+        settings.port,
+    )
     serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="courtdata")
     return 0
 

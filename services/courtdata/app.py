@@ -39,9 +39,11 @@ log = logging.getLogger(__name__)
 OPENAPI_PATH = Path(__file__).with_name("openapi.yaml")
 CHINA = timezone(timedelta(hours=8))
 HTTP_MESSAGES = {404: "没有这个接口", 405: "不支持该请求方法", 413: "请求内容过大", 415: "请求体应为JSON"}
-NUMBER_CHECKS = {"id_number": lambda v, today: id_number_error(v, today),
-                 "credit_code": lambda v, today: credit_code_error(v),
-                 "license_number": lambda v, today: license_number_error(v)}
+NUMBER_CHECKS = {
+    "id_number": lambda v, today: id_number_error(v, today),
+    "credit_code": lambda v, today: credit_code_error(v),
+    "license_number": lambda v, today: license_number_error(v),
+}
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 public = Blueprint("public", __name__)
@@ -89,7 +91,9 @@ def client_address() -> str:
     try:
         return str(ipaddress.ip_address(forwarded))
     except ValueError:
-        raise bad_request(f"{settings.client_address_header} 应为一个IP地址", "invalid_client_address") from None
+        raise bad_request(
+            f"{settings.client_address_header} 应为一个IP地址", "invalid_client_address"
+        ) from None
 
 
 def _identifier(source: dict) -> tuple[str, str]:
@@ -115,8 +119,13 @@ def _name(source: dict) -> str:
 @public.get("/health")
 def health():
     store = _state()["store"]
-    return jsonify(status="ok", cases=len(store.cases), dishonest_debtors=len(store.debtors),
-                   demo=store.is_demo, as_of=store.meta.get("as_of"))
+    return jsonify(
+        status="ok",
+        cases=len(store.cases),
+        dishonest_debtors=len(store.debtors),
+        demo=store.is_demo,
+        as_of=store.meta.get("as_of"),
+    )
 
 
 @public.get("/openapi.json")
@@ -140,8 +149,13 @@ def case_routing(case_number: str):
     case = _case_or_404(case_number)
     store = _state()["store"]
     judge = store.judges[case["judge_id"]]
-    return jsonify(case_number=case["case_number"], court=store.court_name(case["court_code"]),
-                   court_code=case["court_code"], judge_name=judge["name"], division=judge["division"])
+    return jsonify(
+        case_number=case["case_number"],
+        court=store.court_name(case["court_code"]),
+        court_code=case["court_code"],
+        judge_name=judge["name"],
+        division=judge["division"],
+    )
 
 
 @api.get("/cases/<case_number>")
@@ -171,15 +185,20 @@ def dishonest_debtors():
     args = {k: v for k, v in request.args.items() if v.strip()}
     name = str(args.get("name") or "").strip()
     if not any(k in args for k in ("id_number", "credit_code")) or "license_number" in args:
-        reason = ("仅凭姓氏无法查询" if 0 < len(name) < 2 else "仅凭姓名无法区分同名人员") + \
-            "，请同时提供姓名和身份证号码（个人）或单位名称和统一社会信用代码（单位）"
+        reason = (
+            "仅凭姓氏无法查询" if 0 < len(name) < 2 else "仅凭姓名无法区分同名人员"
+        ) + "，请同时提供姓名和身份证号码（个人）或单位名称和统一社会信用代码（单位）"
         raise bad_request(reason, "identifier_required")
     name = _name(args)
     kind, number = _identifier(args)
     entries = _state()["store"].find_debtors(name, **{kind: number})
     shown = [debtor_entry(e) for e in entries]
-    return jsonify(query={"name": name, "kind": "person" if kind == "id_number" else "organisation"},
-                   total=len(shown), on_list=sum(1 for e in shown if e["on_list"]), entries=shown)
+    return jsonify(
+        query={"name": name, "kind": "person" if kind == "id_number" else "organisation"},
+        total=len(shown),
+        on_list=sum(1 for e in shown if e["on_list"]),
+        entries=shown,
+    )
 
 
 @api.route("/admin/fault", methods=["GET", "PUT"])
@@ -190,7 +209,11 @@ def fault_switch():
         body = _json_body()
         mode = body.get("mode", "none")
         delay = body.get("delay_seconds", 0)
-        if mode not in ("none", "slow", "fail") or not isinstance(delay, (int, float)) or not 0 <= delay <= 120:
+        if (
+            mode not in ("none", "slow", "fail")
+            or not isinstance(delay, (int, float))
+            or not 0 <= delay <= 120
+        ):
             raise bad_request("mode 应为 none、slow 或 fail，delay_seconds 为0到120秒", "invalid_fault")
         state["fault"] = {"mode": mode, "delay_seconds": float(delay)}
     return jsonify(state["fault"])
@@ -217,7 +240,9 @@ def _rate_limit() -> None:
     window = int(time.time() // 60)
     key = f"cd:rate:{hashlib.sha256(caller.encode()).hexdigest()[:16]}:{window}"
     if _state()["kv"].incr(key, 60) > settings.rate_limit:
-        raise ApiError(429, "rate_limited", "请求过于频繁，请稍后再试。", retry_after=60 - int(time.time() % 60))
+        raise ApiError(
+            429, "rate_limited", "请求过于频繁，请稍后再试。", retry_after=60 - int(time.time() % 60)
+        )
 
 
 def _fault() -> tuple | None:
@@ -276,22 +301,33 @@ def _parse_fault(value: str) -> dict:
     raise ValueError(f"COURTDATA_FAULT must be empty, 'fail' or 'slow:SECONDS', got {value!r}")
 
 
-def create_app(settings: Settings, store: CourtStore, kv: KV | None = None, sms: SmsGateway | None = None,
-               clock=None, audit: AuditLog | None = None) -> Flask:
+def create_app(
+    settings: Settings,
+    store: CourtStore,
+    kv: KV | None = None,
+    sms: SmsGateway | None = None,
+    clock=None,
+    audit: AuditLog | None = None,
+) -> Flask:
     """The service over `store`. kv/sms default to the store at settings.redis_url and settings' SMS gateway, the
     audit log to settings.audit_log (created on first write; `python -m services.courtdata` creates it
     at start); `clock` (returning an aware datetime) lets tests pin "now" to the data's as_of date."""
     sms = sms if sms is not None else settings.sms_gateway()
     if store.is_demo and not isinstance(sms, OutboxGateway):
-        raise ValueError("the court-data file is demo data (meta.demo=true): its phone numbers are made up, "
-                         "so only SMS_BACKEND=outbox may be used with it")
+        raise ValueError(
+            "the court-data file is demo data (meta.demo=true): its phone numbers are made up, "
+            "so only SMS_BACKEND=outbox may be used with it"
+        )
     kv = kv if kv is not None else shared_kv(settings.redis_url)
     app = Flask(__name__)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     app.extensions["courtdata"] = {
-        "settings": settings, "store": store, "kv": kv, "fault": _parse_fault(settings.fault),
+        "settings": settings,
+        "store": store,
+        "kv": kv,
+        "fault": _parse_fault(settings.fault),
         "clock": clock or (lambda: datetime.now(CHINA)),
         "verifier": Verifier(kv, sms, settings, audit=audit, cases=store.case),
         "openapi": _openapi(),

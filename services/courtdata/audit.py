@@ -48,8 +48,11 @@ class AuditLog:
         return fd
 
     def write(self, event: str, **fields) -> None:
-        record = {"at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "event": event,
-                  **{k: v for k, v in fields.items() if v is not None}}
+        record = {
+            "at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            "event": event,
+            **{k: v for k, v in fields.items() if v is not None},
+        }
         line = (json.dumps(record, ensure_ascii=False) + "\n").encode()
         with self._lock:
             fd = self._open()

@@ -15,21 +15,55 @@ import chinese_calendar
 from services.courtdata import demo_pools as pools
 from services.courtdata.time_limits import rule_for
 
-TYPE_CATEGORY = {"民初": "civil", "民终": "civil", "民申": "review", "执": "enforcement", "执恢": "enforcement",
-                 "执异": "objection", "刑初": "criminal", "刑终": "criminal", "行初": "administrative",
-                 "行终": "administrative"}
-ROLES = {"民初": ("原告", "被告"), "民终": ("上诉人（原审被告）", "被上诉人（原审原告）"),
-         "民申": ("再审申请人", "被申请人"), "执": ("申请执行人", "被执行人"), "执恢": ("申请执行人", "被执行人"),
-         "执异": ("异议人（案外人）", "申请执行人", "被执行人"), "刑初": ("被告人",), "刑终": ("上诉人（原审被告人）",),
-         "行初": ("原告", "被告"), "行终": ("上诉人（原审原告）", "被上诉人（原审被告）")}
+TYPE_CATEGORY = {
+    "民初": "civil",
+    "民终": "civil",
+    "民申": "review",
+    "执": "enforcement",
+    "执恢": "enforcement",
+    "执异": "objection",
+    "刑初": "criminal",
+    "刑终": "criminal",
+    "行初": "administrative",
+    "行终": "administrative",
+}
+ROLES = {
+    "民初": ("原告", "被告"),
+    "民终": ("上诉人（原审被告）", "被上诉人（原审原告）"),
+    "民申": ("再审申请人", "被申请人"),
+    "执": ("申请执行人", "被执行人"),
+    "执恢": ("申请执行人", "被执行人"),
+    "执异": ("异议人（案外人）", "申请执行人", "被执行人"),
+    "刑初": ("被告人",),
+    "刑终": ("上诉人（原审被告人）",),
+    "行初": ("原告", "被告"),
+    "行终": ("上诉人（原审原告）", "被上诉人（原审被告）"),
+}
 BASIC_PLAN = {"民初": 16, "执": 4, "执恢": 1, "执异": 1, "刑初": 2}
-INTERMEDIATE_PLAN = {"民初": 14, "民终": 34, "民申": 10, "执": 8, "执恢": 3, "执异": 8, "刑初": 5, "刑终": 7,
-                     "行初": 4, "行终": 6}
+INTERMEDIATE_PLAN = {
+    "民初": 14,
+    "民终": 34,
+    "民申": 10,
+    "执": 8,
+    "执恢": 3,
+    "执异": 8,
+    "刑初": 5,
+    "刑终": 7,
+    "行初": 4,
+    "行终": 6,
+}
 SEQ_MAX = {("basic", "民初"): 40000, ("basic", "执"): 20000, ("intermediate", "民终"): 12000}
 HEARING_TIMES = ["09:00", "09:30", "10:00", "14:00", "14:30", "15:00"]
 # Share of the planned duration spent before each node (the first node is the filing itself).
-TRIAL_WEIGHTS = [("分案", .03), ("送达", .12), ("开庭排期", .12), ("庭审", .33), ("宣判", .30), ("结案", .10)]
-REVIEW_WEIGHTS = [("分案", .05), ("送达", .15), ("HEARING", .40), ("裁定", .30), ("结案", .10)]
+TRIAL_WEIGHTS = [
+    ("分案", 0.03),
+    ("送达", 0.12),
+    ("开庭排期", 0.12),
+    ("庭审", 0.33),
+    ("宣判", 0.30),
+    ("结案", 0.10),
+]
+REVIEW_WEIGHTS = [("分案", 0.05), ("送达", 0.15), ("HEARING", 0.40), ("裁定", 0.30), ("结案", 0.10)]
 
 
 # Official holiday calendars are used up to this year (chinese-calendar 1.11 has them); later days fall back
@@ -75,7 +109,9 @@ class CaseFactory:
 
     def judge_for(self, court: str, type_code: str) -> dict:
         category = TYPE_CATEGORY[type_code]
-        return self.rng.choice([j for j in self.judges if j["court_code"] == court and j["category"] == category])
+        return self.rng.choice(
+            [j for j in self.judges if j["court_code"] == court and j["category"] == category]
+        )
 
     def party(self, role: str, org_share: float) -> dict:
         entity = self.people.organisation() if self.rng.random() < org_share else self.people.person()
@@ -104,12 +140,24 @@ class CaseFactory:
             criminal = type_code.startswith("刑")
             if self.rng.random() < (0.7 if criminal else 0.45):
                 lawyer = self.rng.choice(self.lawyers)
-                reps.append({**lawyer, "role": "辩护人" if criminal else "委托诉讼代理人",
-                             "represents": [party["party_id"]]})
+                reps.append(
+                    {
+                        **lawyer,
+                        "role": "辩护人" if criminal else "委托诉讼代理人",
+                        "represents": [party["party_id"]],
+                    }
+                )
             elif party["kind"] == "person" and self.rng.random() < 0.1:
                 agent = self.people.person()
-                reps.append({**agent, "kind": "agent", "relation": "近亲属", "role": "委托诉讼代理人",
-                             "represents": [party["party_id"]]})
+                reps.append(
+                    {
+                        **agent,
+                        "kind": "agent",
+                        "relation": "近亲属",
+                        "role": "委托诉讼代理人",
+                        "represents": [party["party_id"]],
+                    }
+                )
         return reps
 
     # -- timelines ---------------------------------------------------------------------------------
@@ -132,7 +180,9 @@ class CaseFactory:
     def hearing_at(self, day: date, court: str) -> tuple[datetime, str]:
         hh, mm = self.rng.choice(HEARING_TIMES).split(":")
         rooms = 29 if court == pools.INTERMEDIATE else 24
-        return datetime(day.year, day.month, day.day, int(hh), int(mm)), pools.courtroom_name(self.rng.randint(1, rooms))
+        return datetime(day.year, day.month, day.day, int(hh), int(mm)), pools.courtroom_name(
+            self.rng.randint(1, rooms)
+        )
 
     def trial_plan(self, case: dict, judge: dict, total: int) -> list[dict]:
         outcome = case["outcome"]
@@ -144,9 +194,10 @@ class CaseFactory:
             if outcome == "调解" and name == "宣判":
                 continue
             detail = TRIAL_DETAIL.get((case["type_code"][0], name), TRIAL_DETAIL.get(name, "")).format(
-                division=judge["division"], judge=judge["name"])
+                division=judge["division"], judge=judge["name"]
+            )
             if name == "开庭排期":
-                hearing_day = day + timedelta(days=max(1, round(total * .33)))
+                hearing_day = day + timedelta(days=max(1, round(total * 0.33)))
                 when, room = self.hearing_at(workday(hearing_day), case["court_code"])
                 detail = f"本案定于{fmt_cn(when)}在{room}开庭审理"
             if name == "庭审" and when is not None:
@@ -154,13 +205,28 @@ class CaseFactory:
                 detail = f"本案已在{room}开庭审理"
             if name == "结案":
                 detail = CLOSING_DETAIL.get((case["type_code"], outcome), CLOSING_DETAIL[outcome])
-            nodes.append({"name": name, "date": day.isoformat(), "detail": detail, "_hearing": (when, room)
-                          if name == "庭审" else None})
+            nodes.append(
+                {
+                    "name": name,
+                    "date": day.isoformat(),
+                    "detail": detail,
+                    "_hearing": (when, room) if name == "庭审" else None,
+                }
+            )
         if outcome == "判决" and case["type_code"] in ("民初", "刑初", "行初") and self.rng.random() < 0.25:
             last = date.fromisoformat(nodes[-1]["date"])
-            nodes.append({"name": "上诉", "date": (last + timedelta(days=self.rng.randint(5, 14))).isoformat(),
-                          "detail": "当事人已提起上诉，案卷将移送" + ("北京市高级人民法院" if case["court_code"] == pools.INTERMEDIATE
-                                                                   else "北京市第三中级人民法院")})
+            nodes.append(
+                {
+                    "name": "上诉",
+                    "date": (last + timedelta(days=self.rng.randint(5, 14))).isoformat(),
+                    "detail": "当事人已提起上诉，案卷将移送"
+                    + (
+                        "北京市高级人民法院"
+                        if case["court_code"] == pools.INTERMEDIATE
+                        else "北京市第三中级人民法院"
+                    ),
+                }
+            )
         return nodes
 
     def review_plan(self, case: dict, judge: dict, total: int) -> list[dict]:
@@ -169,21 +235,32 @@ class CaseFactory:
         for name, day in self.steps(date.fromisoformat(case["filing_date"]), total, REVIEW_WEIGHTS):
             if name == "HEARING":
                 when, room = self.hearing_at(day, case["court_code"])
-                nodes.append({"name": hearing_name, "date": day.isoformat(),
-                              "detail": f"已在{room}组织{hearing_name}", "_hearing": (when, room)})
+                nodes.append(
+                    {
+                        "name": hearing_name,
+                        "date": day.isoformat(),
+                        "detail": f"已在{room}组织{hearing_name}",
+                        "_hearing": (when, room),
+                    }
+                )
                 continue
-            detail = REVIEW_DETAIL[name].format(division=judge["division"], judge=judge["name"],
-                                                ruling=REVIEW_RULING[case["type_code"]][case["outcome"]])
+            detail = REVIEW_DETAIL[name].format(
+                division=judge["division"],
+                judge=judge["name"],
+                ruling=REVIEW_RULING[case["type_code"]][case["outcome"]],
+            )
             nodes.append({"name": name, "date": day.isoformat(), "detail": detail})
         return nodes
 
     def enforcement_plan(self, case: dict, total: int) -> list[dict]:
         filing, outcome = date.fromisoformat(case["filing_date"]), case["outcome"]
-        weights = {"执行完毕": [("执行措施", .1), ("财产处置", .45), ("执行款发放", .3), ("结案", .15)],
-                   "终结本次执行程序": [("执行措施", .15), ("结案", .85)],
-                   "执行和解": [("执行措施", .2), ("结案", .6)]}[outcome]
+        weights = {
+            "执行完毕": [("执行措施", 0.1), ("财产处置", 0.45), ("执行款发放", 0.3), ("结案", 0.15)],
+            "终结本次执行程序": [("执行措施", 0.15), ("结案", 0.85)],
+            "执行和解": [("执行措施", 0.2), ("结案", 0.6)],
+        }[outcome]
         if outcome == "执行完毕" and self.rng.random() < 0.5:
-            weights = [("执行措施", .15), ("执行款发放", .6), ("结案", .25)]
+            weights = [("执行措施", 0.15), ("执行款发放", 0.6), ("结案", 0.25)]
         nodes = [{"name": "执行立案", "date": filing.isoformat(), "detail": "法院已受理执行申请并立案"}]
         for name, day in self.steps(filing, total, weights):
             detail = CLOSING_DETAIL[outcome] if name == "结案" else ENFORCEMENT_DETAIL[name]
@@ -224,23 +301,42 @@ class CaseFactory:
         ago = self.rng.randint(3, 150) if self.rng.random() < 0.55 else self.rng.randint(150, 1000)
         return workday(self.as_of - timedelta(days=ago))
 
-    def new_case(self, court: str, type_code: str, filing: date | None = None, parties: list[dict] | None = None,
-                 **fields) -> dict:
+    def new_case(
+        self,
+        court: str,
+        type_code: str,
+        filing: date | None = None,
+        parties: list[dict] | None = None,
+        **fields,
+    ) -> dict:
         """Plan a whole case, cut it at `as_of`, store it and return it."""
         filing = filing or self.random_filing()
         judge = self.judge_for(court, type_code) if "judge" not in fields else fields.pop("judge")
         parties = parties or self.parties_for(type_code, court)
         for index, party in enumerate(parties, 1):
             party["party_id"] = f"P{index}"
-        case = {"case_number": fields.pop("case_number", None) or self.case_number(court, type_code, filing.year),
-                "court_code": court, "type_code": type_code, "cause": self.cause_for(type_code),
-                "procedure": self.procedure_for(court, type_code), "filing_date": filing.isoformat(),
-                "judge_id": judge["judge_id"], "parties": parties, "representatives": [],
-                "outcome": self.outcome_for(type_code), "origin_case_number": None, "prosecutor": None,
-                "time_limit_extension": None, "next_hearing": None}
+        case = {
+            "case_number": fields.pop("case_number", None) or self.case_number(court, type_code, filing.year),
+            "court_code": court,
+            "type_code": type_code,
+            "cause": self.cause_for(type_code),
+            "procedure": self.procedure_for(court, type_code),
+            "filing_date": filing.isoformat(),
+            "judge_id": judge["judge_id"],
+            "parties": parties,
+            "representatives": [],
+            "outcome": self.outcome_for(type_code),
+            "origin_case_number": None,
+            "prosecutor": None,
+            "time_limit_extension": None,
+            "next_hearing": None,
+        }
         case.update({k: v for k, v in fields.items() if k not in ("nodes", "total")})
-        case["representatives"] = (fields["representatives"] if "representatives" in fields
-                                   else self.representatives_for(type_code, parties))
+        case["representatives"] = (
+            fields["representatives"]
+            if "representatives" in fields
+            else self.representatives_for(type_code, parties)
+        )
         if type_code.startswith("刑"):
             case["prosecutor"] = pools.PROSECUTORS[court]
         total, extended = fields.get("total") or self.planned_days(type_code, case["procedure"])
@@ -266,7 +362,11 @@ class CaseFactory:
         if hearing and scheduled and upcoming and upcoming[0].get("_hearing"):
             when, room = hearing
             kind = {"庭审": "开庭"}.get(upcoming[0]["name"], upcoming[0]["name"])
-            case["next_hearing"] = {"time": when.strftime("%Y-%m-%dT%H:%M:00+08:00"), "courtroom": room, "kind": kind}
+            case["next_hearing"] = {
+                "time": when.strftime("%Y-%m-%dT%H:%M:00+08:00"),
+                "courtroom": room,
+                "kind": kind,
+            }
         case["nodes"] = [{k: v for k, v in n.items() if not k.startswith("_")} for n in done]
         closed = any(n["name"] == "结案" for n in done)
         if not closed:
@@ -277,9 +377,11 @@ class CaseFactory:
             if date.fromisoformat(nodes[-1]["date"]) > deadline and deadline <= self.as_of:
                 approver = "北京市高级人民法院" if case["type_code"][0] in "刑行" else "本院院长"
                 case["time_limit_extension"] = {
-                    "extended_to": max(deadline + timedelta(days=rule.extension_days),
-                                       date.fromisoformat(nodes[-1]["date"])).isoformat(),
-                    "reason": f"案情复杂，经{approver}批准延长期限"}
+                    "extended_to": max(
+                        deadline + timedelta(days=rule.extension_days), date.fromisoformat(nodes[-1]["date"])
+                    ).isoformat(),
+                    "reason": f"案情复杂，经{approver}批准延长期限",
+                }
 
     def cause_for(self, type_code: str) -> str:
         if type_code.startswith("刑"):
@@ -298,20 +400,32 @@ class CaseFactory:
             for type_code, count in plan.items():
                 for _ in range(count):
                     filing = self.random_filing()
-                    self.new_case(court["code"], type_code, filing,
-                                  **self.origin_fields(court["code"], filing, type_code))
+                    self.new_case(
+                        court["code"],
+                        type_code,
+                        filing,
+                        **self.origin_fields(court["code"], filing, type_code),
+                    )
             if court["code"] in ("京0105", "京0112"):
                 for _ in range(2):
                     self.new_case(court["code"], "行初")
-        for case in [c for c in self.cases if c["type_code"] == "民初" and c["court_code"] != pools.INTERMEDIATE]:
+        for case in [
+            c for c in self.cases if c["type_code"] == "民初" and c["court_code"] != pools.INTERMEDIATE
+        ]:
             self.follow_up(case)
 
     def origin_fields(self, court: str, filing: date, type_code: str) -> dict:
         """A plausible origin case number for types that always have one (not necessarily in the data)."""
         basic = self.rng.choice([c["code"] for c in pools.COURTS if c["level"] == "basic"])
-        origin = {"民终": (basic, "民初"), "刑终": (basic, "刑初"), "行终": (basic, "行初"), "民申": (court, "民终"),
-                  "执": (court, "民初"), "执恢": (court, "执"),
-                  "执异": (court, "执")}.get(type_code)
+        origin = {
+            "民终": (basic, "民初"),
+            "刑终": (basic, "刑初"),
+            "行终": (basic, "行初"),
+            "民申": (court, "民终"),
+            "执": (court, "民初"),
+            "执恢": (court, "执"),
+            "执异": (court, "执"),
+        }.get(type_code)
         if origin is None:
             return {}
         year = filing.year - self.rng.randint(1 if type_code in ("执恢", "民申") else 0, 2)
@@ -326,17 +440,36 @@ class CaseFactory:
         if "上诉" in nodes:
             filing = nodes["上诉"] + timedelta(days=self.rng.randint(15, 40))
             if filing <= self.as_of:
-                parties = [{**{k: v for k, v in defendant.items() if k not in strip}, "role": "上诉人（原审被告）"},
-                           {**{k: v for k, v in plaintiff.items() if k not in strip}, "role": "被上诉人（原审原告）"}]
-                self.new_case(pools.INTERMEDIATE, "民终", filing, parties, cause=case["cause"],
-                              origin_case_number=case["case_number"])
+                parties = [
+                    {**{k: v for k, v in defendant.items() if k not in strip}, "role": "上诉人（原审被告）"},
+                    {
+                        **{k: v for k, v in plaintiff.items() if k not in strip},
+                        "role": "被上诉人（原审原告）",
+                    },
+                ]
+                self.new_case(
+                    pools.INTERMEDIATE,
+                    "民终",
+                    filing,
+                    parties,
+                    cause=case["cause"],
+                    origin_case_number=case["case_number"],
+                )
         elif case["outcome"] == "判决" and case["cause"] in pools.MONEY_CAUSES and self.rng.random() < 0.35:
             filing = nodes["结案"] + timedelta(days=self.rng.randint(20, 90))
             if filing <= self.as_of:
-                parties = [{**{k: v for k, v in plaintiff.items() if k not in strip}, "role": "申请执行人"},
-                           {**{k: v for k, v in defendant.items() if k not in strip}, "role": "被执行人"}]
-                self.new_case(case["court_code"], "执", filing, parties, cause=case["cause"],
-                              origin_case_number=case["case_number"])
+                parties = [
+                    {**{k: v for k, v in plaintiff.items() if k not in strip}, "role": "申请执行人"},
+                    {**{k: v for k, v in defendant.items() if k not in strip}, "role": "被执行人"},
+                ]
+                self.new_case(
+                    case["court_code"],
+                    "执",
+                    filing,
+                    parties,
+                    cause=case["cause"],
+                    origin_case_number=case["case_number"],
+                )
 
 
 TRIAL_DETAIL = {
@@ -354,8 +487,10 @@ REVIEW_DETAIL = {
     "裁定": "本院已作出裁定：{ruling}",
     "结案": "本案已审查终结",
 }
-REVIEW_RULING = {"民申": {"驳回": "驳回再审申请", "支持": "本案由本院再审"},
-                 "执异": {"驳回": "驳回异议", "支持": "中止对执行标的的执行"}}
+REVIEW_RULING = {
+    "民申": {"驳回": "驳回再审申请", "支持": "本案由本院再审"},
+    "执异": {"驳回": "驳回异议", "支持": "中止对执行标的的执行"},
+}
 ENFORCEMENT_DETAIL = {
     "执行措施": "已通过网络执行查控系统查询被执行人财产，并对银行存款采取冻结措施",
     "财产处置": "已对查封的财产启动网络司法拍卖",

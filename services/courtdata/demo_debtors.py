@@ -36,24 +36,44 @@ class DebtorFactory:
         self.entries: list[dict] = []
         self.listed: set[tuple[str, str]] = set()
 
-    def add(self, debtor: dict, *, case_number: str, filing: date, basis_number: str, cause: str,
-            creditor: str, amount: int, publish: date, performed: int = 0, conduct: str | None = None,
-            deleted: date | None = None, deletion: str = "performed", basis_issuer: str | None = None) -> dict:
+    def add(
+        self,
+        debtor: dict,
+        *,
+        case_number: str,
+        filing: date,
+        basis_number: str,
+        cause: str,
+        creditor: str,
+        amount: int,
+        publish: date,
+        performed: int = 0,
+        conduct: str | None = None,
+        deleted: date | None = None,
+        deletion: str = "performed",
+        basis_issuer: str | None = None,
+    ) -> dict:
         court = parse_case(case_number)[0].court_code
         person = debtor["kind"] == "person"
         unperformed = amount - performed
         entry = {
-            "entry_id": f"D{len(self.entries) + 1:04d}", "kind": debtor["kind"], "name": debtor["name"],
+            "entry_id": f"D{len(self.entries) + 1:04d}",
+            "kind": debtor["kind"],
+            "name": debtor["name"],
             "sex": debtor["sex"] if person else None,
             "age": age_on(debtor["id_number"], publish) if person else None,
             "id_number": debtor["id_number"] if person else None,
             "credit_code": None if person else debtor["credit_code"],
             "legal_representative": None if person else debtor["legal_representative"]["name"],
-            "court": COURT_NAMES[court], "court_code": court, "province": "北京", "case_number": case_number,
-            "basis_document_number": basis_number, "basis_issuer": basis_issuer or self.issuer(basis_number),
+            "court": COURT_NAMES[court],
+            "court_code": court,
+            "province": "北京",
+            "case_number": case_number,
+            "basis_document_number": basis_number,
+            "basis_issuer": basis_issuer or self.issuer(basis_number),
             "filing_date": filing.isoformat(),
-            "obligation": f"于判决生效之日起十日内向{creditor}" + pools.OBLIGATIONS.get(
-                cause, "支付款项{amount}元").format(amount=amount),
+            "obligation": f"于判决生效之日起十日内向{creditor}"
+            + pools.OBLIGATIONS.get(cause, "支付款项{amount}元").format(amount=amount),
             "performance": "部分未履行" if performed else "全部未履行",
             "performed_part": f"已履行{performed}元" if performed else "无",
             "unperformed_part": f"{unperformed}元及相应利息",
@@ -100,14 +120,27 @@ class DebtorFactory:
                 deleted = None
                 if case["outcome"] in ("执行完毕", "执行和解") and closing:
                     deleted = workday(closing + timedelta(days=self.rng.randint(1, 3)))
-                if publish > self.as_of or (deleted and deleted <= publish) or (deleted and deleted > self.as_of):
+                if (
+                    publish > self.as_of
+                    or (deleted and deleted <= publish)
+                    or (deleted and deleted > self.as_of)
+                ):
                     continue
                 amount = self.amount(debtor["kind"] == "organisation")
                 basis = case["origin_case_number"] or self.basis_number(filing, case["court_code"])
-                self.add(debtor, case_number=case["case_number"], filing=filing, basis_number=basis,
-                         cause=case["cause"], creditor=creditor, amount=amount, publish=publish,
-                         performed=self.performed(amount), deleted=deleted,
-                         deletion="performed" if case["outcome"] == "执行完毕" else "settled")
+                self.add(
+                    debtor,
+                    case_number=case["case_number"],
+                    filing=filing,
+                    basis_number=basis,
+                    cause=case["cause"],
+                    creditor=creditor,
+                    amount=amount,
+                    publish=publish,
+                    performed=self.performed(amount),
+                    deleted=deleted,
+                    deletion="performed" if case["outcome"] == "执行完毕" else "settled",
+                )
 
     def performed(self, amount: int) -> int:
         return 0 if self.rng.random() < 0.7 else amount * self.rng.randint(1, 6) // 10
@@ -125,8 +158,12 @@ class DebtorFactory:
             court = self.rng.choice(basic)
             filing = self.as_of - timedelta(days=self.rng.randint(90, 1300))
             organisation = self.rng.random() < 0.3
-            debtor = self.people.organisation() if organisation else self.people.person(name=self.shared_name())
-            creditor = (self.people.organisation() if self.rng.random() < 0.4 else self.people.person())["name"]
+            debtor = (
+                self.people.organisation() if organisation else self.people.person(name=self.shared_name())
+            )
+            creditor = (self.people.organisation() if self.rng.random() < 0.4 else self.people.person())[
+                "name"
+            ]
             publish = workday(filing + timedelta(days=self.rng.randint(30, 150)))
             deleted = None
             if self.rng.random() < 0.15:
@@ -134,12 +171,23 @@ class DebtorFactory:
                 if deleted > self.as_of:
                     deleted = None
             amount = self.amount(organisation)
-            self.add(debtor, case_number=self.cases.case_number(court, "执", filing.year), filing=filing,
-                     basis_number=self.basis_number(filing, court), cause=self.rng.choice(pools.MONEY_CAUSES),
-                     creditor=creditor, amount=amount, publish=publish, performed=self.performed(amount),
-                     deleted=deleted, deletion=self.rng.choice(["performed", "performed", "settled", "withdrawn"]))
+            self.add(
+                debtor,
+                case_number=self.cases.case_number(court, "执", filing.year),
+                filing=filing,
+                basis_number=self.basis_number(filing, court),
+                cause=self.rng.choice(pools.MONEY_CAUSES),
+                creditor=creditor,
+                amount=amount,
+                publish=publish,
+                performed=self.performed(amount),
+                deleted=deleted,
+                deletion=self.rng.choice(["performed", "performed", "settled", "withdrawn"]),
+            )
 
     def shared_name(self) -> str | None:
         """Now and then reuse a listed person's name: same name, different person."""
-        people = [e["name"] for e in self.entries if e["kind"] == "person" and e["name"] not in pools.RESERVED_NAMES]
+        people = [
+            e["name"] for e in self.entries if e["kind"] == "person" and e["name"] not in pools.RESERVED_NAMES
+        ]
         return self.rng.choice(people) if people and self.rng.random() < 0.12 else None

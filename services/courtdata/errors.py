@@ -6,7 +6,9 @@ from __future__ import annotations
 class ApiError(Exception):
     """Raised by handlers; rendered as {"error": code, "message": 中文, ...extra} with `status`."""
 
-    def __init__(self, status: int, error: str, message: str, retry_after: int | None = None, **extra) -> None:
+    def __init__(
+        self, status: int, error: str, message: str, retry_after: int | None = None, **extra
+    ) -> None:
         super().__init__(f"{status} {error}")
         self.status, self.error, self.message = status, error, message
         self.retry_after = retry_after

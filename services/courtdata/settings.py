@@ -10,17 +10,32 @@ from kernel.sms import DEFAULT_OUTBOX, DEFAULT_SIGN_NAME, SmsGateway, make_gatew
 
 DEFAULT_FILE = Path(__file__).with_name("demo_data.json")
 ENV = {  # field -> environment variable
-    "data_file": "COURTDATA_FILE", "host": "COURTDATA_HOST", "port": "COURTDATA_PORT",
-    "api_key": "COURTDATA_API_KEY", "otp_ttl": "COURTDATA_OTP_TTL", "token_ttl": "COURTDATA_TOKEN_TTL",
-    "max_attempts": "COURTDATA_MAX_ATTEMPTS", "lock_seconds": "COURTDATA_LOCK_SECONDS",
-    "resend_seconds": "COURTDATA_RESEND_SECONDS", "sms_daily_limit": "COURTDATA_SMS_DAILY_LIMIT",
-    "rate_limit": "COURTDATA_RATE_LIMIT", "fault": "COURTDATA_FAULT", "threads": "COURTDATA_THREADS",
-    "sms_sign": "COURTDATA_SMS_SIGN", "identity_max_failures": "COURTDATA_IDENTITY_MAX_FAILURES",
-    "identity_window": "COURTDATA_IDENTITY_WINDOW", "trusted_callers": "COURTDATA_TRUSTED_CALLERS",
-    "client_address_header": "COURTDATA_CLIENT_ADDRESS_HEADER", "audit_log": "COURTDATA_AUDIT_LOG",
+    "data_file": "COURTDATA_FILE",
+    "host": "COURTDATA_HOST",
+    "port": "COURTDATA_PORT",
+    "api_key": "COURTDATA_API_KEY",
+    "otp_ttl": "COURTDATA_OTP_TTL",
+    "token_ttl": "COURTDATA_TOKEN_TTL",
+    "max_attempts": "COURTDATA_MAX_ATTEMPTS",
+    "lock_seconds": "COURTDATA_LOCK_SECONDS",
+    "resend_seconds": "COURTDATA_RESEND_SECONDS",
+    "sms_daily_limit": "COURTDATA_SMS_DAILY_LIMIT",
+    "rate_limit": "COURTDATA_RATE_LIMIT",
+    "fault": "COURTDATA_FAULT",
+    "threads": "COURTDATA_THREADS",
+    "sms_sign": "COURTDATA_SMS_SIGN",
+    "identity_max_failures": "COURTDATA_IDENTITY_MAX_FAILURES",
+    "identity_window": "COURTDATA_IDENTITY_WINDOW",
+    "trusted_callers": "COURTDATA_TRUSTED_CALLERS",
+    "client_address_header": "COURTDATA_CLIENT_ADDRESS_HEADER",
+    "audit_log": "COURTDATA_AUDIT_LOG",
     # shared with the other processes (kernel/sms.py, kernel/kv.py)
-    "sms_backend": "SMS_BACKEND", "sms_outbox": "SMS_OUTBOX", "sms_http_url": "SMS_HTTP_URL",
-    "sms_http_key": "SMS_HTTP_KEY", "sms_sign_name": "SMS_SIGN_NAME", "redis_url": "REDIS_URL",
+    "sms_backend": "SMS_BACKEND",
+    "sms_outbox": "SMS_OUTBOX",
+    "sms_http_url": "SMS_HTTP_URL",
+    "sms_http_key": "SMS_HTTP_KEY",
+    "sms_sign_name": "SMS_SIGN_NAME",
+    "redis_url": "REDIS_URL",
 }
 
 
@@ -60,8 +75,13 @@ class Settings:
     redis_url: str = ""  # empty: in-process (one worker); Redis to share them between replicas
 
     def sms_gateway(self) -> SmsGateway:
-        return make_gateway(self.sms_backend, outbox=self.sms_outbox, http_url=self.sms_http_url,
-                            http_key=self.sms_http_key, sign_name=self.sms_sign_name)
+        return make_gateway(
+            self.sms_backend,
+            outbox=self.sms_outbox,
+            http_url=self.sms_http_url,
+            http_key=self.sms_http_key,
+            sign_name=self.sms_sign_name,
+        )
 
     @property
     def trusted(self) -> frozenset[str]:

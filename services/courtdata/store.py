@@ -40,7 +40,10 @@ def _schema_errors(data: object) -> list[str]:
 
 
 def _check_people(where: str, record: dict, today: date, problems: list[str]) -> None:
-    for key, check in (("id_number", lambda v: id_number_error(v, today)), ("credit_code", credit_code_error)):
+    for key, check in (
+        ("id_number", lambda v: id_number_error(v, today)),
+        ("credit_code", credit_code_error),
+    ):
         value = record.get(key)
         if value and check(value):
             problems.append(f"{where}.{key}: {check(value)}")
@@ -49,13 +52,20 @@ def _check_people(where: str, record: dict, today: date, problems: list[str]) ->
         problems.append(f"{where}.legal_representative.id_number: {id_number_error(rep['id_number'], today)}")
 
 
-def _check_case(i: int, case: dict, courts: set[str], judges: set[str], today: date, problems: list[str]) -> None:
+def _check_case(
+    i: int, case: dict, courts: set[str], judges: set[str], today: date, problems: list[str]
+) -> None:
     where = f"cases[{i}]"
     number, reason = parse_case(case["case_number"], today)
     if number is None or number.canonical != case["case_number"]:
-        problems.append(f"{where}.case_number: {case['case_number']!r} is not a canonical case number ({reason})")
+        problems.append(
+            f"{where}.case_number: {case['case_number']!r} is not a canonical case number ({reason})"
+        )
     elif (number.court_code, number.type_code, number.year) != (
-            case["court_code"], case["type_code"], int(case["filing_date"][:4])):
+        case["court_code"],
+        case["type_code"],
+        int(case["filing_date"][:4]),
+    ):
         problems.append(f"{where}: court_code/type_code/filing year disagree with {case['case_number']}")
     if case["court_code"] not in courts:
         problems.append(f"{where}.court_code: unknown court {case['court_code']!r}")
@@ -114,12 +124,18 @@ class CourtStore:
         if problems:
             shown = "\n  ".join(problems[:MAX_REPORTED])
             more = f"\n  … and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else ""
-            raise DataFileError(f"{source}: {len(problems)} problem(s) in the court-data file:\n  {shown}{more}")
+            raise DataFileError(
+                f"{source}: {len(problems)} problem(s) in the court-data file:\n  {shown}{more}"
+            )
         assert isinstance(data, dict)
-        return cls(meta=data["meta"], courts={c["code"]: c for c in data["courts"]},
-                   judges={j["judge_id"]: j for j in data["judges"]},
-                   cases={c["case_number"]: c for c in data["cases"]}, debtors=list(data["dishonest_debtors"]),
-                   source=source)
+        return cls(
+            meta=data["meta"],
+            courts={c["code"]: c for c in data["courts"]},
+            judges={j["judge_id"]: j for j in data["judges"]},
+            cases={c["case_number"]: c for c in data["cases"]},
+            debtors=list(data["dishonest_debtors"]),
+            source=source,
+        )
 
     @classmethod
     def from_file(cls, path: str | Path, today: date | None = None) -> CourtStore:
@@ -129,7 +145,9 @@ class CourtStore:
         except FileNotFoundError:
             raise DataFileError(f"{path}: court-data file not found (set COURTDATA_FILE)") from None
         except json.JSONDecodeError as exc:
-            raise DataFileError(f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+            raise DataFileError(
+                f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            ) from None
         return cls.from_dict(data, str(path), today)
 
     @property
@@ -142,7 +160,16 @@ class CourtStore:
     def court_name(self, code: str) -> str:
         return self.courts.get(code, {}).get("name", code)
 
-    def find_debtors(self, name: str, id_number: str | None = None, credit_code: str | None = None) -> list[dict]:
+    def find_debtors(
+        self, name: str, id_number: str | None = None, credit_code: str | None = None
+    ) -> list[dict]:
         """Entries for exactly this person or organisation: the name and the number must both match."""
-        return [e for e in self.debtors if e["name"] == name and (
-            (id_number and e.get("id_number") == id_number) or (credit_code and e.get("credit_code") == credit_code))]
+        return [
+            e
+            for e in self.debtors
+            if e["name"] == name
+            and (
+                (id_number and e.get("id_number") == id_number)
+                or (credit_code and e.get("credit_code") == credit_code)
+            )
+        ]

@@ -76,8 +76,11 @@ def people(case: dict):
             yield "credit_code", party["credit_code"], Match(party["role"], party["name"], party["phone"])
         rep = party.get("legal_representative")
         if rep:
-            yield "id_number", rep["id_number"], Match(f"{party['role']}{party['name']}的法定代表人", rep["name"],
-                                                       rep["phone"])
+            yield (
+                "id_number",
+                rep["id_number"],
+                Match(f"{party['role']}{party['name']}的法定代表人", rep["name"], rep["phone"]),
+            )
     for rep in case["representatives"]:
         if rep["kind"] == "lawyer":
             yield "license_number", rep["license_number"], Match(rep["role"], rep["name"], rep["phone"])
@@ -90,10 +93,22 @@ def find_match(case: dict, name: str, kind: str, number: str) -> Match | None:
     if kind == "id_number":
         return _match_id(case, name, number)
     if kind == "credit_code":
-        return next((Match(p["role"], name, p["phone"]) for p in case["parties"]
-                     if p["kind"] == "organisation" and (p["name"], p["credit_code"]) == (name, number)), None)
-    return next((Match(r["role"], name, r["phone"]) for r in case["representatives"]
-                 if r["kind"] == "lawyer" and (r["name"], r["license_number"]) == (name, number)), None)
+        return next(
+            (
+                Match(p["role"], name, p["phone"])
+                for p in case["parties"]
+                if p["kind"] == "organisation" and (p["name"], p["credit_code"]) == (name, number)
+            ),
+            None,
+        )
+    return next(
+        (
+            Match(r["role"], name, r["phone"])
+            for r in case["representatives"]
+            if r["kind"] == "lawyer" and (r["name"], r["license_number"]) == (name, number)
+        ),
+        None,
+    )
 
 
 class Verifier:
@@ -120,8 +135,12 @@ class Verifier:
 
     @staticmethod
     def _locked(left: int) -> ApiError:
-        return ApiError(423, "locked", f"验证码错误次数过多，本次查询已暂时锁定，请{-(-left // 60)}分钟后再试。",
-                        retry_after=left)
+        return ApiError(
+            423,
+            "locked",
+            f"验证码错误次数过多，本次查询已暂时锁定，请{-(-left // 60)}分钟后再试。",
+            retry_after=left,
+        )
 
     # -- failed identity matches -------------------------------------------------------------------------
     def _cooldown_keys(self, subject: str, requester: str) -> tuple[tuple[str, str], ...]:
@@ -132,9 +151,14 @@ class Verifier:
     def _cooldown_left(self, subject: str, requester: str) -> int:
         if self.s.identity_max_failures <= 0:
             return 0
-        return max(self._remaining(f"cd:idcool:{scope}:{key}") for scope, key in self._cooldown_keys(subject, requester))
+        return max(
+            self._remaining(f"cd:idcool:{scope}:{key}")
+            for scope, key in self._cooldown_keys(subject, requester)
+        )
 
-    def _identity_failed(self, case: dict, subject: str, requester: str, kind: str, number: str, seen: dict) -> None:
+    def _identity_failed(
+        self, case: dict, subject: str, requester: str, kind: str, number: str, seen: dict
+    ) -> None:
         if self.s.identity_max_failures <= 0:
             return
         window = self.s.identity_window
@@ -150,16 +174,24 @@ class Verifier:
                         self._alert(case["case_number"], subject, person)
 
     def _cooldown(self, left: int) -> ApiError:
-        return ApiError(429, "rate_limited", f"身份信息核对未通过的次数过多，为保护当事人信息，请{-(-left // 60)}分钟后再试；"
-                        "也可以携带身份证件到法院诉讼服务中心现场查询。", retry_after=left, reason="identity_cooldown")
+        return ApiError(
+            429,
+            "rate_limited",
+            f"身份信息核对未通过的次数过多，为保护当事人信息，请{-(-left // 60)}分钟后再试；"
+            "也可以携带身份证件到法院诉讼服务中心现场查询。",
+            retry_after=left,
+            reason="identity_cooldown",
+        )
 
     # -- party alert -------------------------------------------------------------------------------------
     def _alert(self, case_number: str, subject: str, person: Match) -> None:
         """Tell the person on file that someone tried and failed to view their case (once a day at most)."""
         if not self.kv.set_if_absent(f"cd:alerted:{subject}", "1", ALERT_INTERVAL):
             return
-        text = (f"【{self.s.sms_sign}】有人多次尝试查询案件{case_number}的进度，但未通过身份验证，查询已被暂停。"
-                "如是您本人操作，可稍后再试；如非本人操作，请注意保护个人信息，有疑问请联系法院诉讼服务中心。")
+        text = (
+            f"【{self.s.sms_sign}】有人多次尝试查询案件{case_number}的进度，但未通过身份验证，查询已被暂停。"
+            "如是您本人操作，可稍后再试；如非本人操作，请注意保护个人信息，有疑问请联系法院诉讼服务中心。"
+        )
 
         def send() -> None:
             try:
@@ -168,7 +200,9 @@ class Verifier:
             except SmsError:
                 outcome = "sms_unavailable"
                 log.warning("party alert to %s not sent: SMS gateway unavailable", mask_phone(person.phone))
-            self.audit.write("party_alert", case_number=case_number, phone=mask_phone(person.phone), outcome=outcome)
+            self.audit.write(
+                "party_alert", case_number=case_number, phone=mask_phone(person.phone), outcome=outcome
+            )
 
         thread = threading.Thread(target=send, name="courtdata-alert", daemon=True)
         self.alerts = [t for t in self.alerts if t.is_alive()] + [thread]
@@ -182,13 +216,19 @@ class Verifier:
     def _throttle_sms(self, subject: str) -> None:
         if self.s.resend_seconds > 0:
             key = f"cd:resend:{subject}"
-            if not self.kv.set_if_absent(key, str(self.clock() + self.s.resend_seconds), self.s.resend_seconds):
+            if not self.kv.set_if_absent(
+                key, str(self.clock() + self.s.resend_seconds), self.s.resend_seconds
+            ):
                 left = self._remaining(key)
                 raise ApiError(429, "too_soon", f"验证码已发送，请{left}秒后再重新获取。", retry_after=left)
         day = time.strftime("%Y%m%d", time.localtime(self.clock()))
         if self.kv.incr(f"cd:sms:{subject}:{day}", 86400) > self.s.sms_daily_limit:
-            raise ApiError(429, "sms_daily_limit", "今天获取验证码的次数已达上限，请明天再试或到诉讼服务中心办理。",
-                           retry_after=86400)
+            raise ApiError(
+                429,
+                "sms_daily_limit",
+                "今天获取验证码的次数已达上限，请明天再试或到诉讼服务中心办理。",
+                retry_after=86400,
+            )
 
     def start(self, case: dict, name: str, kind: str, number: str, client: str = "-") -> dict:
         """Text a code to the matched person's phone on file; raise ApiError for anyone else.
@@ -196,9 +236,16 @@ class Verifier:
         Order matters and is the same for everyone: cool-down (no match at all), then the requester's own
         lock (answered as a mismatch), then the match."""
         subject = self.subject(case["case_number"], kind, number)
-        requester = self.requester(client if client != UNKNOWN_CLIENT else "verification:" + secrets.token_hex(8))
-        seen = {"case_number": case["case_number"], "name": mask_name(name), "kind": kind,
-                "identifier": mask_identifier(kind, number), "client": client}
+        requester = self.requester(
+            client if client != UNKNOWN_CLIENT else "verification:" + secrets.token_hex(8)
+        )
+        seen = {
+            "case_number": case["case_number"],
+            "name": mask_name(name),
+            "kind": kind,
+            "identifier": mask_identifier(kind, number),
+            "client": client,
+        }
         left = self._cooldown_left(subject, requester)
         if left:
             self.audit.write("verification_attempt", outcome="cooldown", retry_after=left, **seen)
@@ -206,7 +253,9 @@ class Verifier:
         locked = self._remaining(f"cd:lock:{subject}:{requester}")
         match = None if locked else find_match(case, name, kind, number)
         if match is None:
-            self.audit.write("verification_attempt", outcome="requester_locked" if locked else "mismatch", **seen)
+            self.audit.write(
+                "verification_attempt", outcome="requester_locked" if locked else "mismatch", **seen
+            )
             self._identity_failed(case, subject, requester, kind, number, seen)
             raise mismatch()
         try:
@@ -214,23 +263,40 @@ class Verifier:
         except ApiError as exc:
             self.audit.write("verification_attempt", outcome=exc.error, **seen)
             raise
-        code = f"{secrets.randbelow(10 ** 6):06d}"
+        code = f"{secrets.randbelow(10**6):06d}"
         verification_id = secrets.token_urlsafe(16)
-        record = {"case_number": case["case_number"], "subject": subject, "role": match.role,
-                  "requester": requester, "code": _digest(verification_id, code)}
+        record = {
+            "case_number": case["case_number"],
+            "subject": subject,
+            "role": match.role,
+            "requester": requester,
+            "code": _digest(verification_id, code),
+        }
         self.kv.set(f"cd:ver:{verification_id}", json.dumps(record, ensure_ascii=False), self.s.otp_ttl)
-        text = (f"【{self.s.sms_sign}】验证码{code}，用于查询案件{case['case_number']}的进度，"
-                f"{self.s.otp_ttl // 60}分钟内有效。请勿告知他人；如非本人操作，请忽略本短信。")
+        text = (
+            f"【{self.s.sms_sign}】验证码{code}，用于查询案件{case['case_number']}的进度，"
+            f"{self.s.otp_ttl // 60}分钟内有效。请勿告知他人；如非本人操作，请忽略本短信。"
+        )
         try:
             self.sms.send(match.phone, text, "otp")
         except SmsError:
             self.kv.delete(f"cd:ver:{verification_id}")
             self.audit.write("verification_attempt", outcome="sms_unavailable", **seen)
             raise ApiError(503, "sms_unavailable", "短信发送失败，请稍后再试。") from None
-        self.audit.write("verification_attempt", outcome="code_sent", verification=_ref(verification_id),
-                         role=match.role, phone=mask_phone(match.phone), **seen)
-        return {"verification_id": verification_id, "masked_phone": mask_phone(match.phone),
-                "expires_in": self.s.otp_ttl, "resend_after": max(0, self.s.resend_seconds)}
+        self.audit.write(
+            "verification_attempt",
+            outcome="code_sent",
+            verification=_ref(verification_id),
+            role=match.role,
+            phone=mask_phone(match.phone),
+            **seen,
+        )
+        return {
+            "verification_id": verification_id,
+            "masked_phone": mask_phone(match.phone),
+            "expires_in": self.s.otp_ttl,
+            "resend_after": max(0, self.s.resend_seconds),
+        }
 
     def check(self, verification_id: str, code: str, client: str = "-") -> dict:
         """A right code yields an access token; the third wrong one locks this requester for this person."""
@@ -270,19 +336,30 @@ class Verifier:
         token = secrets.token_urlsafe(32)
         grant = {"case_number": record["case_number"], "subject": subject, "role": record["role"]}
         self.kv.set(f"cd:tok:{_digest(token)}", json.dumps(grant, ensure_ascii=False), self.s.token_ttl)
-        return {"access_token": token, "token_type": "party", "expires_in": self.s.token_ttl,
-                "case_number": record["case_number"], "role": record["role"]}
+        return {
+            "access_token": token,
+            "token_type": "party",
+            "expires_in": self.s.token_ttl,
+            "case_number": record["case_number"],
+            "role": record["role"],
+        }
 
     def _lock_verification(self, verification_id: str) -> None:
         """The verification itself stays refused (423, not 410) for the lock's length, even for the right code."""
         self.kv.delete(f"cd:ver:{verification_id}")
-        self.kv.set(f"cd:verlock:{_digest(verification_id)}", str(self.clock() + self.s.lock_seconds),
-                    self.s.lock_seconds)
+        self.kv.set(
+            f"cd:verlock:{_digest(verification_id)}",
+            str(self.clock() + self.s.lock_seconds),
+            self.s.lock_seconds,
+        )
 
     def _alert_subject(self, case_number: str, subject: str) -> None:
         case = self.cases(case_number) if self.cases else None
-        person = next((m for k, n, m in people(case) if self.subject(case_number, k, n) == subject), None) \
-            if case else None
+        person = (
+            next((m for k, n, m in people(case) if self.subject(case_number, k, n) == subject), None)
+            if case
+            else None
+        )
         if person:
             self._alert(case_number, subject, person)
 
@@ -290,7 +367,9 @@ class Verifier:
         """The grant behind `token` for this case; 401 when missing or expired, 403 for another case."""
         raw = self.kv.get(f"cd:tok:{_digest(token)}") if token else None
         if raw is None:
-            raise ApiError(401, "verification_required", "查看案件进度需要先完成身份验证（验证已过期或未完成）。")
+            raise ApiError(
+                401, "verification_required", "查看案件进度需要先完成身份验证（验证已过期或未完成）。"
+            )
         grant = json.loads(raw)
         if grant["case_number"] != case_number:
             raise ApiError(403, "forbidden", "您的身份验证不适用于该案件。")

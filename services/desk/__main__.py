@@ -49,7 +49,9 @@ def main() -> None:
         raise SystemExit(f"工作台未启动：{exc}") from None
     if not settings.demo:  # a database seeded in demo mode must not go live with the published password
         weak = store.staff.demo_password_accounts((DEFAULT_DEMO_PASSWORD,))
-        _refuse([f"演示账号仍使用公开的演示密码：{'、'.join(weak)}（请重置密码或停用这些账号）"] if weak else [])
+        _refuse(
+            [f"演示账号仍使用公开的演示密码：{'、'.join(weak)}（请重置密码或停用这些账号）"] if weak else []
+        )
     app = create_app(settings, store)
     wiring = app.config["DESK_WIRING"]
     sweepers = [

@@ -35,8 +35,12 @@ def _secret(settings: DeskSettings) -> str:
     return secrets.token_urlsafe(32)
 
 
-def create_app(settings: DeskSettings, store: DeskStore, reply_sink: ReplySink | None = None,
-               wiring: Wiring | None = None) -> Flask:
+def create_app(
+    settings: DeskSettings,
+    store: DeskStore,
+    reply_sink: ReplySink | None = None,
+    wiring: Wiring | None = None,
+) -> Flask:
     """Build the service app and the desk pages around an opened store (migrations: see DeskStore.open).
 
     `wiring` (Rasa, channel push, SMS, court data, clock) is built from the settings unless given; the
@@ -50,8 +54,14 @@ def create_app(settings: DeskSettings, store: DeskStore, reply_sink: ReplySink |
     if not settings.api_token:
         log.warning("DESK_API_TOKEN is not set: the action server cannot create work orders")
     app.config.update(
-        SECRET_KEY=secret, DESK_SECRET=secret, DESK_SETTINGS=settings, DESK_STORE=store,
-        DESK_REPLY_SINK=reply_sink, DESK_WIRING=wiring, MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_AS_ASCII=False,
+        SECRET_KEY=secret,
+        DESK_SECRET=secret,
+        DESK_SETTINGS=settings,
+        DESK_STORE=store,
+        DESK_REPLY_SINK=reply_sink,
+        DESK_WIRING=wiring,
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False
     for blueprint in (service_api, staff_api, handoff_api):

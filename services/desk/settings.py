@@ -124,8 +124,12 @@ class DeskSettings:
             push_read_timeout=float(env.get("DESK_PUSH_TIMEOUT") or defaults.push_read_timeout),
             handoff_wait_seconds=int(env.get("HANDOFF_WAIT_SECONDS") or defaults.handoff_wait_seconds),
             presence_seconds=int(env.get("DESK_PRESENCE_SECONDS") or defaults.presence_seconds),
-            handoff_abandon_seconds=int(env.get("HANDOFF_ABANDON_SECONDS") or defaults.handoff_abandon_seconds),
-            handoff_sweep_seconds=float(env.get("DESK_HANDOFF_SWEEP_SECONDS") or defaults.handoff_sweep_seconds),
+            handoff_abandon_seconds=int(
+                env.get("HANDOFF_ABANDON_SECONDS") or defaults.handoff_abandon_seconds
+            ),
+            handoff_sweep_seconds=float(
+                env.get("DESK_HANDOFF_SWEEP_SECONDS") or defaults.handoff_sweep_seconds
+            ),
             sms_backend=(env.get("SMS_BACKEND") or defaults.sms_backend).strip().lower(),
             sms_outbox=env.get("SMS_OUTBOX") or defaults.sms_outbox,
             sms_http_url=env.get("SMS_HTTP_URL", ""),
@@ -139,7 +143,9 @@ class DeskSettings:
             phone_key_file=env.get("DESK_PHONE_KEY_FILE", ""),
             log_level=(env.get("DESK_LOG_LEVEL") or defaults.log_level).upper(),
             threads=int(env.get("DESK_THREADS") or defaults.threads),
-            overdue_sweep_seconds=float(env.get("DESK_OVERDUE_SWEEP_SECONDS") or defaults.overdue_sweep_seconds),
+            overdue_sweep_seconds=float(
+                env.get("DESK_OVERDUE_SWEEP_SECONDS") or defaults.overdue_sweep_seconds
+            ),
         )
 
     def production_problems(self) -> list[str]:
@@ -148,13 +154,20 @@ class DeskSettings:
             return []
         problems = []
         if len(self.secret_key) < MIN_SECRET_KEY:
-            problems.append(f"DESK_SECRET_KEY 未设置或少于{MIN_SECRET_KEY}个字符"
-                            "（生产模式必须设置随机长密钥，例如 python -c 'import secrets; print(secrets.token_hex(32))'）")
-        if self.seed_demo and (self.demo_password == DEFAULT_DEMO_PASSWORD
-                               or len(self.demo_password) < MIN_DEMO_PASSWORD):
-            problems.append(f"DESK_SEED_DEMO=true 时 DESK_DEMO_PASSWORD 不能是公开的演示密码，且至少{MIN_DEMO_PASSWORD}位"
-                            "（生产模式请设置 DESK_SEED_DEMO=false 并由管理员创建账号）")
+            problems.append(
+                f"DESK_SECRET_KEY 未设置或少于{MIN_SECRET_KEY}个字符"
+                "（生产模式必须设置随机长密钥，例如 python -c 'import secrets; print(secrets.token_hex(32))'）"
+            )
+        if self.seed_demo and (
+            self.demo_password == DEFAULT_DEMO_PASSWORD or len(self.demo_password) < MIN_DEMO_PASSWORD
+        ):
+            problems.append(
+                f"DESK_SEED_DEMO=true 时 DESK_DEMO_PASSWORD 不能是公开的演示密码，且至少{MIN_DEMO_PASSWORD}位"
+                "（生产模式请设置 DESK_SEED_DEMO=false 并由管理员创建账号）"
+            )
         if not self.phone_key:
-            problems.append("DESK_PHONE_KEY 未设置（回电号码加密密钥，生成：python -c \"from cryptography.fernet "
-                            "import Fernet; print(Fernet.generate_key().decode())\"）")
+            problems.append(
+                'DESK_PHONE_KEY 未设置（回电号码加密密钥，生成：python -c "from cryptography.fernet '
+                'import Fernet; print(Fernet.generate_key().decode())"）'
+            )
         return problems

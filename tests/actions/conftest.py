@@ -23,16 +23,35 @@ from kernel.nlu.extract import extract_entities
 from kernel.nlu.normalize import normalize
 
 
-def make_tracker(text: str, intent: str = "inform", slots: dict[str, Any] | None = None,
-                 events: list[dict] | None = None, sender: str = "conv-1", entities: list[dict] | None = None,
-                 active_loop: str | None = None, channel: str = "rest") -> Tracker:
+def make_tracker(
+    text: str,
+    intent: str = "inform",
+    slots: dict[str, Any] | None = None,
+    events: list[dict] | None = None,
+    sender: str = "conv-1",
+    entities: list[dict] | None = None,
+    active_loop: str | None = None,
+    channel: str = "rest",
+) -> Tracker:
     clean = normalize(text)
-    message = {"text": text, "intent": {"name": intent, "confidence": 0.9},
-               "entities": extract_entities(clean) if entities is None else entities}
-    history = list(events or []) + [{"event": "user", "text": text, "parse_data": message,
-                                      "input_channel": channel}]
-    return Tracker(sender, dict(slots or {}), message, history, False, None,
-                   {"name": active_loop} if active_loop else {}, "action_listen")
+    message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": extract_entities(clean) if entities is None else entities,
+    }
+    history = list(events or []) + [
+        {"event": "user", "text": text, "parse_data": message, "input_channel": channel}
+    ]
+    return Tracker(
+        sender,
+        dict(slots or {}),
+        message,
+        history,
+        False,
+        None,
+        {"name": active_loop} if active_loop else {},
+        "action_listen",
+    )
 
 
 def run(action, tracker: Tracker) -> tuple[list[dict], list[dict]]:
@@ -57,7 +76,9 @@ class FakeCourt:
     async def case_summary(self, case_number: str):
         return {"case_number": case_number}
 
-    async def start_verification(self, case_number, name, *, id_number=None, credit_code=None, license_number=None):
+    async def start_verification(
+        self, case_number, name, *, id_number=None, credit_code=None, license_number=None
+    ):
         identifier = id_number or credit_code or license_number
         phone = self.parties.get((case_number, name, identifier))
         if phone is None:

@@ -16,38 +16,60 @@ from kernel.names import Intent, Slot
 from tests.actions.conftest import make_tracker, run, slots_of
 
 CASE = "（2026）京0105民初8848号"
-READ_BACK = {Slot.WO_KIND: "联系法官", Slot.WO_CASE_NUMBER: CASE, Slot.WO_NAME: "陈思", Slot.WO_PHONE: "139****1001",
-             Slot.WO_SUMMARY: "想问开庭时间", Slot.REQUESTED: Slot.WO_CONFIRM}
+READ_BACK = {
+    Slot.WO_KIND: "联系法官",
+    Slot.WO_CASE_NUMBER: CASE,
+    Slot.WO_NAME: "陈思",
+    Slot.WO_PHONE: "139****1001",
+    Slot.WO_SUMMARY: "想问开庭时间",
+    Slot.REQUESTED: Slot.WO_CONFIRM,
+}
 
 
 def active(event_list):
     return [e for e in event_list if e.get("event") == "active_loop"]
 
 
-@pytest.mark.parametrize(("text", "intent"), [
-    ("不查了", "deny"), ("退出", "faq"), ("算了算了", "out_of_scope"), ("不要了", "inform"), ("我不找法官了", "contact_judge"),
-])
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("不查了", "deny"),
+        ("退出", "faq"),
+        ("算了算了", "out_of_scope"),
+        ("不要了", "inform"),
+        ("我不找法官了", "contact_judge"),
+    ],
+)
 def test_plain_words_end_the_form_whatever_the_intent(text, intent):
-    tracker = make_tracker(text, intent=intent, slots={Slot.REQUESTED: Slot.WO_CASE_NUMBER, Slot.WO_KIND: "联系法官"})
+    tracker = make_tracker(
+        text, intent=intent, slots={Slot.REQUESTED: Slot.WO_CASE_NUMBER, Slot.WO_KIND: "联系法官"}
+    )
     messages, events = run(ValidateWorkorderForm(), tracker)
     assert active(events) == [{"event": "active_loop", "name": None, "timestamp": None}]
     assert slots_of(events)[Slot.WO_CASE_NUMBER] is None and messages  # told, with the menu
 
 
 def test_a_change_of_mind_is_declined_so_the_new_flow_starts():
-    tracker = make_tracker("我不查进度了，我要投诉法官", intent=Intent.FILE_COMPLAINT,
-                           slots={Slot.REQUESTED: Slot.CP_IDENTITY, Slot.CP_CASE_NUMBER: CASE})
+    tracker = make_tracker(
+        "我不查进度了，我要投诉法官",
+        intent=Intent.FILE_COMPLAINT,
+        slots={Slot.REQUESTED: Slot.CP_IDENTITY, Slot.CP_CASE_NUMBER: CASE},
+    )
     messages, events = run(ValidateCaseProgressForm(), tracker)
     assert events == [] and messages == []
 
 
 def test_a_name_correction_at_the_read_back_keeps_everything_else():
-    _, events = run(ValidateWorkorderForm(), make_tracker("名字不对，是陈思远", intent="inform", slots=READ_BACK))
+    _, events = run(
+        ValidateWorkorderForm(), make_tracker("名字不对，是陈思远", intent="inform", slots=READ_BACK)
+    )
     assert slots_of(events) == {Slot.WO_NAME: "陈思远", Slot.WO_CONFIRM: None}
 
 
 def test_a_phone_correction_at_the_read_back():
-    _, events = run(ValidateWorkorderForm(), make_tracker("等下，手机号不对，换成15874188663", slots=READ_BACK))
+    _, events = run(
+        ValidateWorkorderForm(), make_tracker("等下，手机号不对，换成15874188663", slots=READ_BACK)
+    )
     assert slots_of(events) == {Slot.WO_PHONE: "158****8663", Slot.WO_CONFIRM: None}
 
 
@@ -75,8 +97,10 @@ def test_an_earlier_case_is_offered_not_attached():
     assert slots_of(events).get(Slot.WO_CASE_NUMBER) is None
     asked, _ = run(ActionAskWoCaseNumber(), make_tracker("我要找人工"))
     assert CASE in asked[-1]["text"] and "是这个案件吗" in asked[-1]["text"]
-    _, events = run(ValidateWorkorderForm(), make_tracker("是的", intent=Intent.AFFIRM,
-                                                          slots={Slot.REQUESTED: Slot.WO_CASE_NUMBER}))
+    _, events = run(
+        ValidateWorkorderForm(),
+        make_tracker("是的", intent=Intent.AFFIRM, slots={Slot.REQUESTED: Slot.WO_CASE_NUMBER}),
+    )
     assert slots_of(events)[Slot.WO_CASE_NUMBER] == CASE
 
 
@@ -86,9 +110,12 @@ def test_a_faq_inside_the_work_order_is_left_to_the_rules():
 
 
 def test_a_complaint_never_takes_the_judges_name_as_the_citizens():
-    tracker = make_tracker("我要投诉江帆伟法官！开庭的时候态度极其恶劣", intent=Intent.FILE_COMPLAINT,
-                           slots={Slot.REQUESTED: Slot.WO_CASE_NUMBER},
-                           entities=[{"entity": "person_name", "value": "江帆伟", "start": 4, "end": 7}])
+    tracker = make_tracker(
+        "我要投诉江帆伟法官！开庭的时候态度极其恶劣",
+        intent=Intent.FILE_COMPLAINT,
+        slots={Slot.REQUESTED: Slot.WO_CASE_NUMBER},
+        entities=[{"entity": "person_name", "value": "江帆伟", "start": 4, "end": 7}],
+    )
     _, events = run(ValidateWorkorderForm(), tracker)
     assert Slot.WO_NAME not in slots_of(events)
 
@@ -104,8 +131,10 @@ def test_the_transcript_holds_only_the_orders_own_turns():
     from actions.workorder import transcript
 
     events = [
-        {"event": "user", "text": "查案件进度"}, {"event": "bot", "text": "案件 （2026）京03民终512号 当前阶段：审理"},
-        {"event": "user", "text": "我要找法官"}, {"event": "action", "name": "action_start_workorder"},
+        {"event": "user", "text": "查案件进度"},
+        {"event": "bot", "text": "案件 （2026）京03民终512号 当前阶段：审理"},
+        {"event": "user", "text": "我要找法官"},
+        {"event": "action", "name": "action_start_workorder"},
         {"event": "bot", "text": "好的，我帮您给承办法官留言"},
     ]
     tracker = make_tracker("13900001001", events=events)
@@ -127,16 +156,33 @@ def test_a_plain_no_outside_a_form_gets_the_menu():
     from actions.core import ActionAnythingElse
 
     messages, _ = run(ActionAnythingElse(), make_tracker("不用", intent="deny"))
-    assert messages == [{"text": None, "buttons": [], "elements": [], "custom": {}, "template": "utter_anything_else",
-                         "response": "utter_anything_else", "image": None, "attachment": None}]
+    assert messages == [
+        {
+            "text": None,
+            "buttons": [],
+            "elements": [],
+            "custom": {},
+            "template": "utter_anything_else",
+            "response": "utter_anything_else",
+            "image": None,
+            "attachment": None,
+        }
+    ]
 
 
 def test_the_message_that_starts_the_order_is_no_exit():
-    events = [{"event": "user", "text": "x"}, {"event": "bot", "text": "y"},
-              {"event": "user", "text": "算了，你直接帮我联系执行法官吧"},
-              {"event": "action", "name": "action_start_workorder"}]
-    tracker = make_tracker("算了，你直接帮我联系执行法官吧", intent=Intent.CONTACT_JUDGE, events=events[:2],
-                           slots={Slot.REQUESTED: Slot.WO_CASE_NUMBER, Slot.WO_KIND: "联系法官"})
+    events = [
+        {"event": "user", "text": "x"},
+        {"event": "bot", "text": "y"},
+        {"event": "user", "text": "算了，你直接帮我联系执行法官吧"},
+        {"event": "action", "name": "action_start_workorder"},
+    ]
+    tracker = make_tracker(
+        "算了，你直接帮我联系执行法官吧",
+        intent=Intent.CONTACT_JUDGE,
+        events=events[:2],
+        slots={Slot.REQUESTED: Slot.WO_CASE_NUMBER, Slot.WO_KIND: "联系法官"},
+    )
     tracker.events.append(events[3])
     _, got = run(ValidateWorkorderForm(), tracker)
     assert not active(got)
@@ -144,7 +190,9 @@ def test_the_message_that_starts_the_order_is_no_exit():
 
 @pytest.mark.parametrize(("kind", "case"), [("投诉举报", "无"), ("人工咨询", "无"), ("联系法官", None)])
 def test_a_case_is_needed_only_to_reach_the_judge(kind, case):
-    tracker = make_tracker("我叫王淑珍，电话13641190275", slots={Slot.REQUESTED: Slot.WO_CASE_NUMBER, Slot.WO_KIND: kind})
+    tracker = make_tracker(
+        "我叫王淑珍，电话13641190275", slots={Slot.REQUESTED: Slot.WO_CASE_NUMBER, Slot.WO_KIND: kind}
+    )
     messages, events = run(ValidateWorkorderForm(), tracker)
     slots = slots_of(events)
     assert slots[Slot.WO_CASE_NUMBER] == case
@@ -157,7 +205,9 @@ def test_the_order_is_in_the_persons_name_not_the_company():
     assert slots_of(events).get(Slot.WO_NAME) in (None, "王慧")
 
 
-@pytest.mark.parametrize("text", ["先不提交了，我自己再打打法庭的电话试试", "法人手机不在我这儿，收不到验证码，下次再查吧"])
+@pytest.mark.parametrize(
+    "text", ["先不提交了，我自己再打打法庭的电话试试", "法人手机不在我这儿，收不到验证码，下次再查吧"]
+)
 def test_putting_it_off_leaves_the_form(text):
     for requested in (Slot.WO_CONFIRM, Slot.CP_CODE):
         tracker = make_tracker(text, intent="inform", slots={**READ_BACK, Slot.REQUESTED: requested})

@@ -13,39 +13,54 @@ CASE = "（2026）京0105民初8848号"
 PARTY = (CASE, "陈思远", "11010519880615245X")
 
 
-@pytest.mark.parametrize("text", [
-    "陈思远 11010519880615245X", "姓名陈思远 证件号11010519880615245X", "11010519880615245X陈思远",
-    "我叫陈思远，身份证号是11010519880615245X", "陳思遠，11010519880615245X",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "陈思远 11010519880615245X",
+        "姓名陈思远 证件号11010519880615245X",
+        "11010519880615245X陈思远",
+        "我叫陈思远，身份证号是11010519880615245X",
+        "陳思遠，11010519880615245X",
+    ],
+)
 def test_the_code_goes_to_the_party_named_as_written(court, text):
     court.parties[PARTY] = "13900001001"
     tracker = make_tracker(text, slots={Slot.CP_CASE_NUMBER: CASE, Slot.REQUESTED: Slot.CP_IDENTITY})
     messages, events = run(ValidateCaseProgressForm(), tracker)
-    assert court.sent == [{"case": CASE, "name": "陈思远", "identifier": "11010519880615245X",
-                           "phone": "13900001001"}]
+    assert court.sent == [
+        {"case": CASE, "name": "陈思远", "identifier": "11010519880615245X", "phone": "13900001001"}
+    ]
     assert slots_of(events)[Slot.CP_VERIFICATION] == "v-1"
     assert "139****1001" in messages[-1]["text"]
 
 
 def test_a_mistyped_id_keeps_the_name_for_the_corrected_one(court):
     court.parties[PARTY] = "13900001001"
-    first = make_tracker("陈思远 110105198806152451", slots={Slot.CP_CASE_NUMBER: CASE, Slot.REQUESTED: Slot.CP_IDENTITY})
+    first = make_tracker(
+        "陈思远 110105198806152451", slots={Slot.CP_CASE_NUMBER: CASE, Slot.REQUESTED: Slot.CP_IDENTITY}
+    )
     _, events = run(ValidateCaseProgressForm(), first)
     assert court.sent == [] and slots_of(events)[Slot.CP_NAME] == "陈思远"
-    second = make_tracker("不好意思打错了，是11010519880615245X", slots={
-        Slot.CP_CASE_NUMBER: CASE, Slot.REQUESTED: Slot.CP_IDENTITY, Slot.CP_NAME: "陈思远"})
+    second = make_tracker(
+        "不好意思打错了，是11010519880615245X",
+        slots={Slot.CP_CASE_NUMBER: CASE, Slot.REQUESTED: Slot.CP_IDENTITY, Slot.CP_NAME: "陈思远"},
+    )
     run(ValidateCaseProgressForm(), second)
     assert [s["name"] for s in court.sent] == ["陈思远"]
 
 
 def test_debtor_lookup_searches_the_full_name(court):
-    tracker = make_tracker("司马相如 11010519880615245X", intent="inform", slots={Slot.REQUESTED: Slot.DEBTOR_NAME})
+    tracker = make_tracker(
+        "司马相如 11010519880615245X", intent="inform", slots={Slot.REQUESTED: Slot.DEBTOR_NAME}
+    )
     _, events = run(ValidateDebtorForm(), tracker)
     slots = slots_of(events)
     assert slots[Slot.DEBTOR_NAME] == "司马相如"
     lookup = make_tracker("司马相如 11010519880615245X", slots=slots)
     run(ActionDebtorLookup(), lookup)
-    assert court.debtor_queries == [{"name": "司马相如", "id_number": "11010519880615245X", "credit_code": None}]
+    assert court.debtor_queries == [
+        {"name": "司马相如", "id_number": "11010519880615245X", "credit_code": None}
+    ]
 
 
 def test_a_surname_alone_is_refused_without_a_lookup(court):
@@ -55,8 +70,12 @@ def test_a_surname_alone_is_refused_without_a_lookup(court):
 
 def test_resend_sends_a_new_code_to_the_same_party(court):
     court.parties[PARTY] = "13900001001"
-    _, events = run(ValidateCaseProgressForm(), make_tracker("陈思远 11010519880615245X", slots={
-        Slot.CP_CASE_NUMBER: CASE, Slot.REQUESTED: Slot.CP_IDENTITY}))
+    _, events = run(
+        ValidateCaseProgressForm(),
+        make_tracker(
+            "陈思远 11010519880615245X", slots={Slot.CP_CASE_NUMBER: CASE, Slot.REQUESTED: Slot.CP_IDENTITY}
+        ),
+    )
     slots = {**slots_of(events), Slot.CP_CASE_NUMBER: CASE, Slot.REQUESTED: Slot.CP_CODE}
     run(ValidateCaseProgressForm(), make_tracker("验证码还没收到", slots=slots))
     assert [s["phone"] for s in court.sent] == ["13900001001", "13900001001"]
@@ -78,5 +97,8 @@ def test_a_code_on_its_way_stays_usable_after_cancel(court):
 
 
 def test_a_mistyped_debtor_id_keeps_the_name(court):
-    _, events = run(ValidateDebtorForm(), make_tracker("王伟 11010519780315148X", slots={Slot.REQUESTED: Slot.DEBTOR_NAME}))
+    _, events = run(
+        ValidateDebtorForm(),
+        make_tracker("王伟 11010519780315148X", slots={Slot.REQUESTED: Slot.DEBTOR_NAME}),
+    )
     assert slots_of(events)[Slot.DEBTOR_NAME] == "王伟"

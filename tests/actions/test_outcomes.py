@@ -27,8 +27,14 @@ from tests.actions.conftest import make_tracker, run, slots_of
 
 CASE = "（2026）京0105民初8848号"
 PHONE = "13912341001"
-CONFIRMED = {Slot.WO_KIND: "联系法官", Slot.WO_CASE_NUMBER: CASE, Slot.WO_NAME: "陈思远", Slot.WO_PHONE: "139****1001",
-             Slot.WO_SUMMARY: "想问开庭时间", Slot.WO_CONFIRM: "yes"}
+CONFIRMED = {
+    Slot.WO_KIND: "联系法官",
+    Slot.WO_CASE_NUMBER: CASE,
+    Slot.WO_NAME: "陈思远",
+    Slot.WO_PHONE: "139****1001",
+    Slot.WO_SUMMARY: "想问开庭时间",
+    Slot.WO_CONFIRM: "yes",
+}
 
 
 @dataclass
@@ -75,7 +81,9 @@ def texts(messages: list[dict]) -> str:
 def confirmed(kind: str = "联系法官", channel: str = "rest", sender: str = "conv-1"):
     stash(sender, "wo_phone", PHONE)
     stash(sender, "wo_key", "msg-7")
-    return make_tracker("确认", intent="affirm", slots={**CONFIRMED, Slot.WO_KIND: kind}, channel=channel, sender=sender)
+    return make_tracker(
+        "确认", intent="affirm", slots={**CONFIRMED, Slot.WO_KIND: kind}, channel=channel, sender=sender
+    )
 
 
 def test_the_number_told_is_the_number_of_the_stored_order(orders, court):
@@ -101,7 +109,9 @@ def test_an_expired_phone_asks_to_register_again_and_stores_nothing(orders, cour
     assert orders.stored == [] and messages[-1]["buttons"] and slots_of(events)[Slot.WO_PHONE] is None
 
 
-@pytest.mark.parametrize(("channel", "expected"), [("webchat", "web"), ("wechat", "wechat"), ("rest", "rest")])
+@pytest.mark.parametrize(
+    ("channel", "expected"), [("webchat", "web"), ("wechat", "wechat"), ("rest", "rest")]
+)
 def test_the_order_remembers_its_channel(orders, court, channel, expected):
     run(ActionSubmitWorkorder(), confirmed(channel=channel))
     assert orders.stored[0]["channel"] == expected
@@ -122,11 +132,16 @@ def test_rest_callers_are_never_paused_for_a_live_chat(orders, court):
 
 
 def test_the_status_needs_the_registered_phone(orders):
-    orders.views[("GD20261201-0001", PHONE)] = {"number": "GD20261201-0001", "status": "处理中",
-                                                "last_reply": "已转承办法官"}
+    orders.views[("GD20261201-0001", PHONE)] = {
+        "number": "GD20261201-0001",
+        "status": "处理中",
+        "last_reply": "已转承办法官",
+    }
     messages, events = run(ActionWorkorderStatus(), make_tracker("查一下工单 GD20261201-0001"))
     assert "手机号" in texts(messages) and slots_of(events) == {Slot.WORKORDER_NUMBER: "GD20261201-0001"}
-    messages, _ = run(ActionWorkorderStatus(), make_tracker(PHONE, slots={Slot.WORKORDER_NUMBER: "GD20261201-0001"}))
+    messages, _ = run(
+        ActionWorkorderStatus(), make_tracker(PHONE, slots={Slot.WORKORDER_NUMBER: "GD20261201-0001"})
+    )
     assert "处理中" in texts(messages) and "已转承办法官" in texts(messages)
     messages, _ = run(ActionWorkorderStatus(), make_tracker("GD20261201-0001 13800001111"))
     assert "没有查到" in texts(messages) and "处理中" not in texts(messages)
@@ -134,12 +149,29 @@ def test_the_status_needs_the_registered_phone(orders):
 
 def _entry(on_list: bool = True) -> DebtorEntry:
     return DebtorEntry(
-        entry_id="e1", kind="person", name="胡波刚", sex="男", age=41, id_number_masked="110105********1234",
-        credit_code=None, legal_representative=None, court="北京市朝阳区人民法院", province="北京",
-        case_number="（2025）京0105执1234号", basis_document_number="（2024）京0105民初99号", basis_issuer="本院",
-        filing_date=date(2025, 3, 1), obligation="给付货款12万元", performance="全部未履行", performed_part="0元",
-        unperformed_part="12万元", conduct="有履行能力而拒不履行", publish_date=date(2025, 6, 1), on_list=on_list,
-        deleted_date=None if on_list else date(2026, 1, 5), deletion_reason=None if on_list else "已履行完毕",
+        entry_id="e1",
+        kind="person",
+        name="胡波刚",
+        sex="男",
+        age=41,
+        id_number_masked="110105********1234",
+        credit_code=None,
+        legal_representative=None,
+        court="北京市朝阳区人民法院",
+        province="北京",
+        case_number="（2025）京0105执1234号",
+        basis_document_number="（2024）京0105民初99号",
+        basis_issuer="本院",
+        filing_date=date(2025, 3, 1),
+        obligation="给付货款12万元",
+        performance="全部未履行",
+        performed_part="0元",
+        unperformed_part="12万元",
+        conduct="有履行能力而拒不履行",
+        publish_date=date(2025, 6, 1),
+        on_list=on_list,
+        deleted_date=None if on_list else date(2026, 1, 5),
+        deletion_reason=None if on_list else "已履行完毕",
     )
 
 
@@ -195,5 +227,7 @@ def test_the_court_system_down_offers_a_work_order_instead(court, monkeypatch):
         raise Unavailable(code="unavailable")
 
     monkeypatch.setattr(court, "case_progress", down, raising=False)
-    messages, _ = run(ActionCaseProgress(), make_tracker("查进度", slots={Slot.CP_TOKEN: "g", Slot.VERIFIED_CASE: CASE}))
+    messages, _ = run(
+        ActionCaseProgress(), make_tracker("查进度", slots={Slot.CP_TOKEN: "g", Slot.VERIFIED_CASE: CASE})
+    )
     assert messages[-1]["buttons"] and messages[-1]["text"]

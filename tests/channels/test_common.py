@@ -72,7 +72,8 @@ async def channels() -> AsyncIterator[Channels]:
     bot = FakeBot(store)
     webchat = WebChatInput(WebChatSettings(secret=SECRET, push_token=PUSH_TOKEN, staff_ack_timeout=1.0))
     wechat = WeChatInput(
-        WeChatSettings(token="court-test-token", app_id="wx1234567890abcdef", push_token=PUSH_TOKEN), MemoryKV()
+        WeChatSettings(token="court-test-token", app_id="wx1234567890abcdef", push_token=PUSH_TOKEN),
+        MemoryKV(),
     )
     Sanic.test_mode = True
     app = Sanic(f"channels_test_{uuid.uuid4().hex[:8]}")
@@ -113,7 +114,9 @@ async def test_a_paused_conversation_gets_no_fallback_on_rest_nor_web_chat(chann
 
 
 BAD_PUSHES = [
-    pytest.param(AUTH | {"Authorization": "Bearer wrong"}, b'{"recipient_id": "oX", "text": "hi"}', id="token"),
+    pytest.param(
+        AUTH | {"Authorization": "Bearer wrong"}, b'{"recipient_id": "oX", "text": "hi"}', id="token"
+    ),
     pytest.param({}, b'{"recipient_id": "oX", "text": "hi"}', id="no-token"),
     pytest.param(AUTH, b"{not json", id="not-json"),
     pytest.param(AUTH, "你好".encode("gbk"), id="not-utf8"),
@@ -123,12 +126,18 @@ BAD_PUSHES = [
     pytest.param(AUTH, b'{"recipient_id": "oX", "text": "   "}', id="blank-text"),
     pytest.param(AUTH, json.dumps({"recipient_id": "oX", "text": "x" * 4001}).encode(), id="long-text"),
     pytest.param(AUTH, b'{"recipient_id": "oX", "text": "hi", "sender_label": 7}', id="label-type"),
-    pytest.param(AUTH, json.dumps({"recipient_id": "oX", "text": "hi", "sender_label": "法" * 33}).encode(),
-                 id="long-label"),
+    pytest.param(
+        AUTH,
+        json.dumps({"recipient_id": "oX", "text": "hi", "sender_label": "法" * 33}).encode(),
+        id="long-label",
+    ),
     pytest.param(AUTH, b'{"recipient_id": "oX", "text": "hi", "buttons": "yes"}', id="buttons"),
     pytest.param(AUTH, b'{"recipient_id": "oX", "text": "hi", "buttons": [{"payload": "/x"}]}', id="button"),
-    pytest.param(AUTH, json.dumps({"recipient_id": "oX", "text": "hi", "pad": "x" * PUSH_MAX_BODY}).encode(),
-                 id="too-large"),
+    pytest.param(
+        AUTH,
+        json.dumps({"recipient_id": "oX", "text": "hi", "pad": "x" * PUSH_MAX_BODY}).encode(),
+        id="too-large",
+    ),
 ]
 
 

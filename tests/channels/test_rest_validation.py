@@ -104,24 +104,32 @@ async def test_a_valid_message_gets_the_list_of_bot_messages(rest) -> None:
 
 async def test_curl_without_a_json_content_type_still_works(rest) -> None:
     # README: curl -s …/webhooks/rest/webhook -d '{"sender":"me","message":"你好"}' (form content type)
-    status, body = await post(rest.webhook, '{"sender":"me","message":"你好"}'.encode(),
-                              headers={"Content-Type": "application/x-www-form-urlencoded"})
+    status, body = await post(
+        rest.webhook,
+        '{"sender":"me","message":"你好"}'.encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert status == 200 and body == [{"recipient_id": "rest:me", "text": "您说的是：你好"}]
 
 
 async def test_input_channel_and_metadata_are_never_taken_from_the_caller(rest) -> None:
-    status, _ = await post_json(rest.webhook, {"sender": "u2", "message": "你好", "input_channel": "wechat",
-                                               "metadata": {"client": "forged"}})
+    status, _ = await post_json(
+        rest.webhook,
+        {"sender": "u2", "message": "你好", "input_channel": "wechat", "metadata": {"client": "forged"}},
+    )
     assert status == 200
     [message] = rest.bot.received
     assert message.input_channel == "rest" and not message.metadata
 
 
-@pytest.mark.parametrize("other_channel_id", [
-    uuid.uuid4().hex,                    # a web chat conversation (server-issued, 32 hex digits)
-    "oAbC1234567890_dEfGhIjKlMnOpQrS",   # a WeChat OpenID
-    "default",
-])
+@pytest.mark.parametrize(
+    "other_channel_id",
+    [
+        uuid.uuid4().hex,  # a web chat conversation (server-issued, 32 hex digits)
+        "oAbC1234567890_dEfGhIjKlMnOpQrS",  # a WeChat OpenID
+        "default",
+    ],
+)
 async def test_rest_cannot_address_another_channels_conversation(rest, other_channel_id) -> None:
     tracker = DialogueStateTracker(other_channel_id, [])
     await rest.store.save(tracker)
@@ -152,40 +160,48 @@ async def test_stream_false_is_the_ordinary_answer(rest) -> None:
 TOO_LONG = "x" * (MAX_MESSAGE_CHARS + 1)
 
 
-@pytest.mark.parametrize(("raw", "status", "code"), [
-    (b"", 400, "empty_body"),
-    (b"   \n", 400, "empty_body"),
-    (b"[]", 400, "not_an_object"),
-    (b'[{"sender": "u", "message": "hi"}]', 400, "not_an_object"),
-    (b'"hello"', 400, "not_an_object"),
-    (b"null", 400, "not_an_object"),
-    (b"123", 400, "not_an_object"),
-    (b"sender=u&message=hi", 400, "invalid_json"),
-    (b'{"sender": "u", "message": "hi"', 400, "invalid_json"),
-    (b"\xff\xfe\x00garbage", 400, "invalid_json"),
-    (b"[" * 50_000, 400, "invalid_json"),  # nesting deeper than the parser's recursion limit
-    (json.dumps({"message": "你好"}).encode(), 400, "sender_missing"),
-    (json.dumps({"sender": "", "message": "你好"}).encode(), 400, "sender_missing"),
-    (json.dumps({"sender": None, "message": "你好"}).encode(), 400, "sender_missing"),
-    (json.dumps({"sender": "a" * 65, "message": "你好"}).encode(), 400, "sender_invalid"),
-    (json.dumps({"sender": "a" * 300, "message": "你好"}).encode(), 400, "sender_invalid"),
-    (json.dumps({"sender": "我", "message": "你好"}).encode(), 400, "sender_invalid"),
-    (json.dumps({"sender": "a b", "message": "你好"}).encode(), 400, "sender_invalid"),
-    (json.dumps({"sender": "a/b", "message": "你好"}).encode(), 400, "sender_invalid"),
-    (json.dumps({"sender": "a\nb", "message": "你好"}).encode(), 400, "sender_invalid"),
-    (json.dumps({"sender": "u\n"}).encode(), 400, "sender_invalid"),
-    (json.dumps({"sender": 123, "message": "你好"}).encode(), 400, "sender_invalid"),
-    (json.dumps({"sender": ["u"], "message": "你好"}).encode(), 400, "sender_invalid"),
-    (json.dumps({"sender": "u"}).encode(), 400, "message_missing"),
-    (json.dumps({"sender": "u", "message": None}).encode(), 400, "message_missing"),
-    (json.dumps({"sender": "u", "message": 123}).encode(), 400, "message_not_text"),
-    (json.dumps({"sender": "u", "message": ["你好"]}).encode(), 400, "message_not_text"),
-    (json.dumps({"sender": "u", "message": {"text": "你好"}}).encode(), 400, "message_not_text"),
-    (json.dumps({"sender": "u", "message": ""}).encode(), 400, "message_empty"),
-    (json.dumps({"sender": "u", "message": " \n\t "}).encode(), 400, "message_empty"),
-    (json.dumps({"sender": "u", "message": TOO_LONG}).encode(), 413, "message_too_long"),
-    (json.dumps({"sender": "u", "message": "好" * (MAX_MESSAGE_CHARS + 1)}).encode(), 413, "message_too_long"),
-], ids=lambda v: v if isinstance(v, (int, str)) else None)
+@pytest.mark.parametrize(
+    ("raw", "status", "code"),
+    [
+        (b"", 400, "empty_body"),
+        (b"   \n", 400, "empty_body"),
+        (b"[]", 400, "not_an_object"),
+        (b'[{"sender": "u", "message": "hi"}]', 400, "not_an_object"),
+        (b'"hello"', 400, "not_an_object"),
+        (b"null", 400, "not_an_object"),
+        (b"123", 400, "not_an_object"),
+        (b"sender=u&message=hi", 400, "invalid_json"),
+        (b'{"sender": "u", "message": "hi"', 400, "invalid_json"),
+        (b"\xff\xfe\x00garbage", 400, "invalid_json"),
+        (b"[" * 50_000, 400, "invalid_json"),  # nesting deeper than the parser's recursion limit
+        (json.dumps({"message": "你好"}).encode(), 400, "sender_missing"),
+        (json.dumps({"sender": "", "message": "你好"}).encode(), 400, "sender_missing"),
+        (json.dumps({"sender": None, "message": "你好"}).encode(), 400, "sender_missing"),
+        (json.dumps({"sender": "a" * 65, "message": "你好"}).encode(), 400, "sender_invalid"),
+        (json.dumps({"sender": "a" * 300, "message": "你好"}).encode(), 400, "sender_invalid"),
+        (json.dumps({"sender": "我", "message": "你好"}).encode(), 400, "sender_invalid"),
+        (json.dumps({"sender": "a b", "message": "你好"}).encode(), 400, "sender_invalid"),
+        (json.dumps({"sender": "a/b", "message": "你好"}).encode(), 400, "sender_invalid"),
+        (json.dumps({"sender": "a\nb", "message": "你好"}).encode(), 400, "sender_invalid"),
+        (json.dumps({"sender": "u\n"}).encode(), 400, "sender_invalid"),
+        (json.dumps({"sender": 123, "message": "你好"}).encode(), 400, "sender_invalid"),
+        (json.dumps({"sender": ["u"], "message": "你好"}).encode(), 400, "sender_invalid"),
+        (json.dumps({"sender": "u"}).encode(), 400, "message_missing"),
+        (json.dumps({"sender": "u", "message": None}).encode(), 400, "message_missing"),
+        (json.dumps({"sender": "u", "message": 123}).encode(), 400, "message_not_text"),
+        (json.dumps({"sender": "u", "message": ["你好"]}).encode(), 400, "message_not_text"),
+        (json.dumps({"sender": "u", "message": {"text": "你好"}}).encode(), 400, "message_not_text"),
+        (json.dumps({"sender": "u", "message": ""}).encode(), 400, "message_empty"),
+        (json.dumps({"sender": "u", "message": " \n\t "}).encode(), 400, "message_empty"),
+        (json.dumps({"sender": "u", "message": TOO_LONG}).encode(), 413, "message_too_long"),
+        (
+            json.dumps({"sender": "u", "message": "好" * (MAX_MESSAGE_CHARS + 1)}).encode(),
+            413,
+            "message_too_long",
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, (int, str)) else None,
+)
 async def test_bad_requests_are_refused_with_a_reason_in_chinese(rest, raw, status, code) -> None:
     answer_status, body = await post(rest.webhook, raw, headers={"Content-Type": "application/json"})
     assert answer_status == status, body
@@ -263,8 +279,11 @@ async def rasa_app(tmp_path) -> AsyncIterator[str]:
     Sanic.test_mode = True
     app = rasa.core.run.configure_app(channels, enable_api=True, auth_token="api-token")
     # An agent without a model: Rasa ignores every message, like a broken action server.
-    app.ctx.agent = Agent(domain=Domain.empty(), tracker_store=InMemoryTrackerStore(Domain.empty()),
-                          lock_store=InMemoryLockStore())
+    app.ctx.agent = Agent(
+        domain=Domain.empty(),
+        tracker_store=InMemoryTrackerStore(Domain.empty()),
+        lock_store=InMemoryLockStore(),
+    )
     async with serving(app) as url:
         yield url + "/webhooks/rest/webhook"
 

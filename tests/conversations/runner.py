@@ -69,11 +69,21 @@ class Player:
     def orders(self) -> list[dict]:
         engine = sqlalchemy.create_engine(self.stack.env["DESK_DATABASE_URL"])
         with engine.connect() as conn:
-            rows = conn.execute(sqlalchemy.text(
-                "SELECT number, kind, citizen_name, callback_phone, case_number, summary, transcript "
-                "FROM work_orders WHERE conversation_id = :c"), {"c": self.sender}).mappings().all()
+            rows = (
+                conn.execute(
+                    sqlalchemy.text(
+                        "SELECT number, kind, citizen_name, callback_phone, case_number, summary, transcript "
+                        "FROM work_orders WHERE conversation_id = :c"
+                    ),
+                    {"c": self.sender},
+                )
+                .mappings()
+                .all()
+            )
         engine.dispose()
-        vault = PhoneVault.from_settings(DeskSettings.from_env(self.stack.env))  # phones are encrypted at rest
+        vault = PhoneVault.from_settings(
+            DeskSettings.from_env(self.stack.env)
+        )  # phones are encrypted at rest
         return [{**dict(r), "callback_phone": vault.decrypt(r["callback_phone"])} for r in rows]
 
     def send(self, text: str) -> str:
@@ -129,7 +139,9 @@ def check(player: Player, expect: dict[str, Any], sent: list[dict], outcome: Out
         problems.append("a code was sent")
     if "progress_of" in expect and not progress_shown(replies, expect["progress_of"]):
         problems.append(f"progress of {expect['progress_of']} not shown")
-    if expect.get("no_progress") and any(progress_shown(replies, c) for c in CASES if any(c in r for r in replies)):
+    if expect.get("no_progress") and any(
+        progress_shown(replies, c) for c in CASES if any(c in r for r in replies)
+    ):
         problems.append("progress was shown")
     if "debtor_listed" in expect and not any(expect["debtor_listed"] in r for r in replies):
         problems.append(f"entry {expect['debtor_listed']} not shown")
@@ -156,8 +168,12 @@ def check(player: Player, expect: dict[str, Any], sent: list[dict], outcome: Out
 
 
 def _order_matches(order: dict, wanted: dict[str, str]) -> bool:
-    fields = {"kind": order["kind"], "name": order["citizen_name"], "phone": order["callback_phone"],
-              "case_number": order["case_number"] or "无"}
+    fields = {
+        "kind": order["kind"],
+        "name": order["citizen_name"],
+        "phone": order["callback_phone"],
+        "case_number": order["case_number"] or "无",
+    }
     for key, value in wanted.items():
         if key == "contains":
             if value not in (order["summary"] or "") + json.dumps(order["transcript"], ensure_ascii=False):
@@ -168,11 +184,18 @@ def _order_matches(order: dict, wanted: dict[str, str]) -> bool:
 
 
 def _brief(order: dict) -> dict:
-    return {"kind": order["kind"], "name": order["citizen_name"], "phone": order["callback_phone"][:3] + "…",
-            "case_number": order["case_number"]}
+    return {
+        "kind": order["kind"],
+        "name": order["citizen_name"],
+        "phone": order["callback_phone"][:3] + "…",
+        "case_number": order["case_number"],
+    }
 
 
 def _active_loop(player: Player) -> str | None:
-    reply = requests.get(f"{player.stack.urls['rasa']}/conversations/{player.sender}/tracker",
-                         params={"token": player.stack.env["RASA_TOKEN"]}, timeout=10)
+    reply = requests.get(
+        f"{player.stack.urls['rasa']}/conversations/{player.sender}/tracker",
+        params={"token": player.stack.env["RASA_TOKEN"]},
+        timeout=10,
+    )
     return ((reply.json().get("active_loop") or {}).get("name")) if reply.ok else None

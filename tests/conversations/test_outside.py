@@ -25,7 +25,9 @@ def outcomes(stack):
     return {c["id"]: play(stack, c, f"conv-{c['id']}") for c in CONVERSATIONS}
 
 
-@pytest.mark.parametrize("conversation", [c for c in CONVERSATIONS if "readme" in c["id"]], ids=lambda c: c["id"])
+@pytest.mark.parametrize(
+    "conversation", [c for c in CONVERSATIONS if "readme" in c["id"]], ids=lambda c: c["id"]
+)
 def test_every_readme_demo_row_goes_right(outcomes, conversation):
     outcome = outcomes[conversation["id"]]
     shown = "\n".join(f"  > {typed}\n    {said[:300]}" for typed, said in outcome.transcript)
@@ -42,4 +44,6 @@ def test_the_suite_goes_right(outcomes, capsys):
     with capsys.disabled():  # the figures belong in the run's output, passing or not
         print(f"\nconversations by category:\n{table}\nfailed:\n" + "\n".join(failed))
     share = sum(good.values()) / len(CONVERSATIONS)
-    assert share >= SUITE_BAR, f"{share:.2%} of {len(CONVERSATIONS)} went right\n{table}\n" + "\n".join(failed)
+    assert share >= SUITE_BAR, f"{share:.2%} of {len(CONVERSATIONS)} went right\n{table}\n" + "\n".join(
+        failed
+    )

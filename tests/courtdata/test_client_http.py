@@ -32,10 +32,17 @@ def verify(service, case_number: str, name: str, **identifier):
 # -- public summary ---------------------------------------------------------------------------------------
 def test_case_summary_is_public_and_minimal(service):
     summary = service.client.case_summary(PERSON_CASE)
-    assert (summary.court, summary.case_type, summary.stage) == ("北京市朝阳区人民法院", "民事一审", "已排期，等待开庭")
+    assert (summary.court, summary.case_type, summary.stage) == (
+        "北京市朝阳区人民法院",
+        "民事一审",
+        "已排期，等待开庭",
+    )
     assert summary.filing_date == date(2026, 10, 9)
-    raw = requests.get(service.url + "/api/v1/cases/" + requests.utils.quote(PERSON_CASE, safe=""),
-                       headers={"Authorization": "Bearer test-courtdata-key"}, timeout=5).json()
+    raw = requests.get(
+        service.url + "/api/v1/cases/" + requests.utils.quote(PERSON_CASE, safe=""),
+        headers={"Authorization": "Bearer test-courtdata-key"},
+        timeout=5,
+    ).json()
     assert not {"parties", "judge", "nodes", "cause"} & set(raw)
 
 
@@ -76,9 +83,11 @@ def test_progress_never_contains_raw_ids_or_party_phones(service, demo):
     case = demo.case(ORG_CASE)
     lawyer = demo.lawyer(ORG_CASE, "周婷")
     _, grant = verify(service, ORG_CASE, "周婷", license_number=lawyer["license_number"])
-    raw = requests.get(service.url + "/api/v1/cases/" + requests.utils.quote(ORG_CASE, safe="") + "/progress",
-                       headers={"Authorization": "Bearer test-courtdata-key", "X-Access-Token": grant.access_token},
-                       timeout=5).text
+    raw = requests.get(
+        service.url + "/api/v1/cases/" + requests.utils.quote(ORG_CASE, safe="") + "/progress",
+        headers={"Authorization": "Bearer test-courtdata-key", "X-Access-Token": grant.access_token},
+        timeout=5,
+    ).text
     secrets = [p["phone"] for p in case["parties"]] + [r["phone"] for r in case["representatives"]]
     secrets += [p["legal_representative"]["id_number"] for p in case["parties"]] + [lawyer["license_number"]]
     assert raw.startswith("{") and not [s for s in secrets if s in raw]
@@ -105,7 +114,9 @@ def test_lawyer_verifies_with_licence_number(service, demo):
     started, grant = verify(service, ORG_CASE, "周婷", license_number=lawyer["license_number"])
     assert started.masked_phone == "139****3001" and grant.role == "委托诉讼代理人"
     progress = service.client.case_progress(ORG_CASE, grant.access_token)
-    assert ("周婷", ("北京星河云帆科技有限公司",)) in {(r.name, r.represents) for r in progress.representatives}
+    assert ("周婷", ("北京星河云帆科技有限公司",)) in {
+        (r.name, r.represents) for r in progress.representatives
+    }
 
 
 @pytest.mark.parametrize("who", ["wrong_name", "wrong_id", "someone_elses_case", "licence_as_id_holder"])
@@ -137,7 +148,7 @@ def test_three_wrong_codes_lock_the_requester_not_the_party(start_service, demo)
     attacker = service.as_client("203.0.113.7")
     started = attacker.start_verification(PERSON_CASE, "陈思远", id_number=chen["id_number"])
     right = service.last_code()
-    wrong = f"{(int(right) + 1) % 10 ** 6:06d}"
+    wrong = f"{(int(right) + 1) % 10**6:06d}"
     for left in (2, 1):
         with pytest.raises(WrongCode) as caught:
             attacker.check_code(started.verification_id, wrong)
@@ -168,10 +179,12 @@ def test_asking_for_a_new_code_does_not_reset_the_count(start_service, demo):
     for _ in range(2):
         started = service.client.start_verification(PERSON_CASE, "陈思远", id_number=chen["id_number"])
         with pytest.raises(WrongCode):
-            service.client.check_code(started.verification_id, f"{(int(service.last_code()) + 1) % 10 ** 6:06d}")
+            service.client.check_code(
+                started.verification_id, f"{(int(service.last_code()) + 1) % 10**6:06d}"
+            )
     started = service.client.start_verification(PERSON_CASE, "陈思远", id_number=chen["id_number"])
     with pytest.raises(Locked):
-        service.client.check_code(started.verification_id, f"{(int(service.last_code()) + 1) % 10 ** 6:06d}")
+        service.client.check_code(started.verification_id, f"{(int(service.last_code()) + 1) % 10**6:06d}")
 
 
 def test_code_resend_is_throttled(service, demo):
@@ -215,7 +228,9 @@ def test_invalid_identifiers_are_refused_with_a_reason(service):
     with pytest.raises(BadRequest, match="之一|中的一项"):
         service.client.start_verification(PERSON_CASE, "陈思远")
     with pytest.raises(NotFound):
-        service.client.start_verification("（2026）京0105民初99999号", "陈思远", id_number="11010519491231002X")
+        service.client.start_verification(
+            "（2026）京0105民初99999号", "陈思远", id_number="11010519491231002X"
+        )
 
 
 def test_closed_enforcement_case_has_no_time_limit(service, demo):
@@ -288,12 +303,21 @@ def test_wrong_api_key_is_our_problem_not_the_citizens(service):
 
 
 def test_errors_are_json_with_chinese_message(service):
-    for response in (requests.get(service.url + "/api/v1/nothing", timeout=5),
-                     requests.post(service.url + "/api/v1/verifications", data="not json", timeout=5,
-                                   headers={"Authorization": "Bearer test-courtdata-key"})):
+    for response in (
+        requests.get(service.url + "/api/v1/nothing", timeout=5),
+        requests.post(
+            service.url + "/api/v1/verifications",
+            data="not json",
+            timeout=5,
+            headers={"Authorization": "Bearer test-courtdata-key"},
+        ),
+    ):
         body = response.json()
-        assert 400 <= response.status_code < 500 and body["error"] and any("\u4e00" <= c <= "\u9fff" for c in
-                                                                           body["message"])
+        assert (
+            400 <= response.status_code < 500
+            and body["error"]
+            and any("\u4e00" <= c <= "\u9fff" for c in body["message"])
+        )
         assert "Traceback" not in json.dumps(body)
 
 

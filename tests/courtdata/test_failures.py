@@ -29,8 +29,12 @@ def closed_port_url() -> str:
 
 
 def set_fault(service, mode: str, delay: float = 0) -> None:
-    response = requests.put(service.url + "/api/v1/admin/fault", json={"mode": mode, "delay_seconds": delay},
-                            headers={"Authorization": f"Bearer {API_KEY}"}, timeout=5)
+    response = requests.put(
+        service.url + "/api/v1/admin/fault",
+        json={"mode": mode, "delay_seconds": delay},
+        headers={"Authorization": f"Bearer {API_KEY}"},
+        timeout=5,
+    )
     assert response.json()["mode"] == mode
 
 
@@ -84,9 +88,13 @@ def test_failing_service_is_unavailable(service):
 
 
 def test_fault_switch_needs_the_key(service, start_service):
-    assert requests.put(service.url + "/api/v1/admin/fault", json={"mode": "fail"}, timeout=5).status_code == 401
+    assert (
+        requests.put(service.url + "/api/v1/admin/fault", json={"mode": "fail"}, timeout=5).status_code == 401
+    )
     keyless = start_service(api_key="")
-    assert requests.put(keyless.url + "/api/v1/admin/fault", json={"mode": "fail"}, timeout=5).status_code == 404
+    assert (
+        requests.put(keyless.url + "/api/v1/admin/fault", json={"mode": "fail"}, timeout=5).status_code == 404
+    )
     assert keyless.client.case_summary(CASE).case_number == CASE
 
 

@@ -27,7 +27,7 @@ URL = "/api/v1/verifications"
 
 
 def wrong_of(code: str) -> str:
-    return f"{(int(code) + 1) % 10 ** 6:06d}"
+    return f"{(int(code) + 1) % 10**6:06d}"
 
 
 def strangers(demo, count: int) -> list[dict]:
@@ -69,16 +69,22 @@ def test_five_failures_for_one_case_and_id_cool_it_down_for_any_address(start_se
     chen = demo.party(PERSON_CASE, "陈思远")
     for i in range(5):  # five wrong names for a real ID, each from a different address
         with pytest.raises(Mismatch):
-            service.as_client(f"203.0.113.{i + 1}").start_verification(PERSON_CASE, f"陈思{'甲乙丙丁戊'[i]}",
-                                                                       id_number=chen["id_number"])
-    answer = post(service, {"case_number": PERSON_CASE, "name": "陈思远", "id_number": chen["id_number"]},
-                  "198.51.100.9")  # even the right name, from a fresh address: the match is not checked
+            service.as_client(f"203.0.113.{i + 1}").start_verification(
+                PERSON_CASE, f"陈思{'甲乙丙丁戊'[i]}", id_number=chen["id_number"]
+            )
+    answer = post(
+        service,
+        {"case_number": PERSON_CASE, "name": "陈思远", "id_number": chen["id_number"]},
+        "198.51.100.9",
+    )  # even the right name, from a fresh address: the match is not checked
     body = answer.json()
     assert answer.status_code == 429 and body["reason"] == "identity_cooldown"
     assert 3500 < body["retry_after"] <= 3600 and answer.headers["Retry-After"] == str(body["retry_after"])
     assert "次数过多" in body["message"] and "60分钟后再试" in body["message"]
     with pytest.raises(RateLimited):  # what the action server's client makes of it: a message to show
-        service.as_client("198.51.100.9").start_verification(PERSON_CASE, "陈思远", id_number=chen["id_number"])
+        service.as_client("198.51.100.9").start_verification(
+            PERSON_CASE, "陈思远", id_number=chen["id_number"]
+        )
     assert [m for m in service.messages() if m.purpose == "otp"] == []  # no code went out
     sent = alerts(service)  # the person behind the ID is told someone tried
     assert [m.phone for m in sent] == [chen["phone"]] and PERSON_CASE in sent[0].text
@@ -96,8 +102,12 @@ def test_five_failures_from_one_address_cool_that_address_down(start_service, de
         prober.start_verification(PERSON_CASE, "陈思远", id_number=chen["id_number"])
     assert 3500 < cooled.value.retry_after <= 3600 and "分钟后再试" in cooled.value.message
     # anyone else is untouched, and no alert went to a stranger whose ID was merely tried once
-    assert service.as_client("198.51.100.1").start_verification(
-        PERSON_CASE, "陈思远", id_number=chen["id_number"]).masked_phone == "139****1001"
+    assert (
+        service.as_client("198.51.100.1")
+        .start_verification(PERSON_CASE, "陈思远", id_number=chen["id_number"])
+        .masked_phone
+        == "139****1001"
+    )
     assert alerts(service) == []
 
 
@@ -130,18 +140,30 @@ def test_an_untrusted_caller_cannot_choose_the_address_it_is_counted_on(start_se
     service = start_service(resend_seconds=0)  # trusts nobody's X-Client-Address
     chen = demo.party(PERSON_CASE, "陈思远")
     for person, i in zip(strangers(demo, 5), range(5)):
-        assert post(service, {"case_number": PERSON_CASE, "name": person["name"],
-                              "id_number": person["id_number"]}, f"203.0.113.{100 + i}").status_code == 403
-    answer = post(service, {"case_number": PERSON_CASE, "name": "陈思远", "id_number": chen["id_number"]},
-                  "198.51.100.77")
+        assert (
+            post(
+                service,
+                {"case_number": PERSON_CASE, "name": person["name"], "id_number": person["id_number"]},
+                f"203.0.113.{100 + i}",
+            ).status_code
+            == 403
+        )
+    answer = post(
+        service,
+        {"case_number": PERSON_CASE, "name": "陈思远", "id_number": chen["id_number"]},
+        "198.51.100.77",
+    )
     assert answer.status_code == 429  # all five were counted on the caller's own address
 
 
 def test_a_trusted_caller_must_forward_one_ip_address(start_service, demo):
     service = start_service(**TRUSTED)
     chen = demo.party(PERSON_CASE, "陈思远")
-    answer = post(service, {"case_number": PERSON_CASE, "name": "陈思远", "id_number": chen["id_number"]},
-                  "1.2.3.4, 5.6.7.8")
+    answer = post(
+        service,
+        {"case_number": PERSON_CASE, "name": "陈思远", "id_number": chen["id_number"]},
+        "1.2.3.4, 5.6.7.8",
+    )
     assert answer.status_code == 400 and answer.json()["error"] == "invalid_client_address"
 
 
@@ -150,15 +172,26 @@ def test_a_locked_identity_answers_exactly_like_a_mismatch(start_service, demo):
     service = start_service(**TRUSTED)
     chen = demo.party(PERSON_CASE, "陈思远")
     lock_out(service, service.as_client("203.0.113.70"), chen)
-    locked_right = post(service, {"case_number": PERSON_CASE, "name": "陈思远", "id_number": chen["id_number"]},
-                        "203.0.113.70")
-    locked_wrong = post(service, {"case_number": PERSON_CASE, "name": "陈思源", "id_number": chen["id_number"]},
-                        "203.0.113.70")
+    locked_right = post(
+        service,
+        {"case_number": PERSON_CASE, "name": "陈思远", "id_number": chen["id_number"]},
+        "203.0.113.70",
+    )
+    locked_wrong = post(
+        service,
+        {"case_number": PERSON_CASE, "name": "陈思源", "id_number": chen["id_number"]},
+        "203.0.113.70",
+    )
     stranger = strangers(demo, 1)[0]
-    not_a_party = post(service, {"case_number": PERSON_CASE, "name": stranger["name"],
-                                 "id_number": stranger["id_number"]}, "198.51.100.70")
-    answers = [(r.status_code, r.content, r.headers.get("Retry-After")) for r in (locked_right, locked_wrong,
-                                                                                  not_a_party)]
+    not_a_party = post(
+        service,
+        {"case_number": PERSON_CASE, "name": stranger["name"], "id_number": stranger["id_number"]},
+        "198.51.100.70",
+    )
+    answers = [
+        (r.status_code, r.content, r.headers.get("Retry-After"))
+        for r in (locked_right, locked_wrong, not_a_party)
+    ]
     assert answers[0] == answers[1] == answers[2] and answers[0][0] == 403
     assert json.loads(answers[0][1])["error"] == "mismatch" and "锁定" not in locked_right.text
 
@@ -181,8 +214,9 @@ def test_the_party_is_alerted_once_after_repeated_wrong_codes(start_service, dem
     sent = alerts(service)
     assert [m.phone for m in sent] == [chen["phone"]]  # one alert a day, not one per attacker
     assert "有人多次尝试查询" in sent[0].text and PERSON_CASE in sent[0].text
-    _, grant = verify_with(service, service.as_client("198.51.100.80"), PERSON_CASE, "陈思远",
-                           id_number=chen["id_number"])
+    _, grant = verify_with(
+        service, service.as_client("198.51.100.80"), PERSON_CASE, "陈思远", id_number=chen["id_number"]
+    )
     assert grant.role == "原告"  # and can still look at the case themselves
 
 
@@ -225,14 +259,21 @@ def test_audit_log_is_created_0600_and_only_appended(tmp_path):
 
 
 def test_settings_for_the_new_rules_come_from_the_environment(tmp_path):
-    settings = Settings.from_env({"COURTDATA_TRUSTED_CALLERS": "127.0.0.1, 10.0.0.5",
-                                  "COURTDATA_AUDIT_LOG": str(tmp_path / "a.jsonl"),
-                                  "COURTDATA_IDENTITY_MAX_FAILURES": "3"})
+    settings = Settings.from_env(
+        {
+            "COURTDATA_TRUSTED_CALLERS": "127.0.0.1, 10.0.0.5",
+            "COURTDATA_AUDIT_LOG": str(tmp_path / "a.jsonl"),
+            "COURTDATA_IDENTITY_MAX_FAILURES": "3",
+        }
+    )
     assert settings.trusted == {"127.0.0.1", "10.0.0.5"} and settings.audit_log == tmp_path / "a.jsonl"
     assert settings.identity_max_failures == 3
     defaults = Settings.from_env({})
     assert (defaults.trusted, str(defaults.audit_log), defaults.identity_window) == (
-        frozenset(), "var/courtdata_audit.jsonl", 3600)
+        frozenset(),
+        "var/courtdata_audit.jsonl",
+        3600,
+    )
     assert defaults.client_address_header == "X-Client-Address"
 
 
@@ -253,8 +294,12 @@ def test_the_bots_conversation_stays_locked_after_three_wrong_codes(start_servic
     """What tests/e2e/test_lookups.py::test_three_wrong_codes_lock_the_lookup does through the bot, as the
     service sees it today (the action server forwards no address): 3 wrong codes, then the right one."""
     service = start_service(resend_seconds=0)
-    rep = demo.party("（2026）京03民终512号", "北京星河云帆科技有限公司")["legal_representative"]  # 李建国, as there
-    started = service.client.start_verification("（2026）京03民终512号", rep["name"], id_number=rep["id_number"])
+    rep = demo.party("（2026）京03民终512号", "北京星河云帆科技有限公司")[
+        "legal_representative"
+    ]  # 李建国, as there
+    started = service.client.start_verification(
+        "（2026）京03民终512号", rep["name"], id_number=rep["id_number"]
+    )
     right = service.last_code()
     for _ in range(2):
         with pytest.raises(WrongCode):
@@ -273,7 +318,9 @@ def test_the_assistant_without_an_address_cannot_cool_down_everyone(start_servic
     case+ID they tried, never every other citizen's verification."""
     service = start_service(**TRUSTED)
     for person in strangers(demo, 6):  # six different strangers, each once, no forwarded address
-        answer = post(service, {"case_number": PERSON_CASE, "name": person["name"], "id_number": person["id_number"]})
+        answer = post(
+            service, {"case_number": PERSON_CASE, "name": person["name"], "id_number": person["id_number"]}
+        )
         assert answer.status_code == 403
     chen = demo.party(PERSON_CASE, "陈思远")
     answer = post(service, {"case_number": PERSON_CASE, "name": "陈思远", "id_number": chen["id_number"]})

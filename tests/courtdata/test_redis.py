@@ -38,7 +38,7 @@ def test_lock_is_shared_and_keys_hold_no_raw_ids(start_service, redis_kv, demo):
     first, second = start_service(kv=redis_kv), start_service(kv=redis_kv)
     chen = demo.party(CASE, "陈思远")
     started = first.client.start_verification(CASE, "陈思远", id_number=chen["id_number"])
-    wrong = f"{(int(first.last_code()) + 1) % 10 ** 6:06d}"
+    wrong = f"{(int(first.last_code()) + 1) % 10**6:06d}"
     for client in (first.client, second.client):
         with pytest.raises(WrongCode):
             client.check_code(started.verification_id, wrong)
@@ -52,4 +52,6 @@ def test_lock_is_shared_and_keys_hold_no_raw_ids(start_service, redis_kv, demo):
     with pytest.raises(Mismatch):
         second.client.start_verification(CASE, "陈思远", id_number=chen["id_number"])
     stored = [(k, redis_kv._redis.get(k)) for k in redis_kv._redis.scan_iter(redis_kv._prefix + "*")]
-    assert stored and not [k for k, v in stored if chen["id_number"] in k + (v or "") or first.last_code() in (v or "")]
+    assert stored and not [
+        k for k, v in stored if chen["id_number"] in k + (v or "") or first.last_code() in (v or "")
+    ]

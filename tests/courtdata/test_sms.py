@@ -31,8 +31,10 @@ def test_outbox_keeps_full_number_but_display_masks_it(tmp_path):
 
 def test_outbox_is_safe_with_concurrent_senders(tmp_path):
     outbox = OutboxGateway(tmp_path / "outbox.jsonl")
-    threads = [threading.Thread(target=lambda i=i: [outbox.send("13900000000", f"m{i}-{k}") for k in range(20)])
-               for i in range(5)]
+    threads = [
+        threading.Thread(target=lambda i=i: [outbox.send("13900000000", f"m{i}-{k}") for k in range(20)])
+        for i in range(5)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -107,12 +109,19 @@ def test_gateway_failure_is_unavailable_not_silence(store, demo, tmp_path):
     from kernel.clients.court import HttpCourtClient, Unavailable
 
     store_copy = type(store)(**{**store.__dict__, "meta": {**store.meta, "demo": False}})
-    served = Served(create_app(Settings(api_key=API_KEY, audit_log=tmp_path / "audit.jsonl"), store_copy,
-                               kv=MemoryKV(), sms=BrokenGateway()))
+    served = Served(
+        create_app(
+            Settings(api_key=API_KEY, audit_log=tmp_path / "audit.jsonl"),
+            store_copy,
+            kv=MemoryKV(),
+            sms=BrokenGateway(),
+        )
+    )
     try:
         chen = demo.party("（2026）京0105民初8848号", "陈思远")
         with pytest.raises(Unavailable, match="稍后"):
             HttpCourtClient(served.url, API_KEY).start_verification(
-                "（2026）京0105民初8848号", "陈思远", id_number=chen["id_number"])
+                "（2026）京0105民初8848号", "陈思远", id_number=chen["id_number"]
+            )
     finally:
         served.stop()

@@ -29,7 +29,15 @@ def test_demo_data_covers_the_courts_and_case_types(data):
     assert len(cases) >= 200
     types = Counter(c["type_code"] for c in cases)
     assert {"民初", "民终", "民申", "执", "执恢", "执异", "刑初", "刑终", "行初", "行终"} <= set(types)
-    assert {c["court_code"] for c in cases} == {"京03", "京0105", "京0112", "京0113", "京0116", "京0117", "京0118"}
+    assert {c["court_code"] for c in cases} == {
+        "京03",
+        "京0105",
+        "京0112",
+        "京0113",
+        "京0116",
+        "京0117",
+        "京0118",
+    }
     assert all(c["parent"] == "京03" for c in data["courts"] if c["level"] == "basic")
     assert sum(1 for c in cases if c["next_hearing"]) >= 10
     assert any(n["name"] == "执行款发放" for c in cases for n in c["nodes"])
@@ -63,24 +71,35 @@ def test_open_cases_planned_within_their_limits(store):
 
 def broken(data: dict, change) -> dict:
     """A small valid slice of the demo file (checking all of it takes seconds), then one change."""
-    copied = copy.deepcopy({**data, "cases": data["cases"][:12], "dishonest_debtors": data["dishonest_debtors"][:5]})
+    copied = copy.deepcopy(
+        {**data, "cases": data["cases"][:12], "dishonest_debtors": data["dishonest_debtors"][:5]}
+    )
     CourtStore.from_dict(copied)
     change(copied)
     return copied
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda d: d["cases"][0].pop("parties"), "cases[0]: 'parties' is a required property"),
-    (lambda d: d["cases"][3]["nodes"][0].update(name="判刑"), "cases[3].nodes[0].name"),
-    (lambda d: d["cases"].append(copy.deepcopy(d["cases"][0])), "appears twice"),
-    (lambda d: d["cases"][5]["parties"][0].update(kind="person", id_number="110105198806152451", sex="男",
-                                                  legal_representative=None) or
-     d["cases"][5]["parties"][0].pop("legal_representative") or d["cases"][5]["parties"][0].pop("credit_code", None),
-     "校验位"),
-    (lambda d: d["cases"][7].update(judge_id="J99"), "unknown judge"),
-    (lambda d: d["cases"][9].update(case_number="（2026）京03民终1号"), "disagree"),
-    (lambda d: d["dishonest_debtors"][0].pop("conduct"), "dishonest_debtors[0]: 'conduct' is a required"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["cases"][0].pop("parties"), "cases[0]: 'parties' is a required property"),
+        (lambda d: d["cases"][3]["nodes"][0].update(name="判刑"), "cases[3].nodes[0].name"),
+        (lambda d: d["cases"].append(copy.deepcopy(d["cases"][0])), "appears twice"),
+        (
+            lambda d: (
+                d["cases"][5]["parties"][0].update(
+                    kind="person", id_number="110105198806152451", sex="男", legal_representative=None
+                )
+                or d["cases"][5]["parties"][0].pop("legal_representative")
+                or d["cases"][5]["parties"][0].pop("credit_code", None)
+            ),
+            "校验位",
+        ),
+        (lambda d: d["cases"][7].update(judge_id="J99"), "unknown judge"),
+        (lambda d: d["cases"][9].update(case_number="（2026）京03民终1号"), "disagree"),
+        (lambda d: d["dishonest_debtors"][0].pop("conduct"), "dishonest_debtors[0]: 'conduct' is a required"),
+    ],
+)
 def test_broken_file_names_the_record_and_field(data, change, message):
     with pytest.raises(DataFileError) as caught:
         CourtStore.from_dict(broken(data, change), "demo.json")

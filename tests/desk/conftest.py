@@ -30,7 +30,9 @@ POSTGRES_URL = os.environ.get("DESK_TEST_POSTGRES_URL", "postgresql://postgres@1
 API_TOKEN = "test-service-token"
 PASSWORD = "demo-password-1"
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-PHONE_KEY = Fernet.generate_key().decode()  # one per test run: the session-wide databases keep their rows' key
+PHONE_KEY = (
+    Fernet.generate_key().decode()
+)  # one per test run: the session-wide databases keep their rows' key
 
 
 def _postgres_engine():
@@ -86,9 +88,16 @@ CLOSED_URL = "http://127.0.0.1:9"  # nothing listens on the discard port: "Rasa 
 @pytest.fixture
 def settings(tmp_path) -> DeskSettings:
     """Test settings: SMS into a private outbox, Rasa and the court-data service unreachable."""
-    return DeskSettings(database_url="(engine given)", api_token=API_TOKEN, secret_key="test-secret",
-                        demo_password=PASSWORD, sms_outbox=str(tmp_path / "sms_outbox.jsonl"),
-                        rasa_url=CLOSED_URL, court_api_url=CLOSED_URL, phone_key=PHONE_KEY)
+    return DeskSettings(
+        database_url="(engine given)",
+        api_token=API_TOKEN,
+        secret_key="test-secret",
+        demo_password=PASSWORD,
+        sms_outbox=str(tmp_path / "sms_outbox.jsonl"),
+        rasa_url=CLOSED_URL,
+        court_api_url=CLOSED_URL,
+        phone_key=PHONE_KEY,
+    )
 
 
 @pytest.fixture
@@ -105,8 +114,10 @@ def store(backend, settings) -> DeskStore:
 @pytest.fixture
 def actors(store) -> dict[str, Actor]:
     """The demo staff as actors, by username."""
-    return {name: store.staff.authenticate(name, PASSWORD)
-            for name in ("clerk", "judge_yi", "judge_zou", "supervisor", "admin")}
+    return {
+        name: store.staff.authenticate(name, PASSWORD)
+        for name in ("clerk", "judge_yi", "judge_zou", "supervisor", "admin")
+    }
 
 
 @pytest.fixture
@@ -136,8 +147,9 @@ def clock() -> FakeClock:
 @pytest.fixture
 def wired_settings(settings, fake_rasa) -> DeskSettings:
     """Settings pointing the desk at the fake Rasa process."""
-    return dataclasses.replace(settings, rasa_url=fake_rasa.url, rasa_token=RASA_TOKEN,
-                               channel_push_token=PUSH_TOKEN)
+    return dataclasses.replace(
+        settings, rasa_url=fake_rasa.url, rasa_token=RASA_TOKEN, channel_push_token=PUSH_TOKEN
+    )
 
 
 @pytest.fixture

@@ -70,8 +70,13 @@ class FakeRasa:
             if channel == "webchat":
                 if self.web_records:
                     self.events.setdefault(body["recipient_id"], []).append(
-                        {"event": "bot", "text": body["text"], "timestamp": 3.0,
-                         "metadata": {"webchat_staff": {"label": body.get("sender_label")}}})
+                        {
+                            "event": "bot",
+                            "text": body["text"],
+                            "timestamp": 3.0,
+                            "metadata": {"webchat_staff": {"label": body.get("sender_label")}},
+                        }
+                    )
                 return jsonify({"delivered": self.web_delivered, "recorded": self.web_records})
             return jsonify({"delivered": True, "via": self.wechat_via})
 
@@ -84,7 +89,9 @@ class Served:
     def __init__(self, app) -> None:
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def __enter__(self) -> Served:
         self.thread.start()

@@ -20,8 +20,13 @@ def local(text_value: str) -> datetime:
 def order_payload(**overrides) -> dict:
     """A valid creation request; override any field."""
     payload = {
-        "kind": "人工咨询", "channel": "web", "citizen_name": "张三", "callback_phone": "13812345678",
-        "summary": "想咨询立案材料", "conversation_id": f"conv-{uuid.uuid4().hex[:8]}", "message_id": "msg-1",
+        "kind": "人工咨询",
+        "channel": "web",
+        "citizen_name": "张三",
+        "callback_phone": "13812345678",
+        "summary": "想咨询立案材料",
+        "conversation_id": f"conv-{uuid.uuid4().hex[:8]}",
+        "message_id": "msg-1",
     }
     payload.update(overrides)
     return payload
@@ -30,7 +35,6 @@ def order_payload(**overrides) -> dict:
 def new_order(store: DeskStore, now: datetime | None = None, **overrides) -> dict:
     """Create an order through the store and return its creation view."""
     return store.create_work_order(parse_new_order(order_payload(**overrides)), now=now).view
-
 
 
 class FakeClock:
@@ -58,7 +62,9 @@ def csrf_of(client) -> str:
 def login(client, username: str, password: str) -> str:
     """Log in through the form; returns the new session's CSRF token."""
     token = csrf_of(client)
-    answer = client.post("/desk/login", data={"username": username, "password": password, "csrf_token": token})
+    answer = client.post(
+        "/desk/login", data={"username": username, "password": password, "csrf_token": token}
+    )
     assert answer.status_code == 302, answer.get_data(as_text=True)
     page = client.get("/desk/")
     return re.search(CSRF_PATTERN, page.get_data(as_text=True)).group(1)

@@ -65,25 +65,38 @@ def test_service_endpoints_refuse_everything_without_a_configured_token(settings
 def test_bad_creation_is_a_400_naming_the_field(client):
     response = create(client, callback_phone="12345")
     assert response.status_code == 400
-    assert response.json == {"error": "invalid", "field": "callback_phone", "message": "请提供正确的11位手机号码"}
+    assert response.json == {
+        "error": "invalid",
+        "field": "callback_phone",
+        "message": "请提供正确的11位手机号码",
+    }
 
 
 @pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b""])
 def test_non_object_bodies_are_a_400(client, body):
-    response = client.post("/api/v1/workorders", data=body, headers={**SERVICE, "Content-Type": "application/json"})
+    response = client.post(
+        "/api/v1/workorders", data=body, headers={**SERVICE, "Content-Type": "application/json"}
+    )
     assert response.status_code == 400 and response.json["message"] == "请求内容应为 JSON 对象"
 
 
 def test_citizen_lookup_and_rating(client):
     number = create(client, callback_phone="13812345678").json["number"]
-    found = client.post("/api/v1/workorders/lookup", json={"number": number, "phone": "138-1234-5678"},
-                        headers=SERVICE)
-    assert found.status_code == 200 and found.json["status"] == "新建" and found.json["phone"] == "138****5678"
-    wrong = client.post("/api/v1/workorders/lookup", json={"number": number, "phone": "13900000000"},
-                        headers=SERVICE)
+    found = client.post(
+        "/api/v1/workorders/lookup", json={"number": number, "phone": "138-1234-5678"}, headers=SERVICE
+    )
+    assert (
+        found.status_code == 200 and found.json["status"] == "新建" and found.json["phone"] == "138****5678"
+    )
+    wrong = client.post(
+        "/api/v1/workorders/lookup", json={"number": number, "phone": "13900000000"}, headers=SERVICE
+    )
     assert wrong.status_code == 404 and "核对" in wrong.json["message"]
-    early = client.post("/api/v1/workorders/rating", json={"number": number, "phone": "13812345678", "score": 5},
-                        headers=SERVICE)
+    early = client.post(
+        "/api/v1/workorders/rating",
+        json={"number": number, "phone": "13812345678", "score": 5},
+        headers=SERVICE,
+    )
     assert early.status_code == 409 and "答复后" in early.json["message"]
 
 
@@ -129,17 +142,25 @@ def test_the_whole_loop_over_http(client):
     assert client.post(f"/api/v1/staff/workorders/{number}/claim", headers=judge).json["status"] == "处理中"
     phone = client.post(f"/api/v1/staff/workorders/{number}/phone", headers=judge).json
     assert phone == {"phone": "13812345678"}
-    reply = client.post(f"/api/v1/staff/workorders/{number}/replies", json={"body": "下周二开庭"}, headers=judge)
+    reply = client.post(
+        f"/api/v1/staff/workorders/{number}/replies", json={"body": "下周二开庭"}, headers=judge
+    )
     assert reply.status_code == 201 and reply.json["order"]["status"] == "已答复"
-    seen = client.post("/api/v1/workorders/lookup", json={"number": number, "phone": "13812345678"},
-                       headers=SERVICE).json
+    seen = client.post(
+        "/api/v1/workorders/lookup", json={"number": number, "phone": "13812345678"}, headers=SERVICE
+    ).json
     assert [r["body"] for r in seen["replies"]] == ["下周二开庭"] and seen["last_reply"] == "下周二开庭"
-    visit = client.post(f"/api/v1/staff/workorders/{number}/callbacks",
-                        json={"method": "电话", "purpose": "回访", "outcome": "接通"}, headers=clerk)
+    visit = client.post(
+        f"/api/v1/staff/workorders/{number}/callbacks",
+        json={"method": "电话", "purpose": "回访", "outcome": "接通"},
+        headers=clerk,
+    )
     assert visit.status_code == 201 and visit.json["status"] == "已回访"
     rated = client.post(f"/api/v1/staff/workorders/{number}/rating", json={"score": 5}, headers=clerk)
     assert rated.json["satisfaction"] == 5
-    closed = client.post(f"/api/v1/staff/workorders/{number}/transition", json={"action": "关闭"}, headers=clerk)
+    closed = client.post(
+        f"/api/v1/staff/workorders/{number}/transition", json={"action": "关闭"}, headers=clerk
+    )
     assert closed.json["status"] == "已关闭"
     figures = client.get("/api/v1/staff/figures", headers=clerk).json
     assert figures["total"] == 1 and figures["callback_rate"] == 1.0 and figures["mean_satisfaction"] == 5.0
@@ -151,17 +172,21 @@ def test_a_judge_cannot_open_another_judges_order(client):
     assert response.status_code == 403 and response.json["message"] == "无权查看该工单"
 
 
-@pytest.mark.parametrize(("body", "status", "message"), [
-    ({"action": "答复"}, 409, "工单当前状态为“新建”，不能执行“答复”"),
-    ({"action": "关闭"}, 400, "执行“关闭”需要填写说明"),
-    ({"action": "删除"}, 400, "操作应为以下之一"),
-    ({"action": "派发", "target_id": "易泽俊"}, 400, "派发对象应为账号编号"),
-    ({"action": "派发", "target_id": 99999}, 404, "未找到派发对象"),
-])
+@pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        ({"action": "答复"}, 409, "工单当前状态为“新建”，不能执行“答复”"),
+        ({"action": "关闭"}, 400, "执行“关闭”需要填写说明"),
+        ({"action": "删除"}, 400, "操作应为以下之一"),
+        ({"action": "派发", "target_id": "易泽俊"}, 400, "派发对象应为账号编号"),
+        ({"action": "派发", "target_id": 99999}, 404, "未找到派发对象"),
+    ],
+)
 def test_transition_errors(client, body, status, message):
     number = create(client).json["number"]
-    response = client.post(f"/api/v1/staff/workorders/{number}/transition", json=body,
-                           headers=login(client, "clerk"))
+    response = client.post(
+        f"/api/v1/staff/workorders/{number}/transition", json=body, headers=login(client, "clerk")
+    )
     assert response.status_code == status and message in response.json["message"]
 
 
@@ -170,14 +195,19 @@ def test_role_refusals_are_403_with_the_role_named(client):
     judge, clerk = login(client, "judge_yi"), login(client, "clerk")
     client.post(f"/api/v1/staff/workorders/{number}/claim", headers=judge)
     client.post(f"/api/v1/staff/workorders/{number}/replies", json={"body": "答复"}, headers=judge)
-    close = client.post(f"/api/v1/staff/workorders/{number}/transition", json={"action": "关闭", "note": "x"},
-                        headers=clerk)
+    close = client.post(
+        f"/api/v1/staff/workorders/{number}/transition", json={"action": "关闭", "note": "x"}, headers=clerk
+    )
     assert close.status_code == 403 and close.json["message"] == "“接线员”不能对“已答复”状态的工单执行“关闭”"
-    client.post(f"/api/v1/staff/workorders/{number}/callbacks",
-                json={"method": "短信", "purpose": "回访", "outcome": "已发送"}, headers=clerk)
+    client.post(
+        f"/api/v1/staff/workorders/{number}/callbacks",
+        json={"method": "短信", "purpose": "回访", "outcome": "已发送"},
+        headers=clerk,
+    )
     client.post(f"/api/v1/staff/workorders/{number}/transition", json={"action": "关闭"}, headers=clerk)
-    reopen = client.post(f"/api/v1/staff/workorders/{number}/transition", json={"action": "重开", "note": "x"},
-                         headers=judge)
+    reopen = client.post(
+        f"/api/v1/staff/workorders/{number}/transition", json={"action": "重开", "note": "x"}, headers=judge
+    )
     assert reopen.status_code == 403 and reopen.json["message"] == "“法官”不能对“已关闭”状态的工单执行“重开”"
 
 
@@ -186,12 +216,17 @@ def test_queue_filter_values_are_checked(client):
     assert client.get("/api/v1/staff/workorders?status=完成", headers=headers).status_code == 400
     bad_date = client.get("/api/v1/staff/workorders?from=2026/11/01", headers=headers)
     assert bad_date.status_code == 400 and "YYYY-MM-DD" in bad_date.json["message"]
-    assert client.get("/api/v1/staff/figures?from=2026-12-01&to=2026-11-01", headers=headers).status_code == 400
+    assert (
+        client.get("/api/v1/staff/figures?from=2026-12-01&to=2026-11-01", headers=headers).status_code == 400
+    )
 
 
 def test_unknown_order_and_unknown_route_are_json_404s(client):
     headers = login(client, "clerk")
-    assert client.get("/api/v1/staff/workorders/GD20000101-0001", headers=headers).json["message"] == "未找到该工单"
+    assert (
+        client.get("/api/v1/staff/workorders/GD20000101-0001", headers=headers).json["message"]
+        == "未找到该工单"
+    )
     missing = client.get("/api/v1/nothing-here")
     assert missing.status_code == 404 and missing.json["message"] == "接口不存在"
 
@@ -227,19 +262,31 @@ def test_reply_delivery_sink_is_recorded_and_its_failure_keeps_the_reply(setting
     again = client.post(f"/api/v1/staff/workorders/{number}/replies", json={"body": "补充"}, headers=clerk)
     assert again.status_code == 201 and again.json["reply"]["delivery"] == "发送失败"
     detail = client.get(f"/api/v1/staff/workorders/{number}", headers=clerk).json
-    assert [(r["body"], r["delivery"]) for r in detail["replies"]] == [("答复", "已发短信"), ("补充", "发送失败")]
+    assert [(r["body"], r["delivery"]) for r in detail["replies"]] == [
+        ("答复", "已发短信"),
+        ("补充", "发送失败"),
+    ]
 
 
 def test_user_administration(client):
     admin, clerk = login(client, "admin"), login(client, "clerk")
-    made = client.post("/api/v1/staff/users", json={"username": "judge_li", "display_name": "李明",
-                                                   "role": "法官", "password": "long-enough-1"}, headers=admin)
+    made = client.post(
+        "/api/v1/staff/users",
+        json={"username": "judge_li", "display_name": "李明", "role": "法官", "password": "long-enough-1"},
+        headers=admin,
+    )
     assert made.status_code == 201 and made.json["role"] == "法官"
-    duplicate = client.post("/api/v1/staff/users", json={"username": "judge_li", "display_name": "李明",
-                                                        "role": "法官", "password": "long-enough-1"}, headers=admin)
+    duplicate = client.post(
+        "/api/v1/staff/users",
+        json={"username": "judge_li", "display_name": "李明", "role": "法官", "password": "long-enough-1"},
+        headers=admin,
+    )
     assert duplicate.status_code == 400 and duplicate.json["message"] == "该用户名已存在"
-    short = client.post("/api/v1/staff/users", json={"username": "x1", "display_name": "甲", "role": "法官",
-                                                     "password": "short"}, headers=admin)
+    short = client.post(
+        "/api/v1/staff/users",
+        json={"username": "x1", "display_name": "甲", "role": "法官", "password": "short"},
+        headers=admin,
+    )
     assert short.status_code == 400 and short.json["field"] == "password"
     assert client.post("/api/v1/staff/users", json={}, headers=clerk).status_code == 403
     targets = client.get("/api/v1/staff/users", headers=clerk).json
@@ -251,13 +298,21 @@ def test_user_administration(client):
 
 def test_new_judge_account_receives_their_cases(client):
     admin = login(client, "admin")
-    client.post("/api/v1/staff/users", json={"username": "judge_li", "display_name": "李明", "role": "法官",
-                                             "password": "long-enough-1"}, headers=admin)
+    client.post(
+        "/api/v1/staff/users",
+        json={"username": "judge_li", "display_name": "李明", "role": "法官", "password": "long-enough-1"},
+        headers=admin,
+    )
     assert create(client, kind="信用修复", case_judge="李明").json["status"] == "已派发"
 
 
 def test_transition_table_endpoint_and_health(client):
     table = client.get("/api/v1/staff/transitions", headers=login(client, "clerk")).json
-    assert {"from": "已派发", "action": "退回", "to": "已退回", "roles": ["法官", "督查"],
-            "note_required": True} in table
+    assert {
+        "from": "已派发",
+        "action": "退回",
+        "to": "已退回",
+        "roles": ["法官", "督查"],
+        "note_required": True,
+    } in table
     assert client.get("/health").json == {"status": "ok"}

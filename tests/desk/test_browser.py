@@ -27,8 +27,13 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SERVICE = {"Authorization": f"Bearer {API_TOKEN}"}
 
@@ -39,10 +44,17 @@ def served_desk(tmp_path):
     fake = FakeRasa()
     with Served(fake.app()) as rasa:
         fake.url = rasa.url
-        settings = DeskSettings(database_url=f"sqlite:///{tmp_path / 'desk.db'}", api_token=API_TOKEN,
-                                secret_key="browser-secret", demo_password=PASSWORD,
-                                sms_outbox=str(tmp_path / "sms.jsonl"), rasa_url=rasa.url, rasa_token=RASA_TOKEN,
-                                channel_push_token=PUSH_TOKEN, court_api_url="http://127.0.0.1:9")
+        settings = DeskSettings(
+            database_url=f"sqlite:///{tmp_path / 'desk.db'}",
+            api_token=API_TOKEN,
+            secret_key="browser-secret",
+            demo_password=PASSWORD,
+            sms_outbox=str(tmp_path / "sms.jsonl"),
+            rasa_url=rasa.url,
+            rasa_token=RASA_TOKEN,
+            channel_push_token=PUSH_TOKEN,
+            court_api_url="http://127.0.0.1:9",
+        )
         store = DeskStore.open(settings, engine=make_engine(settings.database_url), hasher=FAST_HASHER)
         with Served(create_app(settings, store)) as desk:
             yield desk.url, fake, store, settings
@@ -66,7 +78,9 @@ def page():
 
 
 def create_order(base: str, **overrides) -> dict:
-    answer = requests.post(f"{base}/api/v1/workorders", json=order_payload(**overrides), headers=SERVICE, timeout=5)
+    answer = requests.post(
+        f"{base}/api/v1/workorders", json=order_payload(**overrides), headers=SERVICE, timeout=5
+    )
     assert answer.status_code == 201, answer.text
     return answer.json()
 
@@ -81,8 +95,12 @@ def log_in(page: Page, base: str, username: str) -> None:
 
 def test_clerk_claims_answers_calls_back_and_the_figures_follow(served_desk, page):
     base, fake, _, _ = served_desk
-    order = create_order(base, conversation_id="web-citizen-1", summary="<img src=x onerror=alert(1)> 想问立案",
-                         transcript=[{"sender": "user", "text": "我要转人工"}])
+    order = create_order(
+        base,
+        conversation_id="web-citizen-1",
+        summary="<img src=x onerror=alert(1)> 想问立案",
+        transcript=[{"sender": "user", "text": "我要转人工"}],
+    )
     number = order["number"]
     log_in(page, base, "clerk")
     row = page.locator("table.queue tr", has_text=number)
@@ -125,8 +143,12 @@ def test_live_chat_in_the_console(served_desk, page):
     log_in(page, base, "clerk")
     page.goto(f"{base}/desk/handoff")
     expect(page.locator("#online-count")).to_contain_text("在线工作人员 1 人")  # this page's own heartbeat
-    answer = requests.post(f"{base}/api/v1/handoff", headers=SERVICE, timeout=5,
-                           json={"number": order["number"], "conversation_id": "live-1", "channel": "web"})
+    answer = requests.post(
+        f"{base}/api/v1/handoff",
+        headers=SERVICE,
+        timeout=5,
+        json={"number": order["number"], "conversation_id": "live-1", "channel": "web"},
+    )
     assert answer.status_code == 201
     expect(page.locator("#waiting li", has_text=order["number"])).to_be_visible()
     page.click("#waiting button:has-text('接入')")

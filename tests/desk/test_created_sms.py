@@ -67,7 +67,9 @@ class _Broken:
 
 
 @pytest.mark.parametrize("breakage", ["outbox_unwritable", "http_gateway_down", "unexpected_error"])
-def test_an_sms_failure_still_returns_and_keeps_the_created_order(settings, store, tmp_path, caplog, breakage):
+def test_an_sms_failure_still_returns_and_keeps_the_created_order(
+    settings, store, tmp_path, caplog, breakage
+):
     if breakage == "outbox_unwritable":
         (tmp_path / "blocked").mkdir()
         sms = OutboxGateway(tmp_path / "blocked")  # a directory: the real adapter raises SmsError

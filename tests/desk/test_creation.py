@@ -91,15 +91,18 @@ def test_concurrent_creators_never_share_a_number(store):
     assert sorted(int(n[-4:]) for n in numbers) == list(range(1, 9))
 
 
-@pytest.mark.parametrize(("kind", "case_judge", "route", "status", "assignee"), [
-    ("联系法官", "易泽俊", "judge", "已派发", "易泽俊"),
-    ("信用修复", "邹丹", "judge", "已派发", "邹丹"),
-    ("联系法官", "不在系统里的法官", "pool", "新建", "接线员池"),
-    ("联系法官", None, "pool", "新建", "接线员池"),
-    ("投诉举报", "易泽俊", "supervision", "已派发", "督查室"),
-    ("人工咨询", "易泽俊", "pool", "新建", "接线员池"),
-    ("系统故障转人工", None, "pool", "新建", "接线员池"),
-])
+@pytest.mark.parametrize(
+    ("kind", "case_judge", "route", "status", "assignee"),
+    [
+        ("联系法官", "易泽俊", "judge", "已派发", "易泽俊"),
+        ("信用修复", "邹丹", "judge", "已派发", "邹丹"),
+        ("联系法官", "不在系统里的法官", "pool", "新建", "接线员池"),
+        ("联系法官", None, "pool", "新建", "接线员池"),
+        ("投诉举报", "易泽俊", "supervision", "已派发", "督查室"),
+        ("人工咨询", "易泽俊", "pool", "新建", "接线员池"),
+        ("系统故障转人工", None, "pool", "新建", "接线员池"),
+    ],
+)
 def test_routing(store, actors, kind, case_judge, route, status, assignee):
     number = new_order(store, kind=kind, case_judge=case_judge)["number"]
     detail = store.get_order(actors["supervisor"], number)
@@ -116,7 +119,9 @@ def test_complaint_naming_a_judge_is_never_shown_to_that_judge(store, actors):
 
 def test_stored_text_is_masked_but_the_callback_phone_is_kept_in_full(store, actors):
     number = new_order(
-        store, callback_phone="+86 139-0000-1111", summary="我的身份证110105199001011234，电话13900001111",
+        store,
+        callback_phone="+86 139-0000-1111",
+        summary="我的身份证110105199001011234，电话13900001111",
         transcript=[{"sender": "user", "text": "打13900001111找我"}],
     )["number"]
     detail = store.get_order(actors["clerk"], number)
@@ -138,16 +143,19 @@ def test_citizen_lookup_needs_the_matching_phone(store):
     assert str(wrong_phone.value) == str(wrong_number.value)
 
 
-@pytest.mark.parametrize(("field", "value", "reason"), [
-    ("kind", "闲聊", "工单类型"),
-    ("channel", "fax", "渠道"),
-    ("callback_phone", "010-12345678", "手机号"),
-    ("callback_phone", None, "手机号"),
-    ("citizen_name", "  ", "姓名"),
-    ("summary", "字" * 2001, "过长"),
-    ("conversation_id", None, "会话编号"),
-    ("transcript", [{"sender": "user"}], "对话记录"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("kind", "闲聊", "工单类型"),
+        ("channel", "fax", "渠道"),
+        ("callback_phone", "010-12345678", "手机号"),
+        ("callback_phone", None, "手机号"),
+        ("citizen_name", "  ", "姓名"),
+        ("summary", "字" * 2001, "过长"),
+        ("conversation_id", None, "会话编号"),
+        ("transcript", [{"sender": "user"}], "对话记录"),
+    ],
+)
 def test_bad_creation_requests_say_which_field_and_why(field, value, reason):
     with pytest.raises(InvalidInput) as info:
         parse_new_order(order_payload(**{field: value}))

@@ -44,21 +44,28 @@ def test_a_live_web_citizen_gets_the_reply_in_the_chat(desk_app, store, fake_ras
 
 
 @pytest.mark.parametrize("breakage", ["page_closed", "push_fails", "rasa_down", "no_push_token"])
-def test_a_web_citizen_who_is_not_there_gets_an_sms(desk_app, store, fake_rasa, wired_settings, settings, breakage):
+def test_a_web_citizen_who_is_not_there_gets_an_sms(
+    desk_app, store, fake_rasa, wired_settings, settings, breakage
+):
     order = new_order(store, channel="web", callback_phone="13700001111")
     if breakage == "page_closed":
         fake_rasa.web_delivered = False
     elif breakage == "push_fails":
         fake_rasa.web_status = 500
     if breakage in ("rasa_down", "no_push_token"):
-        changed = (dataclasses.replace(wired_settings, rasa_url=CLOSED_URL) if breakage == "rasa_down"
-                   else dataclasses.replace(wired_settings, channel_push_token=""))
+        changed = (
+            dataclasses.replace(wired_settings, rasa_url=CLOSED_URL)
+            if breakage == "rasa_down"
+            else dataclasses.replace(wired_settings, channel_push_token="")
+        )
         from services.desk.app import create_app
 
         desk_app = create_app(changed, store)
     assert answer(desk_app, store, order["number"])["delivery"] == "已送达（短信）"
     sms = outbox(settings)[-1]
-    assert sms["phone"] == "13700001111" and order["number"] in sms["text"] and "法官会尽快联系您" in sms["text"]
+    assert (
+        sms["phone"] == "13700001111" and order["number"] in sms["text"] and "法官会尽快联系您" in sms["text"]
+    )
 
 
 def test_wechat_without_its_push_endpoint_falls_back_to_sms(desk_app, store, fake_rasa, settings):
@@ -67,8 +74,10 @@ def test_wechat_without_its_push_endpoint_falls_back_to_sms(desk_app, store, fak
     assert len(outbox(settings)) == 1
 
 
-@pytest.mark.parametrize("via, label", [("customer_service", "已送达（微信）"), ("live", "已送达（微信）"),
-                                        ("sms", "已送达（短信）")])
+@pytest.mark.parametrize(
+    "via, label",
+    [("customer_service", "已送达（微信）"), ("live", "已送达（微信）"), ("sms", "已送达（短信）")],
+)
 def test_wechat_push_reports_its_own_route(desk_app, store, fake_rasa, settings, via, label):
     fake_rasa.wechat_status, fake_rasa.wechat_via = 200, via
     order = new_order(store, channel="wechat", conversation_id="openid-abc")
@@ -88,7 +97,9 @@ def test_when_nothing_works_the_reply_is_kept_and_marked_failed(wired_settings, 
 
     fake_rasa.web_delivered = False
     (tmp_path / "blocked").mkdir()
-    broken = dataclasses.replace(wired_settings, sms_outbox=str(tmp_path / "blocked"))  # a directory: unwritable
+    broken = dataclasses.replace(
+        wired_settings, sms_outbox=str(tmp_path / "blocked")
+    )  # a directory: unwritable
     app = create_app(broken, store)
     order = new_order(store, channel="web")
     assert answer(app, store, order["number"])["delivery"] == "发送失败"
@@ -114,4 +125,9 @@ def test_chat_lines_are_not_sent_as_sms_when_the_page_is_closed(fake_rasa, tmp_p
 def test_service_token_is_still_needed_for_creation(desk_app):
     client = desk_app.test_client()
     assert client.post("/api/v1/workorders", json={}).status_code == 401
-    assert client.post("/api/v1/workorders", json={}, headers={"Authorization": f"Bearer {API_TOKEN}"}).status_code == 400
+    assert (
+        client.post(
+            "/api/v1/workorders", json={}, headers={"Authorization": f"Bearer {API_TOKEN}"}
+        ).status_code
+        == 400
+    )

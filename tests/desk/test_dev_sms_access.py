@@ -69,15 +69,19 @@ def test_in_production_mode_the_page_does_not_exist(settings, store, outbox) -> 
     assert answer.status_code == 404 and CODE not in answer.get_data(as_text=True)
 
 
-def test_with_a_real_gateway_the_page_does_not_exist_even_for_an_administrator(settings, store, outbox) -> None:
+def test_with_a_real_gateway_the_page_does_not_exist_even_for_an_administrator(
+    settings, store, outbox
+) -> None:
     client = _app(settings, store, sms_backend="http").test_client()
     assert client.get("/dev/sms").status_code == 404
     login(client, "admin", PASSWORD)
     assert client.get("/dev/sms").status_code == 404
 
 
-@pytest.mark.parametrize(("mode", "demo"), [(None, True), ("", True), ("demo", True), ("production", False),
-                                             (" Production ", False)])
+@pytest.mark.parametrize(
+    ("mode", "demo"),
+    [(None, True), ("", True), ("demo", True), ("production", False), (" Production ", False)],
+)
 def test_demo_mode_follows_court_mode(mode, demo) -> None:
     env = {} if mode is None else {"COURT_MODE": mode}
     assert DeskSettings.from_env(env).demo is demo

@@ -29,8 +29,10 @@ def test_callback_rate_changes_after_a_callback_is_recorded(pages, store):
     token = login(pages, "clerk", PASSWORD)
     before = pages.get("/desk/figures").get_data(as_text=True)
     assert (kpi(before, "total"), kpi(before, "answered"), kpi(before, "callback")) == ("2", "1", "0.0%")
-    pages.post(f"/desk/orders/{number}/callback", data={"csrf_token": token, "method": "电话", "purpose": "回访",
-                                                       "outcome": "接通"})
+    pages.post(
+        f"/desk/orders/{number}/callback",
+        data={"csrf_token": token, "method": "电话", "purpose": "回访", "outcome": "接通"},
+    )
     pages.post(f"/desk/orders/{number}/rating", data={"csrf_token": token, "score": "5"})
     after = pages.get("/desk/figures").get_data(as_text=True)
     assert (kpi(after, "callback"), kpi(after, "satisfaction")) == ("100.0%", "5分")
@@ -41,7 +43,9 @@ def test_charts_get_their_data_as_json_not_as_code(pages, store):
     answered_order(store)
     login(pages, "supervisor", PASSWORD)
     html = pages.get("/desk/figures").get_data(as_text=True)
-    block = re.search(r'<script type="application/json" id="figures-data">(.*?)</script>', html, re.S).group(1)
+    block = re.search(r'<script type="application/json" id="figures-data">(.*?)</script>', html, re.S).group(
+        1
+    )
     data = json.loads(block)
     assert data["by_channel"] == {"微信": 1} and data["by_status"] == {"已答复": 1}
     assert "vendor/echarts/echarts.min.js" in html
@@ -56,8 +60,10 @@ def test_a_bad_range_is_explained_and_the_default_shown(pages, store):
 def test_csv_export_opens_in_excel_with_chinese(pages, store):
     number = answered_order(store)
     token = login(pages, "clerk", PASSWORD)
-    pages.post(f"/desk/orders/{number}/callback", data={"csrf_token": token, "method": "短信", "purpose": "回访",
-                                                       "outcome": "已发送"})
+    pages.post(
+        f"/desk/orders/{number}/callback",
+        data={"csrf_token": token, "method": "短信", "purpose": "回访", "outcome": "已发送"},
+    )
     answer = pages.get("/desk/figures.csv")
     assert answer.mimetype == "text/csv" and "attachment" in answer.headers["Content-Disposition"]
     raw = answer.get_data()

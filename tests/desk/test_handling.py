@@ -129,11 +129,13 @@ def test_first_contact_is_the_first_reached_callback(store, actors):
     number = new_order(store, kind="联系法官", case_judge="易泽俊")["number"]
     judge = actors["judge_yi"]
     store.claim(judge, number)
-    missed = store.record_callback(judge, number, NewCallback("电话", "联系", "未接通", None),
-                                   now=local("2026-11-23 10:00"))
+    missed = store.record_callback(
+        judge, number, NewCallback("电话", "联系", "未接通", None), now=local("2026-11-23 10:00")
+    )
     assert missed["first_contact_at"] is None
-    reached = store.record_callback(judge, number, NewCallback("短信", "联系", "已发送", None),
-                                    now=local("2026-11-23 10:05"))
+    reached = store.record_callback(
+        judge, number, NewCallback("短信", "联系", "已发送", None), now=local("2026-11-23 10:05")
+    )
     assert reached["first_contact_at"] == "2026-11-23T10:05:00+08:00"
     assert [c["outcome"] for c in reached["callbacks"]] == ["未接通", "已发送"]
 
@@ -157,7 +159,9 @@ def test_reopen_resets_the_answer_deadline(store, actors):
     number = new_order(store, now=local("2026-11-23 09:00"))["number"]
     store.claim(clerk, number, now=local("2026-11-23 09:00"))
     store.add_reply(clerk, number, "答复", now=local("2026-11-23 10:00"))
-    reopened = store.transition(clerk, number, lc.REOPEN, note="群众回访不满意", now=local("2026-11-27 10:00"))
+    reopened = store.transition(
+        clerk, number, lc.REOPEN, note="群众回访不满意", now=local("2026-11-27 10:00")
+    )
     assert reopened["status"] == "处理中" and reopened["answered_at"] is None
     assert reopened["answer_due"] == "2026-12-01T17:30:00+08:00"
 
@@ -190,7 +194,9 @@ def test_views_and_changes_are_audited(store, actors):
     store.claim(actors["clerk"], number)
     entries = store.audit_log(actors["supervisor"], number=number)
     assert [(e["by"], e["action"]) for e in reversed(entries)] == [
-        ("周敏", "查看"), ("周敏", "查看电话"), ("周敏", "受理"),
+        ("周敏", "查看"),
+        ("周敏", "查看电话"),
+        ("周敏", "受理"),
     ]
     with pytest.raises(AccessDenied):
         store.audit_log(actors["clerk"])
@@ -206,8 +212,11 @@ def test_a_change_made_meanwhile_by_someone_else_is_a_conflict(store, actors, mo
     def someone_else_claims_first(actor, order, action=None):
         original(actor, order, action)
         with store.engine.begin() as conn:
-            conn.execute(update(WorkOrder).where(WorkOrder.number == number)
-                         .values(version=WorkOrder.version + 1, status="处理中"))
+            conn.execute(
+                update(WorkOrder)
+                .where(WorkOrder.number == number)
+                .values(version=WorkOrder.version + 1, status="处理中")
+            )
 
     monkeypatch.setattr(store_module, "check_may_work", someone_else_claims_first)
     with pytest.raises(Conflict, match="刷新"):

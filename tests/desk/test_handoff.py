@@ -21,8 +21,11 @@ def status(client) -> dict:
 def open_handoff(client, store, clock, conversation_id="conv-live", channel="web") -> tuple[str, int]:
     """A 人工咨询 order and its handoff request, as the action server makes them."""
     number = new_order(store, conversation_id=conversation_id, channel=channel, now=clock.now)["number"]
-    answer = client.post("/api/v1/handoff", headers=SERVICE,
-                         json={"number": number, "conversation_id": conversation_id, "channel": channel})
+    answer = client.post(
+        "/api/v1/handoff",
+        headers=SERVICE,
+        json={"number": number, "conversation_id": conversation_id, "channel": channel},
+    )
     assert answer.status_code == 201, answer.json
     return number, answer.json["id"]
 
@@ -79,8 +82,14 @@ def test_handoff_api_checks_token_and_input(desk_app, store, clock):
     assert api.get("/api/v1/handoff/status").status_code == 401
     body = {"number": number, "conversation_id": "conv-x", "channel": "web"}
     assert api.post("/api/v1/handoff", json=body).status_code == 401
-    assert api.post("/api/v1/handoff", headers=SERVICE, json={**body, "conversation_id": "other"}).status_code == 400
-    assert api.post("/api/v1/handoff", headers=SERVICE, json={**body, "number": "GD20990101-0009"}).status_code == 404
+    assert (
+        api.post("/api/v1/handoff", headers=SERVICE, json={**body, "conversation_id": "other"}).status_code
+        == 400
+    )
+    assert (
+        api.post("/api/v1/handoff", headers=SERVICE, json={**body, "number": "GD20990101-0009"}).status_code
+        == 404
+    )
     assert api.post("/api/v1/handoff", headers=SERVICE, json={**body, "channel": "fax"}).status_code == 400
     first = api.post("/api/v1/handoff", headers=SERVICE, json=body)
     again = api.post("/api/v1/handoff", headers=SERVICE, json=body)
@@ -128,10 +137,14 @@ def test_lines_the_push_did_not_record_are_added_to_the_transcript(desk_app, sto
     _, handoff_id = open_handoff(desk_app.test_client(), store, clock)
     clerk, headers = staff(desk_app, "clerk")
     clerk.post(f"/desk/handoff/{handoff_id}/take", headers=headers)
-    sent = clerk.post(f"/desk/handoff/{handoff_id}/send", json={"text": "请稍等，我查一下"}, headers=headers).json
+    sent = clerk.post(
+        f"/desk/handoff/{handoff_id}/send", json={"text": "请稍等，我查一下"}, headers=headers
+    ).json
     assert sent["delivered"] is True
     recorded = fake_rasa.appended("conv-live", "bot")
-    assert recorded[-1]["text"] == "请稍等，我查一下" and recorded[-1]["metadata"] == {"staff": {"label": "工作人员 周敏"}}
+    assert recorded[-1]["text"] == "请稍等，我查一下" and recorded[-1]["metadata"] == {
+        "staff": {"label": "工作人员 周敏"}
+    }
 
 
 def test_a_chat_on_a_closed_page_says_it_was_not_delivered(desk_app, store, clock, fake_rasa):
@@ -186,7 +199,9 @@ def test_rest_conversations_get_chat_lines_by_sms(desk_app, store, clock, fake_r
     _, handoff_id = open_handoff(desk_app.test_client(), store, clock, "rest-conv", "rest")
     clerk, headers = staff(desk_app, "clerk")
     clerk.post(f"/desk/handoff/{handoff_id}/take", headers=headers)
-    sent = clerk.post(f"/desk/handoff/{handoff_id}/send", json={"text": "我们会电话联系您"}, headers=headers).json
+    sent = clerk.post(
+        f"/desk/handoff/{handoff_id}/send", json={"text": "我们会电话联系您"}, headers=headers
+    ).json
     assert sent["via"] == "sms" and fake_rasa.pushes == []
     assert "我们会电话联系您" in open(wired_settings.sms_outbox, encoding="utf-8").read()
 
@@ -194,7 +209,9 @@ def test_rest_conversations_get_chat_lines_by_sms(desk_app, store, clock, fake_r
 # ------------------------------------------------------------------------------------- the sweeper
 
 
-def test_nobody_takes_it_in_time_the_citizen_is_told_and_the_bot_resumes(desk_app, store, clock, fake_rasa, wiring):
+def test_nobody_takes_it_in_time_the_citizen_is_told_and_the_bot_resumes(
+    desk_app, store, clock, fake_rasa, wiring
+):
     number, handoff_id = open_handoff(desk_app.test_client(), store, clock)
     clock.advance(119)
     assert wiring.handoffs.sweep()["timed_out"] == []
@@ -210,7 +227,9 @@ def test_nobody_takes_it_in_time_the_citizen_is_told_and_the_bot_resumes(desk_ap
     assert wiring.handoffs.sweep()["timed_out"] == []  # once only
 
 
-def test_a_timeout_for_a_citizen_who_left_goes_by_sms(desk_app, store, clock, fake_rasa, wiring, wired_settings):
+def test_a_timeout_for_a_citizen_who_left_goes_by_sms(
+    desk_app, store, clock, fake_rasa, wiring, wired_settings
+):
     fake_rasa.web_delivered = False
     number, _ = open_handoff(desk_app.test_client(), store, clock)
     clock.advance(121)

@@ -66,13 +66,16 @@ def due(calendar, arrived: str, days: int) -> str:
 # ------------------------------------------------------------------------------------------ deadlines
 
 
-@pytest.mark.parametrize(("arrived", "days", "expected"), [
-    ("2031-09-30 10:00", 1, "2031-10-08"),  # across the 7-day holiday of the file
-    ("2031-09-30 10:00", 3, "2031-10-10"),
-    ("2031-09-30 10:00", 4, "2031-10-11"),  # the make-up Saturday counts
-    ("2031-09-26 16:00", 1, "2031-09-28"),  # Friday -> the make-up Sunday
-    ("2030-12-31 09:00", 1, "2031-01-02"),  # New Year's Day of the file
-])
+@pytest.mark.parametrize(
+    ("arrived", "days", "expected"),
+    [
+        ("2031-09-30 10:00", 1, "2031-10-08"),  # across the 7-day holiday of the file
+        ("2031-09-30 10:00", 3, "2031-10-10"),
+        ("2031-09-30 10:00", 4, "2031-10-11"),  # the make-up Saturday counts
+        ("2031-09-26 16:00", 1, "2031-09-28"),  # Friday -> the make-up Sunday
+        ("2030-12-31 09:00", 1, "2031-01-02"),  # New Year's Day of the file
+    ],
+)
 def test_a_deadline_across_a_holiday_uses_the_file(tmp_path, arrived, days, expected):
     calendar = load_calendar(write(tmp_path, TEST_2031))
     assert due(calendar, arrived, days) == expected
@@ -91,8 +94,11 @@ def test_a_make_up_saturday_and_sunday_count_as_working_days(tmp_path):
 
 
 def test_the_store_promises_deadlines_from_the_configured_file(store, settings, tmp_path):
-    desk = DeskStore(store.engine, dataclasses.replace(settings, holidays_file=write(tmp_path, TEST_2031)),
-                     hasher=FAST_HASHER)
+    desk = DeskStore(
+        store.engine,
+        dataclasses.replace(settings, holidays_file=write(tmp_path, TEST_2031)),
+        hasher=FAST_HASHER,
+    )
     view = new_order(desk, now=local("2031-09-30 10:00"))
     assert view["first_contact_due"] == "2031-10-08T17:30:00+08:00"
     assert view["answer_due"] == "2031-10-09T17:30:00+08:00"
@@ -124,23 +130,33 @@ def test_covered_years_come_from_the_file_and_the_library(tmp_path):
 # ------------------------------------------------------------------------------------------ validation
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("years:\n  2031:\n    holidays: [2031-02-30]\n", "“2031-02-30” 不是有效日期"),
-    ("years:\n  2031:\n    holidays: [明天]\n", "不是日期"),
-    ("years:\n  2031:\n    holidays: [2031-10-01..2031-10-07]\n    workdays: [2031-10-04]\n",
-     "2031-10-04 同时列为放假日（2031年）和调休上班日（2031年）"),
-    ("years:\n  2031:\n    holidays: [2031-01-01, 2031-12-27]\n  2032:\n    holidays: [2032-01-01]\n"
-     "    workdays: [2031-12-27]\n",
-     "2031-12-27 同时列为放假日（2031年）和调休上班日（2032年）"),  # across two years' notices
-    ("years:\n  2031:\n    holidays: [2031-01-01]\n    workdays: [2031-10-10]\n", "调休上班日应为周六或周日"),
-    ("years:\n  2031:\n    holidays: [2032-01-01]\n", "不属于2031年的安排"),
-    ("years:\n  2031:\n    holidays: [2031-10-07..2031-10-01]\n", "日期范围不对"),
-    ("years:\n  2031:\n    holiday: [2031-01-01]\n", "未知的项：holiday"),
-    ("years:\n  2031:\n    workdays: [2031-09-28]\n", "缺少 holidays"),
-    ("years:\n  '31':\n    holidays: [2031-01-01]\n", "不是年份"),
-    ("holidays: [2031-01-01]\n", "years"),
-    ("years: [2031\n", "不是有效的 YAML"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("years:\n  2031:\n    holidays: [2031-02-30]\n", "“2031-02-30” 不是有效日期"),
+        ("years:\n  2031:\n    holidays: [明天]\n", "不是日期"),
+        (
+            "years:\n  2031:\n    holidays: [2031-10-01..2031-10-07]\n    workdays: [2031-10-04]\n",
+            "2031-10-04 同时列为放假日（2031年）和调休上班日（2031年）",
+        ),
+        (
+            "years:\n  2031:\n    holidays: [2031-01-01, 2031-12-27]\n  2032:\n    holidays: [2032-01-01]\n"
+            "    workdays: [2031-12-27]\n",
+            "2031-12-27 同时列为放假日（2031年）和调休上班日（2032年）",
+        ),  # across two years' notices
+        (
+            "years:\n  2031:\n    holidays: [2031-01-01]\n    workdays: [2031-10-10]\n",
+            "调休上班日应为周六或周日",
+        ),
+        ("years:\n  2031:\n    holidays: [2032-01-01]\n", "不属于2031年的安排"),
+        ("years:\n  2031:\n    holidays: [2031-10-07..2031-10-01]\n", "日期范围不对"),
+        ("years:\n  2031:\n    holiday: [2031-01-01]\n", "未知的项：holiday"),
+        ("years:\n  2031:\n    workdays: [2031-09-28]\n", "缺少 holidays"),
+        ("years:\n  '31':\n    holidays: [2031-01-01]\n", "不是年份"),
+        ("holidays: [2031-01-01]\n", "years"),
+        ("years: [2031\n", "不是有效的 YAML"),
+    ],
+)
 def test_a_bad_file_is_refused_with_a_clear_message(tmp_path, text, reason):
     path = write(tmp_path, text)
     with pytest.raises(HolidayFileError) as info:
@@ -163,18 +179,26 @@ def test_a_missing_file_is_refused(tmp_path):
 
 
 def test_the_store_does_not_open_on_a_bad_file(settings, tmp_path):
-    bad = dataclasses.replace(settings, database_url=f"sqlite:///{tmp_path / 'never.db'}",
-                              holidays_file=write(tmp_path, "years:\n  2031:\n    holidays: [2031-13-01]\n"))
+    bad = dataclasses.replace(
+        settings,
+        database_url=f"sqlite:///{tmp_path / 'never.db'}",
+        holidays_file=write(tmp_path, "years:\n  2031:\n    holidays: [2031-13-01]\n"),
+    )
     with pytest.raises(HolidayFileError):
         DeskStore.open(bad)
     assert not (tmp_path / "never.db").exists()  # refused before touching the database
 
 
 def test_the_desk_refuses_to_start_and_says_why(tmp_path):
-    env = {**os.environ, "DESK_HOLIDAYS": write(tmp_path, TEST_2031.replace("2031-10-11", "2031-10-01")),
-           "DESK_DATABASE_URL": f"sqlite:///{tmp_path / 'desk.db'}", "DESK_PORT": "0"}
-    run = subprocess.run([sys.executable, "-m", "services.desk"], cwd=ROOT, env=env, capture_output=True,
-                         text=True, timeout=60)
+    env = {
+        **os.environ,
+        "DESK_HOLIDAYS": write(tmp_path, TEST_2031.replace("2031-10-11", "2031-10-01")),
+        "DESK_DATABASE_URL": f"sqlite:///{tmp_path / 'desk.db'}",
+        "DESK_PORT": "0",
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "services.desk"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert run.returncode != 0
     assert "工作台未启动" in run.stderr and "2031-10-01 同时列为放假日" in run.stderr
     assert not (tmp_path / "desk.db").exists()
@@ -184,9 +208,12 @@ def test_the_desk_refuses_to_start_and_says_why(tmp_path):
 
 
 def _desk(store, settings, clock: FakeClock, holidays_file: str = ""):
-    desk = DeskStore(store.engine, dataclasses.replace(settings, holidays_file=holidays_file), hasher=FAST_HASHER)
-    app = create_app(desk.settings, desk, wiring=Wiring.from_settings(desk.settings, desk, clock=clock,
-                                                                        kv=MemoryKV()))
+    desk = DeskStore(
+        store.engine, dataclasses.replace(settings, holidays_file=holidays_file), hasher=FAST_HASHER
+    )
+    app = create_app(
+        desk.settings, desk, wiring=Wiring.from_settings(desk.settings, desk, clock=clock, kv=MemoryKV())
+    )
     return app.test_client()
 
 

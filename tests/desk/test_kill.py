@@ -43,13 +43,26 @@ class Server:
 
     def __init__(self, database_url: str, log: Path, fault: str = "") -> None:
         self.port = _free_port()
-        env = {**os.environ, "DESK_DATABASE_URL": database_url, "DESK_API_TOKEN": TOKEN,
-               "DESK_SECRET_KEY": "kill-test", "DESK_HOST": "127.0.0.1", "DESK_PORT": str(self.port),
-               "DESK_FAULT_HOOK": fault, "DESK_OVERDUE_SWEEP_SECONDS": "3600", "DESK_THREADS": "2",
-               "DESK_SEED_DEMO": "false"}
+        env = {
+            **os.environ,
+            "DESK_DATABASE_URL": database_url,
+            "DESK_API_TOKEN": TOKEN,
+            "DESK_SECRET_KEY": "kill-test",
+            "DESK_HOST": "127.0.0.1",
+            "DESK_PORT": str(self.port),
+            "DESK_FAULT_HOOK": fault,
+            "DESK_OVERDUE_SWEEP_SECONDS": "3600",
+            "DESK_THREADS": "2",
+            "DESK_SEED_DEMO": "false",
+        }
         self._log = log.open("ab")
-        self.process = subprocess.Popen([sys.executable, "-m", "services.desk"], cwd=REPO, env=env,
-                                        stdout=self._log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "services.desk"],
+            cwd=REPO,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         self._wait_ready()
 
     @property
@@ -69,8 +82,12 @@ class Server:
         raise RuntimeError("desk server did not start")
 
     def create(self, payload: dict) -> requests.Response:
-        return requests.post(f"{self.url}/api/v1/workorders", json=payload,
-                             headers={"Authorization": f"Bearer {TOKEN}"}, timeout=(2, 60))
+        return requests.post(
+            f"{self.url}/api/v1/workorders",
+            json=payload,
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            timeout=(2, 60),
+        )
 
     def kill(self) -> None:
         os.kill(self.process.pid, signal.SIGKILL)
@@ -106,9 +123,12 @@ def _count(database_url: str, payload: dict) -> int:
     engine = make_engine(database_url)
     try:
         with engine.connect() as conn:
-            return conn.execute(select(func.count(WorkOrder.id)).where(
-                WorkOrder.conversation_id == payload["conversation_id"],
-                WorkOrder.message_id == payload["message_id"])).scalar_one()
+            return conn.execute(
+                select(func.count(WorkOrder.id)).where(
+                    WorkOrder.conversation_id == payload["conversation_id"],
+                    WorkOrder.message_id == payload["message_id"],
+                )
+            ).scalar_one()
     finally:
         engine.dispose()
 

@@ -81,15 +81,18 @@ def test_unknown_action_is_named():
         lc.find("新建", "删除", lc.CLERK)
 
 
-@pytest.mark.parametrize(("status", "role", "expected"), [
-    ("新建", "接线员", ["派发", "受理", "关闭"]),
-    ("已派发", "法官", ["受理", "退回"]),
-    ("处理中", "法官", ["退回", "答复"]),
-    ("已答复", "接线员", ["回访", "重开"]),
-    ("已答复", "督查", ["回访", "关闭", "重开"]),
-    ("已关闭", "法官", []),
-    ("处理中", "管理员", []),
-])
+@pytest.mark.parametrize(
+    ("status", "role", "expected"),
+    [
+        ("新建", "接线员", ["派发", "受理", "关闭"]),
+        ("已派发", "法官", ["受理", "退回"]),
+        ("处理中", "法官", ["退回", "答复"]),
+        ("已答复", "接线员", ["回访", "重开"]),
+        ("已答复", "督查", ["回访", "关闭", "重开"]),
+        ("已关闭", "法官", []),
+        ("处理中", "管理员", []),
+    ],
+)
 def test_allowed_actions_for_the_desk_buttons(status, role, expected):
     assert lc.allowed_actions(status, role) == expected
 

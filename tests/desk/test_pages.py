@@ -25,8 +25,10 @@ def test_pages_need_a_login_and_come_back_after_it(pages):
     answer = pages.get("/desk/?status=新建")
     assert answer.status_code == 302 and answer.headers["Location"].startswith("/desk/login?next=")
     token = csrf_of(pages)
-    answer = pages.post("/desk/login", data={"username": "clerk", "password": PASSWORD, "csrf_token": token,
-                                             "next": "/desk/?status=新建"})
+    answer = pages.post(
+        "/desk/login",
+        data={"username": "clerk", "password": PASSWORD, "csrf_token": token, "next": "/desk/?status=新建"},
+    )
     assert answer.status_code == 302 and unquote(answer.headers["Location"]) == "/desk/?status=新建"
 
 
@@ -40,8 +42,9 @@ def test_wrong_password_is_refused_with_a_message(pages):
 @pytest.mark.parametrize("target", ["https://evil.example/desk/", "//evil.example/x", "/elsewhere"])
 def test_login_never_redirects_off_the_desk(pages, target):
     token = csrf_of(pages)
-    answer = pages.post("/desk/login", data={"username": "clerk", "password": PASSWORD, "csrf_token": token,
-                                             "next": target})
+    answer = pages.post(
+        "/desk/login", data={"username": "clerk", "password": PASSWORD, "csrf_token": token, "next": target}
+    )
     assert answer.headers["Location"] == "/desk/"
 
 
@@ -69,9 +72,14 @@ def test_a_password_reset_or_deactivation_ends_the_session(desk_app, store):
     clerk, admin = desk_app.test_client(), desk_app.test_client()
     login(clerk, "clerk", PASSWORD)
     token = login(admin, "admin", PASSWORD)
-    clerk_id = next(u["id"] for u in store.staff.list_users(store.staff.authenticate("admin", PASSWORD))
-                    if u["username"] == "clerk")
-    admin.post("/desk/users/password", data={"user_id": clerk_id, "password": "another-pass-9", "csrf_token": token})
+    clerk_id = next(
+        u["id"]
+        for u in store.staff.list_users(store.staff.authenticate("admin", PASSWORD))
+        if u["username"] == "clerk"
+    )
+    admin.post(
+        "/desk/users/password", data={"user_id": clerk_id, "password": "another-pass-9", "csrf_token": token}
+    )
     assert clerk.get("/desk/").status_code == 302
     login(clerk, "clerk", "another-pass-9")
     admin.post("/desk/users/active", data={"user_id": clerk_id, "active": "0", "csrf_token": token})
@@ -107,7 +115,9 @@ def test_scripts_send_the_token_in_a_header(pages, store):
     number = new_order(store)["number"]
     token = login(pages, "clerk", PASSWORD)
     assert pages.post(f"/desk/orders/{number}/phone").status_code == 400
-    answer = pages.post(f"/desk/orders/{number}/phone", headers={"X-CSRF-Token": token, "Accept": "application/json"})
+    answer = pages.post(
+        f"/desk/orders/{number}/phone", headers={"X-CSRF-Token": token, "Accept": "application/json"}
+    )
     assert answer.json == {"phone": "13812345678"}
     supervisor = store.staff.authenticate("supervisor", PASSWORD)
     assert [e["action"] for e in store.audit_log(supervisor, number)][0] == "查看电话"
@@ -137,7 +147,10 @@ def test_every_page_has_a_strict_csp_and_no_inline_code(pages, store):
 
 def test_api_answers_carry_the_headers_too(desk_app):
     answer = desk_app.test_client().get("/health")
-    assert answer.headers["X-Frame-Options"] == "DENY" and "default-src 'none'" in answer.headers["Content-Security-Policy"]
+    assert (
+        answer.headers["X-Frame-Options"] == "DENY"
+        and "default-src 'none'" in answer.headers["Content-Security-Policy"]
+    )
 
 
 # ------------------------------------------------------------------------------------------ access
@@ -145,7 +158,9 @@ def test_api_answers_carry_the_headers_too(desk_app):
 
 def test_a_judge_cannot_open_another_judges_order_and_the_attempt_is_audited(pages, store):
     mine = new_order(store, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊")["number"]
-    other = new_order(store, kind="信用修复", case_number="（2023）京0105执5678号", case_judge="邹丹")["number"]
+    other = new_order(store, kind="信用修复", case_number="（2023）京0105执5678号", case_judge="邹丹")[
+        "number"
+    ]
     login(pages, "judge_yi", PASSWORD)
     assert pages.get(f"/desk/orders/{mine}").status_code == 200
     refused = pages.get(f"/desk/orders/{other}")
@@ -184,8 +199,9 @@ def test_unknown_order_is_a_404_page(pages):
 
 
 def test_citizen_text_is_shown_as_text_everywhere(pages, store):
-    number = new_order(store, citizen_name="<b>王</b>", summary=XSS,
-                       transcript=[{"sender": "user", "text": XSS}])["number"]
+    number = new_order(
+        store, citizen_name="<b>王</b>", summary=XSS, transcript=[{"sender": "user", "text": XSS}]
+    )["number"]
     login(pages, "clerk", PASSWORD)
     for path in ("/desk/", f"/desk/orders/{number}"):
         html = text(pages.get(path))
@@ -201,14 +217,20 @@ def test_queue_filters(pages, store):
     web = new_order(store, channel="web")["number"]
     wechat = new_order(store, channel="wechat", kind="联系法官")["number"]
     login(pages, "clerk", PASSWORD)
-    assert wechat in text(pages.get("/desk/?channel=wechat")) and web not in text(pages.get("/desk/?channel=wechat"))
-    assert web in text(pages.get("/desk/?kind=人工咨询")) and wechat not in text(pages.get("/desk/?kind=人工咨询"))
+    assert wechat in text(pages.get("/desk/?channel=wechat")) and web not in text(
+        pages.get("/desk/?channel=wechat")
+    )
+    assert web in text(pages.get("/desk/?kind=人工咨询")) and wechat not in text(
+        pages.get("/desk/?kind=人工咨询")
+    )
     assert "没有符合条件的工单" in text(pages.get("/desk/?mine=1"))
     clerk = store.staff.authenticate("clerk", PASSWORD)
     store.claim(clerk, web)
     mine = text(pages.get("/desk/?mine=1"))
     assert web in mine and wechat not in mine
-    assert web in text(pages.get("/desk/?status=处理中")) and wechat not in text(pages.get("/desk/?status=处理中"))
+    assert web in text(pages.get("/desk/?status=处理中")) and wechat not in text(
+        pages.get("/desk/?status=处理中")
+    )
 
 
 def test_sla_clocks_show_time_left_and_overdue_in_red(pages, store, clock):
@@ -231,11 +253,24 @@ def test_claim_reply_and_callback_through_the_page(pages, store, settings):
     page = text(pages.get(f"/desk/orders/{number}"))
     assert 'id="claim"' in page and "立案材料" in page  # claim button and a canned reply
     pages.post(f"/desk/orders/{number}/claim", data={"csrf_token": token})
-    answer = pages.post(f"/desk/orders/{number}/reply", data={"csrf_token": token, "body": "请带身份证来立案。"},
-                        follow_redirects=True)
-    assert "答复已保存，已送达（短信）" in text(answer) and "处理中" not in re.findall(r'class="status">([^<]+)', text(answer))
-    pages.post(f"/desk/orders/{number}/callback", data={"csrf_token": token, "method": "电话", "purpose": "回访",
-                                                       "outcome": "接通", "note": "群众满意"})
+    answer = pages.post(
+        f"/desk/orders/{number}/reply",
+        data={"csrf_token": token, "body": "请带身份证来立案。"},
+        follow_redirects=True,
+    )
+    assert "答复已保存，已送达（短信）" in text(answer) and "处理中" not in re.findall(
+        r'class="status">([^<]+)', text(answer)
+    )
+    pages.post(
+        f"/desk/orders/{number}/callback",
+        data={
+            "csrf_token": token,
+            "method": "电话",
+            "purpose": "回访",
+            "outcome": "接通",
+            "note": "群众满意",
+        },
+    )
     detail = store.get_order(store.staff.authenticate("clerk", PASSWORD), number)
     assert detail["status"] == "已回访" and detail["replies"][0]["delivery"] == "已送达（短信）"
     assert "请带身份证来立案。" in open(settings.sms_outbox, encoding="utf-8").read()
@@ -245,10 +280,16 @@ def test_a_transition_that_needs_a_reason_says_so(pages, store):
     number = new_order(store)["number"]
     token = login(pages, "clerk", PASSWORD)
     pages.post(f"/desk/orders/{number}/claim", data={"csrf_token": token})
-    refused = pages.post(f"/desk/orders/{number}/transition", data={"csrf_token": token, "action": "退回"},
-                         headers={"Referer": f"http://localhost/desk/orders/{number}"}, follow_redirects=True)
+    refused = pages.post(
+        f"/desk/orders/{number}/transition",
+        data={"csrf_token": token, "action": "退回"},
+        headers={"Referer": f"http://localhost/desk/orders/{number}"},
+        follow_redirects=True,
+    )
     assert "需要填写说明" in text(refused)
-    pages.post(f"/desk/orders/{number}/transition", data={"csrf_token": token, "action": "退回", "note": "非本部门"})
+    pages.post(
+        f"/desk/orders/{number}/transition", data={"csrf_token": token, "action": "退回", "note": "非本部门"}
+    )
     assert store.get_order(store.staff.authenticate("clerk", PASSWORD), number)["status"] == "已退回"
 
 
@@ -257,7 +298,10 @@ def test_dispatch_to_a_judge_from_the_page(pages, store):
     token = login(pages, "clerk", PASSWORD)
     page = text(pages.get(f"/desk/orders/{number}"))
     judge_id = re.search(r'<option value="(\d+)">易泽俊（法官）', page).group(1)
-    pages.post(f"/desk/orders/{number}/transition", data={"csrf_token": token, "action": "派发", "target_id": judge_id})
+    pages.post(
+        f"/desk/orders/{number}/transition",
+        data={"csrf_token": token, "action": "派发", "target_id": judge_id},
+    )
     judge = store.staff.authenticate("judge_yi", PASSWORD)
     assert store.get_order(judge, number)["status"] == "已派发"
 
@@ -291,12 +335,30 @@ def test_case_facts_say_when_the_court_service_is_down(pages, store):
 def test_admin_creates_an_account_that_can_log_in(desk_app):
     admin = desk_app.test_client()
     token = login(admin, "admin", PASSWORD)
-    answer = admin.post("/desk/users", data={"csrf_token": token, "username": "clerk2", "display_name": "李四",
-                                             "role": "接线员", "password": "long-enough-1"}, follow_redirects=True)
+    answer = admin.post(
+        "/desk/users",
+        data={
+            "csrf_token": token,
+            "username": "clerk2",
+            "display_name": "李四",
+            "role": "接线员",
+            "password": "long-enough-1",
+        },
+        follow_redirects=True,
+    )
     assert "已创建账号 clerk2" in text(answer)
-    short = admin.post("/desk/users", data={"csrf_token": token, "username": "clerk3", "display_name": "王五",
-                                            "role": "接线员", "password": "short"},
-                       headers={"Referer": "http://localhost/desk/users"}, follow_redirects=True)
+    short = admin.post(
+        "/desk/users",
+        data={
+            "csrf_token": token,
+            "username": "clerk3",
+            "display_name": "王五",
+            "role": "接线员",
+            "password": "short",
+        },
+        headers={"Referer": "http://localhost/desk/users"},
+        follow_redirects=True,
+    )
     assert "密码至少8位" in text(short)
     login(desk_app.test_client(), "clerk2", "long-enough-1")
 
@@ -318,7 +380,9 @@ def test_dev_sms_shows_texts_with_masked_phones(desk_app, settings):
 
     OutboxGateway(settings.sms_outbox).send("13912345678", "您的验证码是 482913")
     client = desk_app.test_client()
-    login(client, "admin", PASSWORD)  # the simulated handset is for the administrator only (tests/desk/test_dev_sms_access.py)
+    login(
+        client, "admin", PASSWORD
+    )  # the simulated handset is for the administrator only (tests/desk/test_dev_sms_access.py)
     html = text(client.get("/dev/sms"))
     assert "482913" in html and "139****5678" in html and "13912345678" not in html
 
@@ -328,8 +392,12 @@ def test_dev_sms_does_not_exist_with_a_real_gateway(settings, store):
 
     from services.desk.app import create_app
 
-    app = create_app(dataclasses.replace(settings, sms_backend="http"), store, reply_sink=lambda o, r: None,
-                     wiring=_outbox_wiring(settings, store))
+    app = create_app(
+        dataclasses.replace(settings, sms_backend="http"),
+        store,
+        reply_sink=lambda o, r: None,
+        wiring=_outbox_wiring(settings, store),
+    )
     assert app.test_client().get("/dev/sms").status_code == 404
 
 
@@ -350,8 +418,12 @@ def test_the_routed_judge_sees_the_public_case_summary_from_the_court_service(se
     from services.desk.app import create_app
     from tests.desk.fakes import Served
 
-    court = court_app(CourtSettings(), CourtStore.from_file(CourtSettings().data_file), kv=MemoryKV(),
-                      sms=OutboxGateway(tmp_path / "court_sms.jsonl"))
+    court = court_app(
+        CourtSettings(),
+        CourtStore.from_file(CourtSettings().data_file),
+        kv=MemoryKV(),
+        sms=OutboxGateway(tmp_path / "court_sms.jsonl"),
+    )
     with Served(court) as served:
         app = create_app(dataclasses.replace(settings, court_api_url=served.url), store)
         number = new_order(store, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊")["number"]
@@ -359,7 +431,9 @@ def test_the_routed_judge_sees_the_public_case_summary_from_the_court_service(se
         login(judge, "judge_yi", PASSWORD)
         page = text(judge.get(f"/desk/orders/{number}"))
     assert "北京市朝阳区人民法院" in page and "立案日期" in page and "审判管理系统" in page
-    assert "记录联系" in page and ">回访</option>" not in page and ">联系</option>" in page  # judges do no 回访
+    assert (
+        "记录联系" in page and ">回访</option>" not in page and ">联系</option>" in page
+    )  # judges do no 回访
 
 
 def test_repeated_wrong_passwords_lock_the_account_for_a_while(desk_app):

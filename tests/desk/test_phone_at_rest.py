@@ -38,8 +38,9 @@ def _app(settings, store):
 
 def test_the_raw_database_never_holds_the_phone(settings, store):
     client = _app(settings, store).test_client()
-    answer = client.post("/api/v1/workorders", json=order_payload(callback_phone="+86 138-1234-5678"),
-                         headers=SERVICE)
+    answer = client.post(
+        "/api/v1/workorders", json=order_payload(callback_phone="+86 138-1234-5678"), headers=SERVICE
+    )
     assert answer.status_code == 201
     [row] = _raw_rows(store.engine)
     assert all(PHONE not in str(value) and "12345678" not in str(value) for value in row.values())
@@ -52,26 +53,32 @@ def test_the_raw_database_never_holds_the_phone(settings, store):
 
 
 def test_the_order_lookup_by_number_and_phone_still_works(client):
-    number = client.post("/api/v1/workorders", json=order_payload(callback_phone=PHONE),
-                         headers=SERVICE).json["number"]
-    found = client.post("/api/v1/workorders/lookup", json={"number": number, "phone": "138 1234 5678"},
-                        headers=SERVICE)
+    number = client.post(
+        "/api/v1/workorders", json=order_payload(callback_phone=PHONE), headers=SERVICE
+    ).json["number"]
+    found = client.post(
+        "/api/v1/workorders/lookup", json={"number": number, "phone": "138 1234 5678"}, headers=SERVICE
+    )
     assert found.status_code == 200 and found.json["phone"] == "138****5678"
-    wrong = client.post("/api/v1/workorders/lookup", json={"number": number, "phone": "13900000000"},
-                        headers=SERVICE)
+    wrong = client.post(
+        "/api/v1/workorders/lookup", json={"number": number, "phone": "13900000000"}, headers=SERVICE
+    )
     assert wrong.status_code == 404
 
 
 def test_the_sms_still_reaches_the_phone(settings, store):
     app = _app(settings, store)
     client = app.test_client()
-    number = client.post("/api/v1/workorders", json=order_payload(callback_phone=PHONE, channel="wechat"),
-                         headers=SERVICE).json["number"]
+    number = client.post(
+        "/api/v1/workorders", json=order_payload(callback_phone=PHONE, channel="wechat"), headers=SERVICE
+    ).json["number"]
     app.config["DESK_WIRING"].created_sms.flush()
     token = client.post("/api/v1/staff/login", json={"username": "clerk", "password": PASSWORD}).json["token"]
     staff = {"Authorization": f"Bearer {token}"}
     assert client.post(f"/api/v1/staff/workorders/{number}/claim", headers=staff).status_code == 200
-    reply = client.post(f"/api/v1/staff/workorders/{number}/replies", json={"body": "下周二开庭"}, headers=staff)
+    reply = client.post(
+        f"/api/v1/staff/workorders/{number}/replies", json={"body": "下周二开庭"}, headers=staff
+    )
     assert reply.status_code == 201
     messages = read_messages(settings.sms_outbox)
     assert [m.phone for m in messages] == [PHONE, PHONE]  # creation SMS and the reply
@@ -98,11 +105,15 @@ def test_the_migration_encrypts_existing_rows_and_downgrade_decrypts_them(fresh_
     migrate(fresh_engine, "0003")
     now = datetime(2026, 12, 1, 8, 0)
     with fresh_engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO work_orders (number, kind, channel, status, citizen_name, callback_phone, route, "
-            "assignee_name, summary, transcript, first_contact_due, answer_due, overdue, created_at, updated_at, "
-            "version) VALUES ('GD1', '人工咨询', 'web', '新建', '张三', :phone, 'pool', '接线员', 's', '[]', "
-            ":now, :now, false, :now, :now, 1)"), {"phone": PHONE, "now": now})
+        conn.execute(
+            text(
+                "INSERT INTO work_orders (number, kind, channel, status, citizen_name, callback_phone, route, "
+                "assignee_name, summary, transcript, first_contact_due, answer_due, overdue, created_at, updated_at, "
+                "version) VALUES ('GD1', '人工咨询', 'web', '新建', '张三', :phone, 'pool', '接线员', 's', '[]', "
+                ":now, :now, false, :now, :now, 1)"
+            ),
+            {"phone": PHONE, "now": now},
+        )
     vault = PhoneVault(PHONE_KEY)
     migrate(fresh_engine, phone_vault=vault)
     [row] = _raw_rows(fresh_engine)

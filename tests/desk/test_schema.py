@@ -34,21 +34,38 @@ def test_first_start_migrates_and_seeds_the_demo_staff_once(fresh_engine):
     DeskStore.open(settings, engine=fresh_engine, hasher=FAST_HASHER)
     admin = store.staff.authenticate("admin", "from-the-env-1")
     assert [u["username"] for u in store.staff.list_users(admin)] == [
-        "clerk", "judge_yi", "judge_zou", "supervisor", "admin"]
+        "clerk",
+        "judge_yi",
+        "judge_zou",
+        "supervisor",
+        "admin",
+    ]
 
 
 def test_seeding_can_be_switched_off(fresh_engine):
-    store = DeskStore.open(DeskSettings(seed_demo=False, phone_key=PHONE_KEY), engine=fresh_engine, hasher=FAST_HASHER)
+    store = DeskStore.open(
+        DeskSettings(seed_demo=False, phone_key=PHONE_KEY), engine=fresh_engine, hasher=FAST_HASHER
+    )
     assert store.staff.authenticate("admin", "demo12368") is None
 
 
 def test_settings_from_environment():
-    settings = DeskSettings.from_env({
-        "DESK_DATABASE_URL": "postgresql://x@h/db", "DESK_ANSWER_DAYS": "3", "DESK_WORKDAY_END": "17:00",
-        "DESK_SEED_DEMO": "false", "DESK_PORT": "9000",
-    })
-    assert (settings.database_url, settings.answer_days, settings.workday_end.hour, settings.seed_demo,
-            settings.port) == ("postgresql://x@h/db", 3, 17, False, 9000)
+    settings = DeskSettings.from_env(
+        {
+            "DESK_DATABASE_URL": "postgresql://x@h/db",
+            "DESK_ANSWER_DAYS": "3",
+            "DESK_WORKDAY_END": "17:00",
+            "DESK_SEED_DEMO": "false",
+            "DESK_PORT": "9000",
+        }
+    )
+    assert (
+        settings.database_url,
+        settings.answer_days,
+        settings.workday_end.hour,
+        settings.seed_demo,
+        settings.port,
+    ) == ("postgresql://x@h/db", 3, 17, False, 9000)
     assert DeskSettings.from_env({}).database_url == "sqlite:///var/desk.db"
 
 

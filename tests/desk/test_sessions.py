@@ -62,7 +62,9 @@ def test_idle_expiry_after_the_default_thirty_minutes(pages, clock):
     assert pages.get("/desk/").status_code == 200
     clock.advance(30 * 60)
     answer = pages.get("/desk/")
-    assert answer.status_code == 302 and "登录已过期" in pages.get(answer.headers["Location"]).get_data(as_text=True)
+    assert answer.status_code == 302 and "登录已过期" in pages.get(answer.headers["Location"]).get_data(
+        as_text=True
+    )
     assert pages.get("/desk/").status_code == 302  # and the row is gone for good
 
 
@@ -125,14 +127,21 @@ def test_the_login_throttle_counts_per_address_across_accounts(desk_app):
     page = desk_app.test_client()
     token = csrf_of(page)
     for index in range(20):
-        wrong = page.post("/desk/login", data={"username": f"guess{index}", "password": "x", "csrf_token": token})
+        wrong = page.post(
+            "/desk/login", data={"username": f"guess{index}", "password": "x", "csrf_token": token}
+        )
         assert wrong.status_code == 401
     refused = page.post("/desk/login", data={"username": "clerk", "password": PASSWORD, "csrf_token": token})
     assert refused.status_code == 429
-    api = desk_app.test_client().post("/api/v1/staff/login", json={"username": "judge_yi", "password": PASSWORD})
+    api = desk_app.test_client().post(
+        "/api/v1/staff/login", json={"username": "judge_yi", "password": PASSWORD}
+    )
     assert api.status_code == 429
-    other = desk_app.test_client().post("/api/v1/staff/login", json={"username": "judge_yi", "password": PASSWORD},
-                                        environ_base={"REMOTE_ADDR": "10.0.0.7"})
+    other = desk_app.test_client().post(
+        "/api/v1/staff/login",
+        json={"username": "judge_yi", "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.0.0.7"},
+    )
     assert other.status_code == 200  # another address is not locked out by this one
 
 
@@ -145,12 +154,18 @@ def test_demo_accounts_by_default_only_in_demo_mode():
     assert DeskSettings.from_env({"COURT_MODE": "production", "DESK_SEED_DEMO": "true"}).seed_demo is True
 
 
-@pytest.mark.parametrize(("env", "problem"), [
-    ({}, "DESK_SECRET_KEY"),
-    ({"DESK_SECRET_KEY": "short"}, "DESK_SECRET_KEY"),
-    ({"DESK_SECRET_KEY": "k" * 40, "DESK_SEED_DEMO": "true"}, "DESK_DEMO_PASSWORD"),
-    ({"DESK_SECRET_KEY": "k" * 40, "DESK_SEED_DEMO": "true", "DESK_DEMO_PASSWORD": "short-pw"}, "DESK_DEMO_PASSWORD"),
-])
+@pytest.mark.parametrize(
+    ("env", "problem"),
+    [
+        ({}, "DESK_SECRET_KEY"),
+        ({"DESK_SECRET_KEY": "short"}, "DESK_SECRET_KEY"),
+        ({"DESK_SECRET_KEY": "k" * 40, "DESK_SEED_DEMO": "true"}, "DESK_DEMO_PASSWORD"),
+        (
+            {"DESK_SECRET_KEY": "k" * 40, "DESK_SEED_DEMO": "true", "DESK_DEMO_PASSWORD": "short-pw"},
+            "DESK_DEMO_PASSWORD",
+        ),
+    ],
+)
 def test_production_problems(env, problem):
     problems = DeskSettings.from_env({"COURT_MODE": "production", **env}).production_problems()
     assert any(problem in p for p in problems)
@@ -158,16 +173,23 @@ def test_production_problems(env, problem):
 
 
 def test_production_settings_that_pass():
-    settings = DeskSettings.from_env({"COURT_MODE": "production", "DESK_SECRET_KEY": "k" * 40,
-                                      "DESK_PHONE_KEY": PHONE_KEY})
+    settings = DeskSettings.from_env(
+        {"COURT_MODE": "production", "DESK_SECRET_KEY": "k" * 40, "DESK_PHONE_KEY": PHONE_KEY}
+    )
     assert settings.production_problems() == []
 
 
 def _start(env: dict[str, str]) -> subprocess.CompletedProcess:
     full = {k: v for k, v in os.environ.items() if not k.startswith(("DESK_", "COURT_MODE"))}
     full.update({"PYTHONPATH": str(REPO), "DESK_PORT": "9", **env})
-    return subprocess.run([sys.executable, "-m", "services.desk"], cwd=REPO, env=full, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "services.desk"],
+        cwd=REPO,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
@@ -179,7 +201,13 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 def test_production_refuses_to_start_while_demo_accounts_keep_the_demo_password(tmp_path):
     url = f"sqlite:///{tmp_path / 'desk.db'}"
     DeskStore.open(DeskSettings(database_url=url), hasher=FAST_HASHER).engine.dispose()
-    done = _start({"COURT_MODE": "production", "DESK_DATABASE_URL": url, "DESK_SECRET_KEY": "k" * 40,
-                   "DESK_PHONE_KEY": PHONE_KEY})
+    done = _start(
+        {
+            "COURT_MODE": "production",
+            "DESK_DATABASE_URL": url,
+            "DESK_SECRET_KEY": "k" * 40,
+            "DESK_PHONE_KEY": PHONE_KEY,
+        }
+    )
     assert done.returncode != 0
     assert "演示账号" in done.stderr and "admin" in done.stderr and DEFAULT_DEMO_PASSWORD not in done.stderr

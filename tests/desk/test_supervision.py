@@ -23,7 +23,9 @@ def test_overdue_list_follows_first_contact_and_answer_deadlines(store, actors):
     clerk, sup = actors["clerk"], actors["supervisor"]
     silent = new_order(store, now=local(MONDAY))["number"]
     contacted = new_order(store, now=local(MONDAY))["number"]
-    store.record_callback(clerk, contacted, NewCallback("电话", "联系", "接通", None), now=local("2026-11-24 10:00"))
+    store.record_callback(
+        clerk, contacted, NewCallback("电话", "联系", "接通", None), now=local("2026-11-24 10:00")
+    )
     answered = new_order(store, now=local(MONDAY))["number"]
     store.claim(clerk, answered, now=local(MONDAY))
     store.add_reply(clerk, answered, "答复", now=local("2026-11-24 10:00"))
@@ -51,7 +53,9 @@ def test_overdue_flag_is_set_once_and_outlives_a_late_answer(store, actors):
 def test_queue_filters(store, actors):
     clerk = actors["clerk"]
     web = new_order(store, channel="web", now=local("2026-11-20 10:00"), citizen_name="李四")["number"]
-    wechat = new_order(store, channel="wechat", kind="系统故障转人工", now=local("2026-11-23 10:00"))["number"]
+    wechat = new_order(store, channel="wechat", kind="系统故障转人工", now=local("2026-11-23 10:00"))[
+        "number"
+    ]
     store.claim(clerk, wechat)
 
     def numbers(**kw):
@@ -74,24 +78,29 @@ def _scenario(store, actors):
     clerk = actors["clerk"]
     on_time = new_order(store, channel="web", now=local(MONDAY))["number"]
     store.claim(clerk, on_time, now=local(MONDAY))
-    store.add_reply(clerk, on_time, "答复", now=local("2026-11-23 10:00"))            # contact after 1 h
-    store.record_callback(clerk, on_time, NewCallback("电话", "回访", "接通", None), now=local("2026-11-24 09:00"))
+    store.add_reply(clerk, on_time, "答复", now=local("2026-11-23 10:00"))  # contact after 1 h
+    store.record_callback(
+        clerk, on_time, NewCallback("电话", "回访", "接通", None), now=local("2026-11-24 09:00")
+    )
     store.rate(clerk, on_time, 5, None)
     late = new_order(store, channel="web", now=local(MONDAY))["number"]
-    store.record_callback(clerk, late, NewCallback("电话", "联系", "接通", None), now=local("2026-11-23 12:00"))
+    store.record_callback(
+        clerk, late, NewCallback("电话", "联系", "接通", None), now=local("2026-11-23 12:00")
+    )
     store.claim(clerk, late, now=local(MONDAY))
-    store.add_reply(clerk, late, "答复", now=local("2026-11-26 10:00"))              # after Wed 17:30
+    store.add_reply(clerk, late, "答复", now=local("2026-11-26 10:00"))  # after Wed 17:30
     store.rate(clerk, late, 3, None)
-    new_order(store, channel="wechat", now=local(MONDAY))                              # never answered
+    new_order(store, channel="wechat", now=local(MONDAY))  # never answered
     new_order(store, channel="rest", kind="联系法官", now=local("2026-11-26 10:00"))  # not yet due
     new_order(store, channel="web", kind="投诉举报", now=local("2026-11-27 09:00"))
-    new_order(store, channel="web", now=local("2026-11-01 09:00"))                     # outside the range
+    new_order(store, channel="web", now=local("2026-11-01 09:00"))  # outside the range
 
 
 def test_figures_for_supervision(store, actors):
     _scenario(store, actors)
-    figures = store.figures(actors["supervisor"], date(2026, 11, 20), date(2026, 11, 27),
-                            now=local("2026-11-27 12:00"))
+    figures = store.figures(
+        actors["supervisor"], date(2026, 11, 20), date(2026, 11, 27), now=local("2026-11-27 12:00")
+    )
     assert figures["total"] == 5
     assert figures["by_channel"] == {"web": 3, "wechat": 1, "rest": 1}
     assert figures["by_kind"] == {"人工咨询": 3, "联系法官": 1, "投诉举报": 1}
@@ -106,7 +115,9 @@ def test_figures_for_supervision(store, actors):
 
 def test_figures_respect_what_the_viewer_may_see(store, actors):
     _scenario(store, actors)
-    clerk_view = store.figures(actors["clerk"], date(2026, 11, 20), date(2026, 11, 27), now=local("2026-11-27 12:00"))
+    clerk_view = store.figures(
+        actors["clerk"], date(2026, 11, 20), date(2026, 11, 27), now=local("2026-11-27 12:00")
+    )
     assert clerk_view["total"] == 4 and "投诉举报" not in clerk_view["by_kind"]
     with pytest.raises(AccessDenied):
         store.figures(actors["judge_yi"], date(2026, 11, 20), date(2026, 11, 27))

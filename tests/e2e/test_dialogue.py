@@ -11,8 +11,12 @@ pytestmark = pytest.mark.slow
 
 
 def parse(stack, text: str) -> dict:
-    reply = requests.post(f"{stack.urls['rasa']}/model/parse", params={"token": stack.env["RASA_TOKEN"]},
-                          json={"text": text}, timeout=30)
+    reply = requests.post(
+        f"{stack.urls['rasa']}/model/parse",
+        params={"token": stack.env["RASA_TOKEN"]},
+        json={"text": text},
+        timeout=30,
+    )
     reply.raise_for_status()
     return reply.json()
 

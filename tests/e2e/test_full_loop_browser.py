@@ -13,8 +13,15 @@ from playwright.sync_api import expect, sync_playwright
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 NUMBER = re.compile(r"[A-Z]{2}\d{8}-\d{4}")
 REPLY = "您好，网上立案请准备起诉状和身份证明，通过移动微法院提交即可。"
 
@@ -86,7 +93,9 @@ def test_citizen_escalates_clerk_answers_in_the_same_chat(stack, browser):
     desk.goto(stack.urls["desk"] + "/desk/")
     expect(desk.locator("table.queue tr", has_text=number)).to_be_visible()
     desk.click(f"text={number}")
-    expect(desk.locator("dd.pre").first).to_contain_text("<img src=x onerror=alert(1)>")  # escaped on the desk
+    expect(desk.locator("dd.pre").first).to_contain_text(
+        "<img src=x onerror=alert(1)>"
+    )  # escaped on the desk
     expect(desk.locator("img[src=x]")).to_have_count(0)
     desk.click("#claim")
     desk.fill("#reply-body", REPLY)

@@ -49,8 +49,9 @@ def test_the_debtor_entry_is_shown_for_every_format(stack):
         chat = Chat(stack.urls["rasa"], f"prop-debtor-{i}")
         chat.text("查失信被执行人")
         label = "身份证号" if entry["kind"] == "person" else "统一社会信用代码"
-        said = chat.text(form.format(name=entry["name"], value=entry["id_number"] or entry["credit_code"],
-                                     label=label))
+        said = chat.text(
+            form.format(name=entry["name"], value=entry["id_number"] or entry["credit_code"], label=label)
+        )
         if entry["case_number"] not in said:
             failures.append((entry["name"], said[:80]))
     assert len(failures) <= len(cases) * 0.01, f"{len(failures)} of {len(cases)}: {failures[:5]}"

@@ -118,7 +118,7 @@ def test_stored_conversation_holds_no_raw_id_phone_or_code(chat, stack):
     code = last_code(stack)
     stored = json.dumps(tracker_events(stack, chat.sender), ensure_ascii=False)
     assert PERSON_ID not in stored and "13900001001" not in stored
-    assert f'"{code}"' not in stored and f"text\": \"{code}" not in stored
+    assert f'"{code}"' not in stored and f'text": "{code}' not in stored
     assert "110105********245X" in stored
 
 

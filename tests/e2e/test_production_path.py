@@ -30,15 +30,26 @@ def production(trained_model, tmp_path_factory):
     channel.queue_purge(QUEUE)
     connection.close()
     schema = f"desk_e2e_{uuid.uuid4().hex[:8]}"
-    running = start_stack(trained_model, tmp_path_factory.mktemp("prod"), endpoints="endpoints.production.yml",
-                          extra_env={
-                              "REDIS_URL": "redis://127.0.0.1:6379/3",
-                              "DESK_DATABASE_URL": f"{PG_URL}?options=-csearch_path%3D{schema}",
-                              "TRACKER_DB_HOST": "127.0.0.1", "TRACKER_DB_PORT": "5432",
-                              "TRACKER_DB_NAME": "test", "TRACKER_DB_USER": "postgres", "TRACKER_DB_PASSWORD": "",
-                              "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379",
-                              "RABBITMQ_HOST": "127.0.0.1", "RABBITMQ_USER": "guest", "RABBITMQ_PASSWORD": "guest",
-                          }, pg_schema=(PG_URL, schema))
+    running = start_stack(
+        trained_model,
+        tmp_path_factory.mktemp("prod"),
+        endpoints="endpoints.production.yml",
+        extra_env={
+            "REDIS_URL": "redis://127.0.0.1:6379/3",
+            "DESK_DATABASE_URL": f"{PG_URL}?options=-csearch_path%3D{schema}",
+            "TRACKER_DB_HOST": "127.0.0.1",
+            "TRACKER_DB_PORT": "5432",
+            "TRACKER_DB_NAME": "test",
+            "TRACKER_DB_USER": "postgres",
+            "TRACKER_DB_PASSWORD": "",
+            "REDIS_HOST": "127.0.0.1",
+            "REDIS_PORT": "6379",
+            "RABBITMQ_HOST": "127.0.0.1",
+            "RABBITMQ_USER": "guest",
+            "RABBITMQ_PASSWORD": "guest",
+        },
+        pg_schema=(PG_URL, schema),
+    )
     yield running
     running.stop()
 
@@ -56,8 +67,12 @@ def test_verified_lookup_on_real_engines_stores_only_masked_data(production):
 
     engine = sqlalchemy.create_engine(PG_URL)
     with engine.connect() as conn:
-        rows = [r[0] for r in conn.execute(sqlalchemy.text("SELECT data FROM events WHERE sender_id = :s"),
-                                           {"s": chat.sender})]
+        rows = [
+            r[0]
+            for r in conn.execute(
+                sqlalchemy.text("SELECT data FROM events WHERE sender_id = :s"), {"s": chat.sender}
+            )
+        ]
     stored = "\n".join(json.dumps(json.loads(row), ensure_ascii=False) for row in rows)
     assert rows and "查案件进度" in stored
     assert PERSON_ID not in stored and PHONE not in stored and f'"{code}"' not in stored

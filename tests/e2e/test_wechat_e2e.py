@@ -34,9 +34,13 @@ def collect(stack, openid: str, reply, wait: float = 20.0) -> str:
 
 @pytest.fixture
 def wechat(stack):
-    return WeChatServer(stack.urls["rasa"] + "/webhooks/wechat/webhook", stack.env["WECHAT_TOKEN"],
-                        stack.env["WECHAT_APP_ID"], stack.env["WECHAT_ENCODING_AES_KEY"],
-                        stub_url=stack.urls["wechat"])
+    return WeChatServer(
+        stack.urls["rasa"] + "/webhooks/wechat/webhook",
+        stack.env["WECHAT_TOKEN"],
+        stack.env["WECHAT_APP_ID"],
+        stack.env["WECHAT_ENCODING_AES_KEY"],
+        stub_url=stack.urls["wechat"],
+    )
 
 
 def test_a_wechat_user_gets_the_courts_hours(stack, wechat):

@@ -13,8 +13,11 @@ NUMBER = re.compile(r"[A-Z]{2}\d{8}-\d{4}")
 
 
 def staff_token(stack, username: str) -> str:
-    reply = requests.post(stack.urls["desk"] + "/api/v1/staff/login",
-                          json={"username": username, "password": "demo12368"}, timeout=10)
+    reply = requests.post(
+        stack.urls["desk"] + "/api/v1/staff/login",
+        json={"username": username, "password": "demo12368"},
+        timeout=10,
+    )
     reply.raise_for_status()
     return reply.json()["token"]
 
@@ -33,8 +36,11 @@ def test_contact_judge_becomes_a_work_order_for_the_judge(chat, stack):
     done = fill_contact_judge(chat)
     number = NUMBER.search(done).group(0)
     token = staff_token(stack, "judge_yi")  # 易泽俊 handles this demo case
-    queue = requests.get(stack.urls["desk"] + "/api/v1/staff/workorders",
-                         headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+    queue = requests.get(
+        stack.urls["desk"] + "/api/v1/staff/workorders",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    ).json()
     items = queue["items"]
     assert number in {item["number"] for item in items}
 

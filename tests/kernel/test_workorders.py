@@ -28,10 +28,19 @@ def desk_url(tmp_path_factory) -> Iterator[str]:
     workdir: Path = tmp_path_factory.mktemp("desk")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DESK_", "COURT_", "SMS_", "REDIS_"))}
-    env.update({"DESK_PORT": str(port), "DESK_HOST": "127.0.0.1", "DESK_API_TOKEN": TOKEN,
-                "DESK_DATABASE_URL": f"sqlite:///{workdir / 'desk.db'}", "DESK_PHONE_KEY_FILE": str(workdir / "key"),
-                "DESK_SECRET_KEY": "test-secret", "SMS_OUTBOX": str(workdir / "sms.jsonl"),
-                "RASA_URL": CLOSED_URL, "COURT_API_URL": CLOSED_URL})
+    env.update(
+        {
+            "DESK_PORT": str(port),
+            "DESK_HOST": "127.0.0.1",
+            "DESK_API_TOKEN": TOKEN,
+            "DESK_DATABASE_URL": f"sqlite:///{workdir / 'desk.db'}",
+            "DESK_PHONE_KEY_FILE": str(workdir / "key"),
+            "DESK_SECRET_KEY": "test-secret",
+            "SMS_OUTBOX": str(workdir / "sms.jsonl"),
+            "RASA_URL": CLOSED_URL,
+            "COURT_API_URL": CLOSED_URL,
+        }
+    )
     stack = Stack(workdir, env)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -42,8 +51,15 @@ def desk_url(tmp_path_factory) -> Iterator[str]:
 
 
 def _order(phone: str = "13812345678") -> dict:
-    return {"kind": "人工咨询", "channel": "web", "citizen_name": "张三", "callback_phone": phone,
-            "summary": "想咨询立案材料", "conversation_id": f"conv-{uuid.uuid4().hex[:8]}", "message_id": "msg-1"}
+    return {
+        "kind": "人工咨询",
+        "channel": "web",
+        "citizen_name": "张三",
+        "callback_phone": phone,
+        "summary": "想咨询立案材料",
+        "conversation_id": f"conv-{uuid.uuid4().hex[:8]}",
+        "message_id": "msg-1",
+    }
 
 
 def test_an_order_created_through_the_client_is_stored_and_found_by_its_phone(desk_url) -> None:

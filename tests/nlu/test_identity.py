@@ -35,9 +35,18 @@ CASES = [
     ("帮我查一下王伟 11010519780315149X", "王伟", ID_KIND, "11010519780315149X"),
     ("被执行人是王伟，身份证11010519780315149X", "王伟", ID_KIND, "11010519780315149X"),
     ("北京星河云帆科技有限公司 91110105MA01WRGG96", "北京星河云帆科技有限公司", CREDIT_KIND, CREDIT),
-    ("单位名称：北京星河云帆科技有限公司，统一社会信用代码：91110105MA01WRGG96",
-     "北京星河云帆科技有限公司", CREDIT_KIND, CREDIT),
-    ("公司叫北京星河云帆科技有限公司，信用代码91110105MA01WRGG96", "北京星河云帆科技有限公司", CREDIT_KIND, CREDIT),
+    (
+        "单位名称：北京星河云帆科技有限公司，统一社会信用代码：91110105MA01WRGG96",
+        "北京星河云帆科技有限公司",
+        CREDIT_KIND,
+        CREDIT,
+    ),
+    (
+        "公司叫北京星河云帆科技有限公司，信用代码91110105MA01WRGG96",
+        "北京星河云帆科技有限公司",
+        CREDIT_KIND,
+        CREDIT,
+    ),
     ("91110105MA01WRGG96 北京星河云帆科技有限公司", "北京星河云帆科技有限公司", CREDIT_KIND, CREDIT),
     ("周婷 执业证号11011201810112345", "周婷", LICENCE_KIND, LICENCE),
     ("周婷律师 执业证号11011201810112345", "周婷", LICENCE_KIND, LICENCE),
@@ -59,12 +68,25 @@ def test_reads_name_and_identifier_as_written(text, name, kind, value):
     assert (got.name, got.kind, got.value) == (name, kind, value)
 
 
-@pytest.mark.parametrize(("text", "name"), [
-    ("陈思远", "陈思远"), ("我叫陈思远", "陈思远"), ("姓名：欧阳娜娜", "欧阳娜娜"), ("是胡波刚", "胡波刚"),
-    ("北京星河云帆科技有限公司", "北京星河云帆科技有限公司"), ("王伟", "王伟"),
-    ("好的", None), ("不查了", None), ("法律援助怎么申请", None), ("北京市第三中级人民法院", None),
-    ("算了", None), ("不是，我不找法官", None), ("马上", None), ("辛苦了", None),
-])
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("陈思远", "陈思远"),
+        ("我叫陈思远", "陈思远"),
+        ("姓名：欧阳娜娜", "欧阳娜娜"),
+        ("是胡波刚", "胡波刚"),
+        ("北京星河云帆科技有限公司", "北京星河云帆科技有限公司"),
+        ("王伟", "王伟"),
+        ("好的", None),
+        ("不查了", None),
+        ("法律援助怎么申请", None),
+        ("北京市第三中级人民法院", None),
+        ("算了", None),
+        ("不是，我不找法官", None),
+        ("马上", None),
+        ("辛苦了", None),
+    ],
+)
 def test_a_name_alone(text, name):
     assert read_name(text) == name
 
@@ -77,8 +99,10 @@ def test_an_organisation_is_marked_as_such():
 def _demo_identities():
     """Every person, legal representative, organisation, lawyer and debtor of the demo data."""
     found = {(v.name, v.kind, v.value) for v in verifiers()}
-    found |= {(d["name"], ID_KIND if d["kind"] == "person" else CREDIT_KIND, d["id_number"] or d["credit_code"])
-              for d in debtors()}
+    found |= {
+        (d["name"], ID_KIND if d["kind"] == "person" else CREDIT_KIND, d["id_number"] or d["credit_code"])
+        for d in debtors()
+    }
     return sorted(found)
 
 
@@ -100,24 +124,33 @@ def test_beside_an_identifier_a_surname_missing_from_the_table_still_reads():
     assert read_name("禤子健") is None  # alone, with no identifier, it is not taken for a name
 
 
-@pytest.mark.parametrize(("text", "name"), [
-    ("帮我查一下北京鼎盛嘉业建筑工程有限公司是不是失信企业，我们下个月要跟他们签合同", "北京鼎盛嘉业建筑工程有限公司"),
-    ("查失信被执行人 王伟", "王伟"),
-    ("我想查下李磊国系咪老赖，佢身份证係130602196009275732", "李磊国"),
-    ("韩平 身分证110114198909269999", "韩平"),
-    ("我是原告戴红敏，证件号110107198301282622", "戴红敏"),
-    ("联系人王慧", "王慧"),
-    ("我系丁琳妍，身份证110114195512261207", "丁琳妍"),
-    ("被执行人王伟有没有上名单", "王伟"),
-])
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "帮我查一下北京鼎盛嘉业建筑工程有限公司是不是失信企业，我们下个月要跟他们签合同",
+            "北京鼎盛嘉业建筑工程有限公司",
+        ),
+        ("查失信被执行人 王伟", "王伟"),
+        ("我想查下李磊国系咪老赖，佢身份证係130602196009275732", "李磊国"),
+        ("韩平 身分证110114198909269999", "韩平"),
+        ("我是原告戴红敏，证件号110107198301282622", "戴红敏"),
+        ("联系人王慧", "王慧"),
+        ("我系丁琳妍，身份证110114195512261207", "丁琳妍"),
+        ("被执行人王伟有没有上名单", "王伟"),
+    ],
+)
 def test_names_inside_sentences(text, name):
     assert read_identity(text).name == name
 
 
-@pytest.mark.parametrize(("text", "name"), [
-    ("請問北京鼎盛晟達醫療器械有限公司是不是失信被執行人？", "北京鼎盛晟达医疗器械有限公司"),
-    ("帮俺瞅瞅武飞龙是不是上失信了，身份证号110107199110247044", "武飞龙"),
-    ("帮我check一下田雅欣有没有被列入失信blacklist，ID是110102199608292123", "田雅欣"),
-])
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("請問北京鼎盛晟達醫療器械有限公司是不是失信被執行人？", "北京鼎盛晟达医疗器械有限公司"),
+        ("帮俺瞅瞅武飞龙是不是上失信了，身份证号110107199110247044", "武飞龙"),
+        ("帮我check一下田雅欣有没有被列入失信blacklist，ID是110102199608292123", "田雅欣"),
+    ],
+)
 def test_names_in_questions(text, name):
     assert read_identity(text).name == name

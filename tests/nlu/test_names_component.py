@@ -80,7 +80,13 @@ def test_diet_org_pieces_are_replaced_other_entities_kept(trained):
     text = f"我要起诉{ORG}"
     diet = [
         {"entity": "org_name", "start": 4, "end": 6, "value": "北京", "extractor": "DIETClassifier"},
-        {"entity": "org_name", "start": 9, "end": 17, "value": "餐饮管理有限公司", "extractor": "DIETClassifier"},
+        {
+            "entity": "org_name",
+            "start": 9,
+            "end": 17,
+            "value": "餐饮管理有限公司",
+            "extractor": "DIETClassifier",
+        },
         {"entity": "court_name", "start": 4, "end": 6, "value": "北京", "extractor": "DIETClassifier"},
     ]
     assert _parse(loaded, text, diet) == [
@@ -92,8 +98,13 @@ def test_diet_org_pieces_are_replaced_other_entities_kept(trained):
 def test_no_name_over_a_rule_entity(trained):
     _, loaded = trained
     text = f"我要起诉{ORG}"
-    rule = {"entity": "credit_code", "start": 4, "end": len(text), "value": "91110000MA01ABCD1X",
-            "extractor": "CourtEntityExtractor"}
+    rule = {
+        "entity": "credit_code",
+        "start": 4,
+        "end": len(text),
+        "value": "91110000MA01ABCD1X",
+        "extractor": "CourtEntityExtractor",
+    }
     assert _parse(loaded, text, [rule]) == [("credit_code", "91110000MA01ABCD1X", "CourtEntityExtractor")]
 
 
@@ -116,7 +127,12 @@ def test_untrained_resource_loads_and_changes_nothing(tmp_path):
 
 def test_overlapping_name_annotations_stop_training():
     text = f"我要起诉{ORG}"
-    entities = [{"entity": "org_name", "start": 4, "end": 17}, {"entity": "person_name", "start": 6, "end": 8}]
-    data = TrainingData(training_examples=[Message(data={"text": text, "intent": "ask", "entities": entities})])
+    entities = [
+        {"entity": "org_name", "start": 4, "end": 17},
+        {"entity": "person_name", "start": 6, "end": 8},
+    ]
+    data = TrainingData(
+        training_examples=[Message(data={"text": text, "intent": "ask", "entities": entities})]
+    )
     with pytest.raises(ValueError, match="overlapping"):
         training_samples(data)

@@ -52,11 +52,14 @@ def test_mask_code_hides_short_codes_and_personal_numbers():
     assert mask_code("123") == "123"
 
 
-@pytest.mark.parametrize(("text", "masked"), [
-    ("已为您登记工单，编号 GD20261128-0006。", "已为您登记工单，编号 GD20261128-0006。"),
-    ("GD20261128-0006 13900001001", "GD20261128-0006 139****1001"),
-    ("工单GD20261128-0006，手机13812345678", "工单GD20261128-0006，手机138****5678"),
-    ("20261128-0006", "202*****-0006"),  # without the prefix it is just a long number
-])
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("已为您登记工单，编号 GD20261128-0006。", "已为您登记工单，编号 GD20261128-0006。"),
+        ("GD20261128-0006 13900001001", "GD20261128-0006 139****1001"),
+        ("工单GD20261128-0006，手机13812345678", "工单GD20261128-0006，手机138****5678"),
+        ("20261128-0006", "202*****-0006"),  # without the prefix it is just a long number
+    ],
+)
 def test_work_order_numbers_are_never_masked(text, masked):
     assert mask_text(text) == masked

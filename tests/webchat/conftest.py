@@ -68,7 +68,9 @@ class FakeBot:
             if message.text == "转人工":
                 tracker.update(ConversationPaused())
             if text:
-                await message.output_channel.send_response(message.sender_id, {"text": text, "buttons": buttons})
+                await message.output_channel.send_response(
+                    message.sender_id, {"text": text, "buttons": buttons}
+                )
                 tracker.update(BotUttered(text, {"buttons": buttons} if buttons else {}))
         await self.store.save(tracker)
 
@@ -111,6 +113,7 @@ async def server() -> AsyncIterator[Server]:
             yield Server(url, bot, channel)
         finally:
             await close_sockets(channel)
+
 
 if not hasattr(aiohttp, "ClientWSTimeout"):
     # python-engineio 4.15's client passes aiohttp>=3.10's ClientWSTimeout; Rasa 3.6 pins aiohttp 3.9,
@@ -158,7 +161,9 @@ class ChatClient:
 
     async def join(self, session: dict[str, Any]) -> list[dict[str, Any]]:
         """A verified session: returns the history the server sent."""
-        await self.sio.emit("session_request", {"session_id": session["session_id"], "token": session["token"]})
+        await self.sio.emit(
+            "session_request", {"session_id": session["session_id"], "token": session["token"]}
+        )
         await self.next("session_confirm")
         return (await self.next("history"))["messages"]
 

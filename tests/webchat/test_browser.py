@@ -17,8 +17,13 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
 SESSION_KEY = "court-webchat-session"
@@ -28,7 +33,9 @@ XSS = "<img src=x onerror=alert(1)>"
 @pytest_asyncio.fixture
 async def browser() -> AsyncIterator[Browser]:
     if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is missing: run scripts/ensure_chromium.sh (apt-get install -y chromium)")
+        pytest.fail(
+            "Debian's chromium is missing: run scripts/ensure_chromium.sh (apt-get install -y chromium)"
+        )
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -73,7 +80,9 @@ async def test_conversation_with_buttons_and_typing(browser, server) -> None:
     await expect(messages(page, "user").last).to_have_text("查询案件进度")
     await expect(messages(page, "bot").last).to_have_text("请提供您的案号，例如（2024）京03民初123号。")
     assert [text for _, text in server.bot.received] == ["你好", "/query_case_progress"]
-    await expect(page.locator("#messages").get_by_role("button", name="联系法官")).to_be_disabled()  # used menus are closed
+    await expect(
+        page.locator("#messages").get_by_role("button", name="联系法官")
+    ).to_be_disabled()  # used menus are closed
 
     await say(page, "请稍等")
     await expect(page.locator("#typing")).to_be_visible()
@@ -165,7 +174,9 @@ async def test_reconnects_after_a_dropped_connection(browser, server) -> None:
     await page.context.set_offline(False)
     await connected(page)
     await expect(messages(page, "bot").last).to_have_text("您说的是：还在吗")
-    await expect(messages(page)).to_have_text(["你好", "您好，请问需要办理什么业务？", "还在吗", "您说的是：还在吗"])
+    await expect(messages(page)).to_have_text(
+        ["你好", "您好，请问需要办理什么业务？", "还在吗", "您说的是：还在吗"]
+    )
     assert [text for _, text in server.bot.received] == ["你好", "还在吗"]
 
 
@@ -201,7 +212,9 @@ async def test_phone_numbers_are_tappable_but_id_numbers_are_not(browser, server
     page = await open_chat(browser, server)
     await say(page, "热线12368，身份证110105199001011234，手机138****5678")
     bot = page.locator("#messages .msg-bot").last
-    await expect(bot.locator(".bubble")).to_have_text("您说的是：热线12368，身份证110105199001011234，手机138****5678")
+    await expect(bot.locator(".bubble")).to_have_text(
+        "您说的是：热线12368，身份证110105199001011234，手机138****5678"
+    )
     await expect(bot.locator("a")).to_have_count(1)
     await expect(bot.locator("a")).to_have_attribute("href", "tel:12368")
     await expect(page.locator("#messages .msg-user a")).to_have_count(0)

@@ -18,7 +18,10 @@ async def test_valid_session_gets_answers_with_buttons(server, clients) -> None:
     assert await client.turn("/query_case_progress") == [
         {"from": "bot", "text": "请提供您的案号，例如（2024）京03民初123号。", "buttons": []}
     ]
-    assert server.bot.received == [(session["session_id"], "你好"), (session["session_id"], "/query_case_progress")]
+    assert server.bot.received == [
+        (session["session_id"], "你好"),
+        (session["session_id"], "/query_case_progress"),
+    ]
 
 
 async def test_confirm_renews_the_token(server, clients) -> None:

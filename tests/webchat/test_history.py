@@ -23,17 +23,33 @@ MENU = [{"title": "查询案件进度", "payload": "/query_case_progress"}]
             [{"from": "bot", "text": "您好", "buttons": MENU}],
         ),
         (  # a click is stored as the payload: the title the citizen clicked is shown
-            [{"event": "bot", "text": "请选择", "data": {"buttons": MENU}},
-             {"event": "user", "text": "/query_case_progress"}],
-            [{"from": "bot", "text": "请选择", "buttons": MENU},
-             {"from": "user", "text": "查询案件进度", "buttons": []}],
+            [
+                {"event": "bot", "text": "请选择", "data": {"buttons": MENU}},
+                {"event": "user", "text": "/query_case_progress"},
+            ],
+            [
+                {"from": "bot", "text": "请选择", "buttons": MENU},
+                {"from": "user", "text": "查询案件进度", "buttons": []},
+            ],
         ),
         (
-            [{"event": "bot", "text": "您好，我是王法官", "metadata": {STAFF_METADATA_KEY: {"label": "王法官"}}}],
+            [
+                {
+                    "event": "bot",
+                    "text": "您好，我是王法官",
+                    "metadata": {STAFF_METADATA_KEY: {"label": "王法官"}},
+                }
+            ],
             [{"from": "staff", "text": "您好，我是王法官", "buttons": [], "label": "王法官"}],
         ),
         (  # conversations stored before the marker was unified still show staff lines as staff
-            [{"event": "bot", "text": "您好", "metadata": {LEGACY_STAFF_METADATA_KEY: {"label": "李书记员"}}}],
+            [
+                {
+                    "event": "bot",
+                    "text": "您好",
+                    "metadata": {LEGACY_STAFF_METADATA_KEY: {"label": "李书记员"}},
+                }
+            ],
             [{"from": "staff", "text": "您好", "buttons": [], "label": "李书记员"}],
         ),
         (  # masked text stays masked

@@ -21,11 +21,18 @@ async def test_push_reaches_the_connected_page_and_stays_in_history(server, clie
     client = await clients()
     await client.join(session)
     await client.turn("转人工")
-    body = {"recipient_id": session["session_id"], "text": "您好，我是立案庭工作人员。",
-            "buttons": [{"title": "好的", "payload": "好的"}]}
+    body = {
+        "recipient_id": session["session_id"],
+        "text": "您好，我是立案庭工作人员。",
+        "buttons": [{"title": "好的", "payload": "好的"}],
+    }
     assert await push(server, body) == (200, {"delivered": True, "recorded": True})
-    staff = {"from": "staff", "text": "您好，我是立案庭工作人员。", "buttons": [{"title": "好的", "payload": "好的"}],
-             "label": "诉讼服务工作人员"}
+    staff = {
+        "from": "staff",
+        "text": "您好，我是立案庭工作人员。",
+        "buttons": [{"title": "好的", "payload": "好的"}],
+        "label": "诉讼服务工作人员",
+    }
     assert await client.next("bot_uttered") == staff
     await client.sio.disconnect()
     again = await clients()
@@ -68,8 +75,12 @@ async def test_push_to_an_unknown_conversation(server) -> None:
 
 async def test_push_needs_the_bearer_token(server) -> None:
     body = {"recipient_id": "0" * 32, "text": "您好"}
-    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": PUSH_TOKEN},
-                    {"Authorization": f"Basic {PUSH_TOKEN}"}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer wrong"},
+        {"Authorization": PUSH_TOKEN},
+        {"Authorization": f"Basic {PUSH_TOKEN}"},
+    ):
         status, answer = await push(server, body, headers=headers)
         assert status == 401 and answer["reason"], headers
 

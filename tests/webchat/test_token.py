@@ -47,8 +47,11 @@ def _flip_last(token: str) -> str:
         ("no session id", lambda t: (None, t), TokenError.MISSING),
         ("token of another id", lambda t: (OTHER, t), TokenError.FORGED),
         ("last hex digit changed", lambda t: (SID, _flip_last(t)), TokenError.FORGED),
-        ("expiry pushed later", lambda t: (SID, t.replace(f".{int(NOW) + 3600}.", f".{int(NOW) + 99999}.")),
-         TokenError.FORGED),
+        (
+            "expiry pushed later",
+            lambda t: (SID, t.replace(f".{int(NOW) + 3600}.", f".{int(NOW) + 99999}.")),
+            TokenError.FORGED,
+        ),
         ("upper-case id", lambda t: (SID.upper(), t), TokenError.MALFORMED),
         ("id with a path", lambda t: ("../" + SID, t), TokenError.MALFORMED),
         ("id not a string", lambda t: (12345, t), TokenError.MALFORMED),

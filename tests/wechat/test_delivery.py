@@ -201,7 +201,12 @@ def test_sms_fallback_lands_in_the_project_outbox(make_rig, clock, tmp_path):
     from kernel.sms import read_messages
 
     outbox_file = tmp_path / "sms_outbox.jsonl"
-    env = {"WECHAT_TOKEN": "t", "WECHAT_APP_ID": "wx1", "SMS_BACKEND": "outbox", "SMS_OUTBOX": str(outbox_file)}
+    env = {
+        "WECHAT_TOKEN": "t",
+        "WECHAT_APP_ID": "wx1",
+        "SMS_BACKEND": "outbox",
+        "SMS_OUTBOX": str(outbox_file),
+    }
     rig = make_rig("plaintext")
     rig.channel.outbox._sms = sms_sender(WeChatSettings.load(env=env).sms_gateway())  # the real adapter
     rig.wechat.text(OPENID, "你好")

@@ -136,7 +136,12 @@ def test_project_sms_outbox_receives_the_fallback(rig, clock, tmp_path):
     from kernel.sms import read_messages
 
     outbox_file = tmp_path / "sms_outbox.jsonl"
-    env = {"WECHAT_TOKEN": "t", "WECHAT_APP_ID": "wx1", "SMS_BACKEND": "outbox", "SMS_OUTBOX": str(outbox_file)}
+    env = {
+        "WECHAT_TOKEN": "t",
+        "WECHAT_APP_ID": "wx1",
+        "SMS_BACKEND": "outbox",
+        "SMS_OUTBOX": str(outbox_file),
+    }
     rig.channel.outbox._sms = sms_sender(WeChatSettings.load(env=env).sms_gateway())  # the real adapter
     answer = push(rig, {"recipient_id": OPENID, "text": "开庭时间改为5月8日。", "phone": PHONE})
     assert answer.json()["via"] == "sms"

@@ -155,7 +155,13 @@ def test_settings_without_token_refuse_to_start():
 def test_fixed_replies_fit_one_passive_message():
     from bot.channels.wechat import inbound
 
-    texts = [inbound.welcome_text(), inbound.UNSUPPORTED, inbound.UNHEARD, inbound.EMPTY, inbound.UNKNOWN_MENU]
+    texts = [
+        inbound.welcome_text(),
+        inbound.UNSUPPORTED,
+        inbound.UNHEARD,
+        inbound.EMPTY,
+        inbound.UNKNOWN_MENU,
+    ]
     assert all(len(text.encode("utf-8")) <= 2048 for text in texts)
 
 

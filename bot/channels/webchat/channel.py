@@ -238,7 +238,10 @@ class WebChatInput(InputChannel):
         recorded = await self._record_staff(recipient, message)
         delivered = await self._deliver_staff(recipient, message)
         logger.info(
-            "staff message for %s: delivered=%s recorded=%s", mask_conversation(recipient), delivered, recorded
+            "staff message for %s: delivered=%s recorded=%s",
+            mask_conversation(recipient),
+            delivered,
+            recorded,
         )
         return push_answer(PushAnswer(delivered=delivered, recorded=recorded))
 

@@ -140,8 +140,13 @@ class WeChatInput(InputChannel):
         self.api = WeChatApi(settings.api_base, settings.app_id, settings.app_secret, kv, clock)
         self.window = ServiceWindow(kv, clock)
         self.phones = PhoneBook(kv)
-        self.outbox = Outbox(self.api, self.window, self.phones, sms_sender or outbound_sms(settings.sms_gateway()),
-                             settings.text_limit)
+        self.outbox = Outbox(
+            self.api,
+            self.window,
+            self.phones,
+            sms_sender or outbound_sms(settings.sms_gateway()),
+            settings.text_limit,
+        )
         self.buttons = ButtonMemory(kv)
         self._nonces = sec.NonceGuard(kv, settings.timestamp_window)
         self._dedupe = Deduper(kv, ttl=2 * settings.timestamp_window)
@@ -331,7 +336,9 @@ class WeChatInput(InputChannel):
         try:
             await on_new_message(message)
         except Exception:
-            logger.exception("wechat: the bot failed on a message from %s", mask_conversation(message.sender_id))
+            logger.exception(
+                "wechat: the bot failed on a message from %s", mask_conversation(message.sender_id)
+            )
             return [*collector.messages, {"text": NO_REPLY_FALLBACK}]
         return collector.messages
 

@@ -124,8 +124,13 @@ def default_outbox() -> Outbox:
             settings = WeChatSettings.load()
             kv = settings.kv()
             api = WeChatApi(settings.api_base, settings.app_id, settings.app_secret, kv)
-            _default = Outbox(api, ServiceWindow(kv), PhoneBook(kv), sms_sender(settings.sms_gateway()),
-                              text_limit=settings.text_limit)
+            _default = Outbox(
+                api,
+                ServiceWindow(kv),
+                PhoneBook(kv),
+                sms_sender(settings.sms_gateway()),
+                text_limit=settings.text_limit,
+            )
         return _default
 
 

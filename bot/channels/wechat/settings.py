@@ -71,8 +71,13 @@ class WeChatSettings:
             aes_key(self.encoding_aes_key)  # fail at start-up, not on the first message
 
     def sms_gateway(self) -> SmsGateway:
-        return make_gateway(self.sms_backend, outbox=self.sms_outbox, http_url=self.sms_http_url,
-                            http_key=self.sms_http_key, sign_name=self.sms_sign_name)
+        return make_gateway(
+            self.sms_backend,
+            outbox=self.sms_outbox,
+            http_url=self.sms_http_url,
+            http_key=self.sms_http_key,
+            sign_name=self.sms_sign_name,
+        )
 
     def kv(self) -> KV:
         return shared_kv(self.redis_url)

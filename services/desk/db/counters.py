@@ -31,8 +31,6 @@ def next_number(session: Session, prefix: str, day: date) -> str:
     """The next number of `day`; call inside the transaction that stores the order."""
     key = day_key(prefix, day)
     _ensure_counter(session, key)
-    session.execute(
-        update(NumberCounter).where(NumberCounter.day == key).values(last=NumberCounter.last + 1)
-    )
+    session.execute(update(NumberCounter).where(NumberCounter.day == key).values(last=NumberCounter.last + 1))
     last = session.execute(select(NumberCounter.last).where(NumberCounter.day == key)).scalar_one()
     return format_number(key, last)

@@ -69,8 +69,12 @@ class PhoneVault:
 
     def columns(self, phone: str) -> dict[str, str]:
         """The four stored columns of a canonical phone number."""
-        return {"callback_phone": self.encrypt(phone), "callback_phone_hash": self.digest(phone),
-                "callback_phone_last4": self.last4_digest(phone), "callback_phone_masked": mask_phone(phone)}
+        return {
+            "callback_phone": self.encrypt(phone),
+            "callback_phone_hash": self.digest(phone),
+            "callback_phone_last4": self.last4_digest(phone),
+            "callback_phone_masked": mask_phone(phone),
+        }
 
     # ------------------------------------------------------------------ the key
 

@@ -64,8 +64,11 @@ def overdue_clause(now: datetime) -> ColumnElement:
 
 def _conditions(actor: Actor, flt: OrderFilter, now: datetime, tz: str) -> list[ColumnElement]:
     conditions = [visible_clause(actor)]
-    for column, value in ((WorkOrder.status, flt.status), (WorkOrder.kind, flt.kind),
-                          (WorkOrder.channel, flt.channel)):
+    for column, value in (
+        (WorkOrder.status, flt.status),
+        (WorkOrder.kind, flt.kind),
+        (WorkOrder.channel, flt.channel),
+    ):
         if value:
             conditions.append(column == value)
     if flt.overdue:
@@ -76,8 +79,11 @@ def _conditions(actor: Actor, flt: OrderFilter, now: datetime, tz: str) -> list[
         conditions.append(WorkOrder.status.in_(lc.OPEN_STATUSES))
     if flt.search:
         pattern = f"%{flt.search.strip()}%"
-        matches = [WorkOrder.number.ilike(pattern), WorkOrder.case_number.ilike(pattern),
-                   WorkOrder.citizen_name.ilike(pattern)]
+        matches = [
+            WorkOrder.number.ilike(pattern),
+            WorkOrder.case_number.ilike(pattern),
+            WorkOrder.citizen_name.ilike(pattern),
+        ]
         if flt.phone_hash:
             matches.append(WorkOrder.callback_phone_hash == flt.phone_hash)
         if flt.last4_hash:
@@ -85,21 +91,29 @@ def _conditions(actor: Actor, flt: OrderFilter, now: datetime, tz: str) -> list[
         conditions.append(or_(*matches))
     zone = ZoneInfo(tz)
     if flt.created_from:
-        conditions.append(WorkOrder.created_at >= to_stored(datetime.combine(flt.created_from, time(0), zone)))
+        conditions.append(
+            WorkOrder.created_at >= to_stored(datetime.combine(flt.created_from, time(0), zone))
+        )
     if flt.created_to:
         end = datetime.combine(flt.created_to + timedelta(days=1), time(0), zone)
         conditions.append(WorkOrder.created_at < to_stored(end))
     return conditions
 
 
-def filtered_orders(session: Session, actor: Actor, flt: OrderFilter, now: datetime,
-                    tz: str) -> tuple[list[WorkOrder], int]:
+def filtered_orders(
+    session: Session, actor: Actor, flt: OrderFilter, now: datetime, tz: str
+) -> tuple[list[WorkOrder], int]:
     """One page of the orders `actor` may see that match `flt`, and how many match in all."""
     conditions = _conditions(actor, flt, now, tz)
     total = session.execute(select(func.count(WorkOrder.id)).where(*conditions)).scalar_one()
     order_by = (WorkOrder.answer_due.asc(), WorkOrder.id) if flt.sort == "due" else (WorkOrder.id.desc(),)
     per_page = max(1, min(flt.per_page, MAX_PER_PAGE))
-    query = (select(WorkOrder).where(*conditions).order_by(*order_by)
-             .options(lazyload(WorkOrder.history), lazyload(WorkOrder.callbacks), lazyload(WorkOrder.replies))
-             .offset((max(flt.page, 1) - 1) * per_page).limit(per_page))
+    query = (
+        select(WorkOrder)
+        .where(*conditions)
+        .order_by(*order_by)
+        .options(lazyload(WorkOrder.history), lazyload(WorkOrder.callbacks), lazyload(WorkOrder.replies))
+        .offset((max(flt.page, 1) - 1) * per_page)
+        .limit(per_page)
+    )
     return list(session.execute(query).scalars().unique()), total

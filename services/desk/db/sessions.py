@@ -52,12 +52,16 @@ class SessionBook:
         token = secrets.token_urlsafe(32)
         with self._sessions.begin() as session:
             self._sweep(session, now)
-            session.add(StaffSession(id_hash=_hash(token), kind=kind, user_id=user_id, stamp=stamp,
-                                     created_at=now, seen_at=now))
+            session.add(
+                StaffSession(
+                    id_hash=_hash(token), kind=kind, user_id=user_id, stamp=stamp, created_at=now, seen_at=now
+                )
+            )
         return token
 
-    def check(self, token: str, kind: str, now: datetime,
-              settings: DeskSettings | None = None) -> tuple[int, str]:
+    def check(
+        self, token: str, kind: str, now: datetime, settings: DeskSettings | None = None
+    ) -> tuple[int, str]:
         """(user id, password stamp) of a live session, or SessionEnded; refreshes the idle clock."""
         if not token:
             raise SessionEnded(UNKNOWN)
@@ -83,17 +87,28 @@ class SessionBook:
         if not token:
             return False
         with self._sessions.begin() as session:
-            return session.execute(delete(StaffSession).where(StaffSession.id_hash == _hash(token))).rowcount > 0
+            return (
+                session.execute(delete(StaffSession).where(StaffSession.id_hash == _hash(token))).rowcount > 0
+            )
 
     def _sweep(self, session, now: datetime) -> None:
         """Delete sessions past their limits (run at each login, so the table stays small)."""
         desk_life, desk_idle = self._limits(SESSION_DESK)
         api_life, _ = self._limits(SESSION_API)
-        session.execute(delete(StaffSession).where(or_(
-            (StaffSession.kind == SESSION_DESK) & ((StaffSession.created_at <= now - desk_life)
-                                                   | (StaffSession.seen_at <= now - desk_idle)),
-            (StaffSession.kind == SESSION_API) & (StaffSession.created_at <= now - api_life),
-        )).execution_options(synchronize_session=False))
+        session.execute(
+            delete(StaffSession)
+            .where(
+                or_(
+                    (StaffSession.kind == SESSION_DESK)
+                    & (
+                        (StaffSession.created_at <= now - desk_life)
+                        | (StaffSession.seen_at <= now - desk_idle)
+                    ),
+                    (StaffSession.kind == SESSION_API) & (StaffSession.created_at <= now - api_life),
+                )
+            )
+            .execution_options(synchronize_session=False)
+        )
 
     def count(self, user_id: int | None = None) -> int:
         """Live rows (tests and operators)."""
@@ -106,5 +121,8 @@ class SessionBook:
 
 def end_user_sessions(session, user_id: int) -> None:
     """Inside a staff change's transaction: every session of the user ends (password reset, deactivation)."""
-    session.execute(delete(StaffSession).where(StaffSession.user_id == user_id)
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        delete(StaffSession)
+        .where(StaffSession.user_id == user_id)
+        .execution_options(synchronize_session=False)
+    )

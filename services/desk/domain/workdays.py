@@ -35,7 +35,9 @@ import yaml
 log = logging.getLogger(__name__)
 _warned_years: set[int] = set()
 
-DEFAULT_HOLIDAYS = Path(__file__).parent.parent / "holidays.yml"  # services/desk/holidays.yml, the court's file
+DEFAULT_HOLIDAYS = (
+    Path(__file__).parent.parent / "holidays.yml"
+)  # services/desk/holidays.yml, the court's file
 LIBRARY_YEARS = frozenset(day.year for day in chinese_calendar.holidays)
 YEAR_KEYS = {"source", "holidays", "workdays"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -78,8 +80,10 @@ class WorkCalendar:
         except NotImplementedError:
             if day.year not in _warned_years:
                 _warned_years.add(day.year)
-                log.warning("no holiday data for %s (holiday file or chinese_calendar); counting Monday-Friday only",
-                            day.year)
+                log.warning(
+                    "no holiday data for %s (holiday file or chinese_calendar); counting Monday-Friday only",
+                    day.year,
+                )
             return day.weekday() < 5
 
     def covers(self, year: int) -> bool:
@@ -107,7 +111,9 @@ def _dates(entry: Any, year: int, list_name: str, problems: list[str]) -> list[d
     text = str(entry).strip() if isinstance(entry, (str, int)) else None
     parts = text.split("..") if text else []
     if not parts or len(parts) > 2 or not all(_DATE.fullmatch(p.strip()) for p in parts):
-        problems.append(f"{year}年 {list_name}：“{entry}” 不是日期（应为 YYYY-MM-DD 或 YYYY-MM-DD..YYYY-MM-DD）")
+        problems.append(
+            f"{year}年 {list_name}：“{entry}” 不是日期（应为 YYYY-MM-DD 或 YYYY-MM-DD..YYYY-MM-DD）"
+        )
         return []
     try:
         first, last = (date.fromisoformat(p.strip()) for p in (parts[0], parts[-1]))
@@ -115,7 +121,9 @@ def _dates(entry: Any, year: int, list_name: str, problems: list[str]) -> list[d
         problems.append(f"{year}年 {list_name}：“{entry}” 不是有效日期")
         return []
     if last < first or (last - first).days >= MAX_RANGE_DAYS:
-        problems.append(f"{year}年 {list_name}：“{entry}” 的日期范围不对（起日不晚于止日，最长{MAX_RANGE_DAYS}天）")
+        problems.append(
+            f"{year}年 {list_name}：“{entry}” 的日期范围不对（起日不晚于止日，最长{MAX_RANGE_DAYS}天）"
+        )
         return []
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     for day in days:
@@ -168,12 +176,17 @@ def parse_calendar(data: Any, path: str = "") -> WorkCalendar:
             continue
         unknown = set(map(str, section)) - YEAR_KEYS
         if unknown:
-            problems.append(f"{year}年 有未知的项：{', '.join(sorted(unknown))}（只认 source、holidays、workdays）")
+            problems.append(
+                f"{year}年 有未知的项：{', '.join(sorted(unknown))}（只认 source、holidays、workdays）"
+            )
         file_years.add(year)
         if section.get("source"):
             sources[year] = str(section["source"])
-        year_holidays = [d for e in _entries(section, "holidays", year, problems)
-                         for d in _dates(e, year, "holidays", problems)]
+        year_holidays = [
+            d
+            for e in _entries(section, "holidays", year, problems)
+            for d in _dates(e, year, "holidays", problems)
+        ]
         if not section.get("holidays"):
             problems.append(f"{year}年 缺少 holidays（放假日）列表：一年至少有元旦")
         for day in year_holidays:
@@ -181,11 +194,15 @@ def parse_calendar(data: Any, path: str = "") -> WorkCalendar:
         for entry in _entries(section, "workdays", year, problems):
             for day in _dates(entry, year, "workdays", problems):
                 if day.weekday() < 5:
-                    problems.append(f"{year}年 workdays：{day.isoformat()} 是周{'一二三四五'[day.weekday()]}，"
-                                    "调休上班日应为周六或周日")
+                    problems.append(
+                        f"{year}年 workdays：{day.isoformat()} 是周{'一二三四五'[day.weekday()]}，"
+                        "调休上班日应为周六或周日"
+                    )
                 workdays.setdefault(day, year)
     for day in sorted(set(holidays) & set(workdays)):
-        problems.append(f"{day.isoformat()} 同时列为放假日（{holidays[day]}年）和调休上班日（{workdays[day]}年）")
+        problems.append(
+            f"{day.isoformat()} 同时列为放假日（{holidays[day]}年）和调休上班日（{workdays[day]}年）"
+        )
     if problems:
         where = path or "节假日文件"
         raise HolidayFileError(f"节假日文件 {where} 有 {len(problems)} 处错误：\n- " + "\n- ".join(problems))
@@ -221,11 +238,15 @@ def coverage_warnings(today: date, calendar: WorkCalendar | None = None) -> list
     where = calendar.path or str(DEFAULT_HOLIDAYS)
     warnings = []
     if not calendar.covers(today.year):
-        warnings.append(f"{today.year}年的节假日和调休安排尚未录入：现在的期限按周一至周五计算，法定节假日会被算作"
-                        f"工作日。请按国务院办公厅的通知补录到 {where} 并重启工作台。")
+        warnings.append(
+            f"{today.year}年的节假日和调休安排尚未录入：现在的期限按周一至周五计算，法定节假日会被算作"
+            f"工作日。请按国务院办公厅的通知补录到 {where} 并重启工作台。"
+        )
     if not calendar.covers(today.year + 1):
-        warnings.append(f"{today.year + 1}年的节假日和调休安排尚未录入：从{today.year + 1}年1月1日起期限将按周一至"
-                        f"周五计算。国务院办公厅通常在每年10—12月公布次年安排，公布后请录入 {where} 并重启工作台。")
+        warnings.append(
+            f"{today.year + 1}年的节假日和调休安排尚未录入：从{today.year + 1}年1月1日起期限将按周一至"
+            f"周五计算。国务院办公厅通常在每年10—12月公布次年安排，公布后请录入 {where} 并重启工作台。"
+        )
     return warnings
 
 
@@ -256,8 +277,9 @@ def nth_working_day_after(day: date, n: int, calendar: WorkCalendar | None = Non
     return current
 
 
-def deadline(arrived: datetime, working_days: int, workday_end: time,
-             calendar: WorkCalendar | None = None) -> datetime:
+def deadline(
+    arrived: datetime, working_days: int, workday_end: time, calendar: WorkCalendar | None = None
+) -> datetime:
     """End of office hours on the n-th working day after `arrived` (aware, in arrived's zone)."""
     if arrived.tzinfo is None:
         raise ValueError("aware datetime expected")

@@ -46,8 +46,13 @@ def create():
 def _send_created_sms(new: NewWorkOrder, view: dict[str, Any]) -> None:
     """Queue the citizen's SMS for a committed order; whatever goes wrong there, the order stands."""
     try:
-        target = Target(view["number"], new.channel, new.conversation_id, new.callback_phone,
-                        view.get("first_contact_due_label"))
+        target = Target(
+            view["number"],
+            new.channel,
+            new.conversation_id,
+            new.callback_phone,
+            view.get("first_contact_due_label"),
+        )
         current_app.config["DESK_WIRING"].created_sms.order_created(target)
     except Exception:  # never let the notice fail a stored creation
         log.exception("creation SMS for work order %s not queued", view.get("number"))

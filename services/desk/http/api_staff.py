@@ -53,8 +53,13 @@ def login():
         raise PermissionError("用户名或密码错误")
     throttle.succeeded(username, address)
     settings = current_app.config["DESK_SETTINGS"]
-    return jsonify({"token": issue_staff_token(actor), "expires_in": settings.staff_token_minutes * 60,
-                    "user": {"id": actor.id, "name": actor.name, "role": actor.role}})
+    return jsonify(
+        {
+            "token": issue_staff_token(actor),
+            "expires_in": settings.staff_token_minutes * 60,
+            "user": {"id": actor.id, "name": actor.name, "role": actor.role},
+        }
+    )
 
 
 @staff_api.post("/logout")
@@ -101,11 +106,18 @@ def _flag(name: str) -> bool:
 def list_orders():
     """The queue: ?status= &kind= &channel= &overdue=1 &mine=1 &open=1 &q= &from= &to= &sort=due &page= &per_page="""
     flt = OrderFilter(
-        status=_choice("status", "状态", lc.STATUSES), kind=_choice("kind", "工单类型", KINDS),
-        channel=_choice("channel", "渠道", CHANNELS), overdue=_flag("overdue"), mine=_flag("mine"),
-        open_only=_flag("open"), search=(request.args.get("q") or "")[:64] or None,
-        created_from=_date("from"), created_to=_date("to"), sort=request.args.get("sort", "created"),
-        page=_int("page", 1), per_page=_int("per_page", 50),
+        status=_choice("status", "状态", lc.STATUSES),
+        kind=_choice("kind", "工单类型", KINDS),
+        channel=_choice("channel", "渠道", CHANNELS),
+        overdue=_flag("overdue"),
+        mine=_flag("mine"),
+        open_only=_flag("open"),
+        search=(request.args.get("q") or "")[:64] or None,
+        created_from=_date("from"),
+        created_to=_date("to"),
+        sort=request.args.get("sort", "created"),
+        page=_int("page", 1),
+        per_page=_int("per_page", 50),
     )
     return jsonify(_store().list_orders(g.actor, flt))
 
@@ -163,8 +175,16 @@ def rating(number: str):
 @staff_api.get("/transitions")
 def transitions():
     """The transition table, for the desk's buttons and help text."""
-    rows = [{"from": t.source, "action": t.action, "to": t.target, "roles": sorted(t.roles),
-             "note_required": t.note_required} for t in lc.TRANSITIONS]
+    rows = [
+        {
+            "from": t.source,
+            "action": t.action,
+            "to": t.target,
+            "roles": sorted(t.roles),
+            "note_required": t.note_required,
+        }
+        for t in lc.TRANSITIONS
+    ]
     return jsonify(rows)
 
 
@@ -195,8 +215,9 @@ def users():
 @staff_api.post("/users")
 def create_user():
     data = json_body()
-    view = _store().staff.create_user(g.actor, data.get("username"), data.get("display_name"),
-                                      data.get("role"), data.get("password"))
+    view = _store().staff.create_user(
+        g.actor, data.get("username"), data.get("display_name"), data.get("role"), data.get("password")
+    )
     return jsonify(view), 201
 
 

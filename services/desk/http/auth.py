@@ -49,8 +49,9 @@ def require_staff() -> Actor:
     """The logged-in member of staff behind the bearer token (still active), or PermissionError."""
     store: DeskStore = current_app.config["DESK_STORE"]
     try:
-        user_id, stamp = store.staff_sessions.check(bearer(), SESSION_API, _now(),
-                                                     current_app.config["DESK_SETTINGS"])
+        user_id, stamp = store.staff_sessions.check(
+            bearer(), SESSION_API, _now(), current_app.config["DESK_SETTINGS"]
+        )
     except SessionEnded as exc:
         raise PermissionError(str(exc)) from None
     state = store.staff.session_state(user_id)

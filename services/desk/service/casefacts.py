@@ -21,8 +21,10 @@ from ..settings import DeskSettings
 
 CACHE_SECONDS = 300.0
 ERROR_CACHE_SECONDS = 30.0
-NO_STAFF_ACCESS = ("法院数据接口未提供工作人员查询案件进度的权限，此处仅显示公开信息；"
-                   "承办法官请在审判管理系统中按案号查看进度。")
+NO_STAFF_ACCESS = (
+    "法院数据接口未提供工作人员查询案件进度的权限，此处仅显示公开信息；"
+    "承办法官请在审判管理系统中按案号查看进度。"
+)
 
 
 class CaseFacts:
@@ -30,8 +32,14 @@ class CaseFacts:
 
     def __init__(self, settings: DeskSettings, clock: Callable[[], float] = time.monotonic) -> None:
         # short timeouts: the facts decorate a page a clerk is waiting for
-        self._client = make_client(settings.court_api_url, settings.court_api_key, 1.0, 2.0,
-                                   adapter=settings.court_client, adapter_env=os.environ)
+        self._client = make_client(
+            settings.court_api_url,
+            settings.court_api_key,
+            1.0,
+            2.0,
+            adapter=settings.court_client,
+            adapter_env=os.environ,
+        )
         self._clock = clock
         self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
         self._lock = threading.Lock()
@@ -44,9 +52,14 @@ class CaseFacts:
                 return hit[1]
         try:
             summary = self._client.case_summary(case_number)
-            facts: dict[str, Any] = {"case_number": summary.case_number, "court": summary.court,
-                                     "case_type": summary.case_type, "stage": summary.stage,
-                                     "status": summary.status, "filing_date": summary.filing_date.isoformat()}
+            facts: dict[str, Any] = {
+                "case_number": summary.case_number,
+                "court": summary.court,
+                "case_type": summary.case_type,
+                "stage": summary.stage,
+                "status": summary.status,
+                "filing_date": summary.filing_date.isoformat(),
+            }
             ttl = CACHE_SECONDS
         except CourtError as exc:
             facts, ttl = {"error": _staff_message(exc)}, ERROR_CACHE_SECONDS

@@ -60,8 +60,13 @@ class Sent:
 class ChannelPush:
     """The channels' staff push endpoints in the Rasa process."""
 
-    def __init__(self, base_url: str, token: str, timeout: tuple[float, float] = (1.0, 6.0),
-                 session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        timeout: tuple[float, float] = (1.0, 6.0),
+        session: requests.Session | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
@@ -75,8 +80,12 @@ class ChannelPush:
             raise PushUnavailable("CHANNEL_PUSH_TOKEN 未配置")
         body = {"recipient_id": recipient_id, "text": text, "sender_label": sender_label[:SENDER_LABEL_MAX]}
         try:
-            response = self.session.post(self.base_url + path, json=body, timeout=self.timeout,
-                                         headers={"Authorization": f"Bearer {self.token}"})
+            response = self.session.post(
+                self.base_url + path,
+                json=body,
+                timeout=self.timeout,
+                headers={"Authorization": f"Bearer {self.token}"},
+            )
         except requests.RequestException as exc:
             raise PushUnavailable(f"推送接口无法连接（{type(exc).__name__}）") from exc
         if response.status_code != 200:
@@ -148,8 +157,9 @@ def reply_texts(number: str, body: str) -> tuple[str, str]:
     return chat, sms
 
 
-def make_reply_sink(target_of: Callable[[str], Target], messenger: Messenger
-                    ) -> Callable[[dict[str, Any], dict[str, Any]], str]:
+def make_reply_sink(
+    target_of: Callable[[str], Target], messenger: Messenger
+) -> Callable[[dict[str, Any], dict[str, Any]], str]:
     """The app's `reply_sink`: deliver a stored answer and return the label to record on it."""
 
     def sink(order: dict[str, Any], reply: dict[str, Any]) -> str:
@@ -164,8 +174,9 @@ def make_reply_sink(target_of: Callable[[str], Target], messenger: Messenger
 ReplySink = Callable[[dict[str, Any], dict[str, Any]], "str | None"]
 
 
-def deliver_reply(sink: ReplySink | None, mark_delivery: Callable[[int, str], Any], number: str,
-                  result: dict[str, Any]) -> str | None:
+def deliver_reply(
+    sink: ReplySink | None, mark_delivery: Callable[[int, str], Any], number: str, result: dict[str, Any]
+) -> str | None:
     """Hand a stored reply to `sink` and record how it went (`mark_delivery(reply id, label)`).
 
     Shared by the staff API and the desk page, so both answer alike; a sink failure keeps the reply, since

@@ -34,8 +34,10 @@ GREETING = "您好，我是诉讼服务中心工作人员{name}，已为您接�
 RETURNED = "已转回智能助手，您可以继续提问。如需人工服务，随时发送“转人工”。"
 CLOSED = "本次人工服务已结束，感谢您的咨询。已转回智能助手，如有其他问题可以继续提问。"
 ABANDONED = "工作人员暂时离开，已为您转回智能助手。您的工单 {number} 仍在办理中。"
-TIMED_OUT = ("目前工作人员都在忙，暂时无法在线接入。您的工单 {number} 已登记，工作人员将在 {due} 前与您联系，"
-             "请保持电话畅通。已为您转回智能助手，您可以继续提问。")
+TIMED_OUT = (
+    "目前工作人员都在忙，暂时无法在线接入。您的工单 {number} 已登记，工作人员将在 {due} 前与您联系，"
+    "请保持电话畅通。已为您转回智能助手，您可以继续提问。"
+)
 TIMED_OUT_SMS = "您的工单{number}已登记，工作人员将在{due}前与您电话联系，请保持电话畅通。"
 ONLINE_ANSWER = "在线已答复"
 SYSTEM_LABEL = "诉讼服务中心"
@@ -44,8 +46,15 @@ SYSTEM_LABEL = "诉讼服务中心"
 class HandoffService:
     """The handoff's rules on top of the stored state, Rasa's API and the messenger."""
 
-    def __init__(self, store: DeskStore, book: HandoffBook, rasa: RasaClient, messenger: Messenger,
-                 settings: DeskSettings, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        store: DeskStore,
+        book: HandoffBook,
+        rasa: RasaClient,
+        messenger: Messenger,
+        settings: DeskSettings,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.store, self.book, self.rasa, self.messenger = store, book, rasa, messenger
         self.settings = settings
         self.clock = clock
@@ -53,9 +62,11 @@ class HandoffService:
     # ------------------------------------------------------------------ service side
 
     def status(self) -> dict[str, int]:
-        return {"clerks_online": self.book.online_count(self.clock(), self.settings.presence_seconds),
-                "waiting": self.book.waiting_count(),
-                "wait_seconds": self.settings.handoff_wait_seconds}
+        return {
+            "clerks_online": self.book.online_count(self.clock(), self.settings.presence_seconds),
+            "waiting": self.book.waiting_count(),
+            "wait_seconds": self.settings.handoff_wait_seconds,
+        }
 
     def request(self, number: str, conversation_id: str, channel: str) -> tuple[dict[str, Any], bool]:
         return self.book.request(number, conversation_id, channel, self.clock())
@@ -141,8 +152,10 @@ class HandoffService:
         """Resume the bot and keep the chat on the work order (retried by the sweeper if Rasa is down)."""
         try:
             lines = self.rasa.lines(view["conversation_id"])
-            self.store.save_transcript(view["number"], [
-                {"sender": line.sender, "text": line.text, "at": line.at or ""} for line in lines])
+            self.store.save_transcript(
+                view["number"],
+                [{"sender": line.sender, "text": line.text, "at": line.at or ""} for line in lines],
+            )
             self.rasa.resume(view["conversation_id"])
         except RasaUnavailable as exc:
             log.warning("could not resume conversation of %s yet: %s", view["number"], exc)
@@ -160,12 +173,18 @@ class HandoffService:
                 view = self.book.get(None, handoff_id, now)
                 target = self._target(view)
                 due = target.first_contact_due_label or "承诺期限"
-                self.messenger.deliver(target, TIMED_OUT.format(number=view["number"], due=due),
-                                       TIMED_OUT_SMS.format(number=view["number"], due=due), SYSTEM_LABEL)
+                self.messenger.deliver(
+                    target,
+                    TIMED_OUT.format(number=view["number"], due=due),
+                    TIMED_OUT_SMS.format(number=view["number"], due=due),
+                    SYSTEM_LABEL,
+                )
                 self._finish(handoff_id, view)
                 done["timed_out"].append(handoff_id)
         for handoff_id in self.book.abandoned(now, self.settings.handoff_abandon_seconds):
-            if self.book.end(None, handoff_id, HANDOFF_RETURNED, "工作人员离线", now, from_status=(HANDOFF_ACTIVE,)):
+            if self.book.end(
+                None, handoff_id, HANDOFF_RETURNED, "工作人员离线", now, from_status=(HANDOFF_ACTIVE,)
+            ):
                 view = self.book.get(None, handoff_id, now)
                 self._say(view, ABANDONED.format(number=view["number"]), None)
                 self._finish(handoff_id, view)

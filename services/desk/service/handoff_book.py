@@ -72,7 +72,9 @@ class HandoffBook:
                 with self._sessions.begin() as session:
                     row = session.get(StaffPresence, actor.id)
                     if row is None:
-                        session.add(StaffPresence(user_id=actor.id, seen_at=now, available=available is not False))
+                        session.add(
+                            StaffPresence(user_id=actor.id, seen_at=now, available=available is not False)
+                        )
                     else:
                         row.seen_at = now
                         if available is not None:
@@ -90,10 +92,14 @@ class HandoffBook:
         """Active clerks and supervisors whose desk reported in the last `window_seconds` and take chats."""
         with self._sessions() as session:
             return session.execute(
-                select(func.count(StaffPresence.user_id)).join(StaffUser, StaffUser.id == StaffPresence.user_id)
-                .where(StaffPresence.seen_at >= now - timedelta(seconds=window_seconds),
-                       StaffPresence.available.is_(True), StaffUser.active.is_(True),
-                       StaffUser.role.in_(LIVE_ROLES))
+                select(func.count(StaffPresence.user_id))
+                .join(StaffUser, StaffUser.id == StaffPresence.user_id)
+                .where(
+                    StaffPresence.seen_at >= now - timedelta(seconds=window_seconds),
+                    StaffPresence.available.is_(True),
+                    StaffUser.active.is_(True),
+                    StaffUser.role.in_(LIVE_ROLES),
+                )
             ).scalar_one()
 
     def availability(self, actor: Actor) -> bool:
@@ -114,37 +120,70 @@ class HandoffBook:
                 raise LookupError("未找到该工单")
             if order.conversation_id != conversation_id:
                 raise InvalidInput("conversation_id", "会话编号与工单不符")
-            existing = session.execute(
-                select(Handoff).where(Handoff.conversation_id == conversation_id, Handoff.status.in_(HANDOFF_OPEN))
-            ).scalars().first()
+            existing = (
+                session.execute(
+                    select(Handoff).where(
+                        Handoff.conversation_id == conversation_id, Handoff.status.in_(HANDOFF_OPEN)
+                    )
+                )
+                .scalars()
+                .first()
+            )
             if existing is not None:
                 return _view(existing, order, now, self._tz), False
-            handoff = Handoff(work_order_id=order.id, number=order.number, conversation_id=conversation_id,
-                              channel=channel, status=HANDOFF_WAITING, requested_at=now, bot_resumed=False)
+            handoff = Handoff(
+                work_order_id=order.id,
+                number=order.number,
+                conversation_id=conversation_id,
+                channel=channel,
+                status=HANDOFF_WAITING,
+                requested_at=now,
+                bot_resumed=False,
+            )
             session.add(handoff)
             session.flush()
-            session.add(AuditEntry(actor_name="系统", action="请求人工接入", object_type="工单",
-                                   object_ref=order.number, detail=f"渠道{channel}", at=now))
+            session.add(
+                AuditEntry(
+                    actor_name="系统",
+                    action="请求人工接入",
+                    object_type="工单",
+                    object_ref=order.number,
+                    detail=f"渠道{channel}",
+                    at=now,
+                )
+            )
             return _view(handoff, order, now, self._tz), True
 
     def _rows(self, session: Session, *conditions) -> list[tuple[Handoff, WorkOrder]]:
-        query = (select(Handoff, WorkOrder).join(WorkOrder, WorkOrder.id == Handoff.work_order_id)
-                 .where(*conditions).order_by(Handoff.requested_at, Handoff.id))
+        query = (
+            select(Handoff, WorkOrder)
+            .join(WorkOrder, WorkOrder.id == Handoff.work_order_id)
+            .where(*conditions)
+            .order_by(Handoff.requested_at, Handoff.id)
+        )
         return list(session.execute(query).all())
 
     def listing(self, actor: Actor, now: datetime) -> dict[str, list[dict[str, Any]]]:
         """The console: requests waiting (that `actor` may see) and the chats `actor` is in."""
         with self._sessions() as session:
-            waiting = [_view(h, o, now, self._tz) for h, o in self._rows(session, Handoff.status == HANDOFF_WAITING)
-                       if may_view(actor, o)]
-            mine = [_view(h, o, now, self._tz) for h, o in self._rows(
-                session, Handoff.status == HANDOFF_ACTIVE, Handoff.clerk_id == actor.id)]
+            waiting = [
+                _view(h, o, now, self._tz)
+                for h, o in self._rows(session, Handoff.status == HANDOFF_WAITING)
+                if may_view(actor, o)
+            ]
+            mine = [
+                _view(h, o, now, self._tz)
+                for h, o in self._rows(
+                    session, Handoff.status == HANDOFF_ACTIVE, Handoff.clerk_id == actor.id
+                )
+            ]
             return {"waiting": waiting, "mine": mine}
 
     def waiting_count(self) -> int:
         with self._sessions() as session:
             return session.execute(
-                select(func.count(Handoff.id)).where(Handoff.status == HANDOFF_WAITING)).scalar_one()
+                select(func.count(Handoff.id)).where(Handoff.status == HANDOFF_WAITING)
+            ).scalar_one()
 
     def get(self, actor: Actor | None, handoff_id: int, now: datetime) -> dict[str, Any]:
         """One request with its conversation id (None actor: the system)."""
@@ -163,8 +202,11 @@ class HandoffBook:
         """The waiting or running handoff of a work order, if any (for the order page)."""
         with self._sessions() as session:
             rows = self._rows(session, Handoff.number == number, Handoff.status.in_(HANDOFF_OPEN))
-            return None if not rows else {"id": rows[0][0].id, "status": rows[0][0].status,
-                                          "clerk_name": rows[0][0].clerk_name}
+            return (
+                None
+                if not rows
+                else {"id": rows[0][0].id, "status": rows[0][0].status, "clerk_name": rows[0][0].clerk_name}
+            )
 
     def take(self, actor: Actor, handoff_id: int, now: datetime) -> None:
         """接入: only one clerk gets a waiting request."""
@@ -172,28 +214,53 @@ class HandoffBook:
             raise AccessDenied("只有接线员和督查可以接入在线咨询")
         with self._sessions.begin() as session:
             taken = session.execute(
-                update(Handoff).where(Handoff.id == handoff_id, Handoff.status == HANDOFF_WAITING)
+                update(Handoff)
+                .where(Handoff.id == handoff_id, Handoff.status == HANDOFF_WAITING)
                 .values(status=HANDOFF_ACTIVE, taken_at=now, clerk_id=actor.id, clerk_name=actor.name)
             ).rowcount
             if taken != 1:
                 raise HandoffGone("该咨询已被其他工作人员接入或已结束")
             number = session.get(Handoff, handoff_id).number
-            session.add(AuditEntry(actor_id=actor.id, actor_name=actor.name, action="接入在线咨询",
-                                   object_type="工单", object_ref=number, at=now))
+            session.add(
+                AuditEntry(
+                    actor_id=actor.id,
+                    actor_name=actor.name,
+                    action="接入在线咨询",
+                    object_type="工单",
+                    object_ref=number,
+                    at=now,
+                )
+            )
 
-    def end(self, actor: Actor | None, handoff_id: int, status: str, reason: str, now: datetime,
-            from_status: tuple[str, ...] = HANDOFF_OPEN) -> bool:
+    def end(
+        self,
+        actor: Actor | None,
+        handoff_id: int,
+        status: str,
+        reason: str,
+        now: datetime,
+        from_status: tuple[str, ...] = HANDOFF_OPEN,
+    ) -> bool:
         """Move an open request to an end state; False if it had already ended (someone else was first)."""
         with self._sessions.begin() as session:
             ended = session.execute(
-                update(Handoff).where(Handoff.id == handoff_id, Handoff.status.in_(from_status))
+                update(Handoff)
+                .where(Handoff.id == handoff_id, Handoff.status.in_(from_status))
                 .values(status=status, ended_at=now, end_reason=reason[:32])
             ).rowcount
             if ended == 1:
                 number = session.get(Handoff, handoff_id).number
-                session.add(AuditEntry(actor_id=actor.id if actor else None, actor_name=actor.name if actor else "系统",
-                                       action=f"在线咨询{status}", object_type="工单", object_ref=number,
-                                       detail=reason[:200], at=now))
+                session.add(
+                    AuditEntry(
+                        actor_id=actor.id if actor else None,
+                        actor_name=actor.name if actor else "系统",
+                        action=f"在线咨询{status}",
+                        object_type="工单",
+                        object_ref=number,
+                        detail=reason[:200],
+                        at=now,
+                    )
+                )
             return ended == 1
 
     def mark_resumed(self, handoff_id: int) -> None:
@@ -205,10 +272,14 @@ class HandoffBook:
     def timed_out(self, now: datetime, wait_seconds: int) -> list[int]:
         """Requests nobody took within `wait_seconds`."""
         with self._sessions() as session:
-            return list(session.execute(
-                select(Handoff.id).where(Handoff.status == HANDOFF_WAITING,
-                                         Handoff.requested_at < now - timedelta(seconds=wait_seconds))
-            ).scalars())
+            return list(
+                session.execute(
+                    select(Handoff.id).where(
+                        Handoff.status == HANDOFF_WAITING,
+                        Handoff.requested_at < now - timedelta(seconds=wait_seconds),
+                    )
+                ).scalars()
+            )
 
     def abandoned(self, now: datetime, abandon_seconds: int) -> list[int]:
         """Chats whose clerk's desk has not reported in for `abandon_seconds` (closed the browser, lost power)."""
@@ -224,7 +295,10 @@ class HandoffBook:
     def unresumed(self) -> list[tuple[int, str]]:
         """Ended requests whose conversation may still be paused: (id, conversation id)."""
         with self._sessions() as session:
-            return list(session.execute(
-                select(Handoff.id, Handoff.conversation_id)
-                .where(Handoff.status.not_in(HANDOFF_OPEN), Handoff.bot_resumed.is_(False))
-            ).all())
+            return list(
+                session.execute(
+                    select(Handoff.id, Handoff.conversation_id).where(
+                        Handoff.status.not_in(HANDOFF_OPEN), Handoff.bot_resumed.is_(False)
+                    )
+                ).all()
+            )

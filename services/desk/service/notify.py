@@ -22,8 +22,10 @@ from .delivery import Target
 
 log = logging.getLogger(__name__)
 
-CREATED_SMS = ("您的诉求已登记为工单{number}，工作人员将在{due}前与您联系，请保持电话畅通。"
-               "可凭工单编号和本手机号向智能助手查询办理进度。")
+CREATED_SMS = (
+    "您的诉求已登记为工单{number}，工作人员将在{due}前与您联系，请保持电话畅通。"
+    "可凭工单编号和本手机号向智能助手查询办理进度。"
+)
 SMS_PURPOSE = "workorder"
 
 
@@ -44,18 +46,27 @@ class CreationNotifier:
         try:
             return self._executor.submit(self.send, target)
         except RuntimeError as exc:  # executor shut down (process exiting): the order stands
-            log.warning("creation SMS for work order %s to %s not queued: %s",
-                        target.number, mask_phone(target.phone), exc)
+            log.warning(
+                "creation SMS for work order %s to %s not queued: %s",
+                target.number,
+                mask_phone(target.phone),
+                exc,
+            )
             return None
 
     def send(self, target: Target) -> bool:
         """Send now; False (and a masked warning) when the gateway did not take it."""
         try:
-            self.sms.send(target.phone, created_text(target.number, target.first_contact_due_label),
-                          purpose=SMS_PURPOSE)
+            self.sms.send(
+                target.phone, created_text(target.number, target.first_contact_due_label), purpose=SMS_PURPOSE
+            )
         except Exception as exc:  # any gateway failure: log it, the order is already stored
-            log.warning("creation SMS for work order %s to %s failed: %s",
-                        target.number, mask_phone(target.phone), mask_text(str(exc)))
+            log.warning(
+                "creation SMS for work order %s to %s failed: %s",
+                target.number,
+                mask_phone(target.phone),
+                mask_text(str(exc)),
+            )
             return False
         return True
 

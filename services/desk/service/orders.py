@@ -76,9 +76,15 @@ class Created:
 class DeskStore:
     """Work orders, their history and the staff who handle them, on one database."""
 
-    def __init__(self, engine: Engine, settings: DeskSettings, faults: Faults | None = None,
-                 hasher: PasswordHasher | None = None, calendar: WorkCalendar | None = None,
-                 phones: PhoneVault | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        settings: DeskSettings,
+        faults: Faults | None = None,
+        hasher: PasswordHasher | None = None,
+        calendar: WorkCalendar | None = None,
+        phones: PhoneVault | None = None,
+    ) -> None:
         self.engine = engine
         self.settings = settings
         # Callback phones are stored encrypted (phones.py); decrypted only for a callback or an SMS.
@@ -92,8 +98,9 @@ class DeskStore:
         self.staff_sessions = SessionBook(self._sessions, settings)
 
     @classmethod
-    def open(cls, settings: DeskSettings, engine: Engine | None = None,
-             hasher: PasswordHasher | None = None) -> DeskStore:
+    def open(
+        cls, settings: DeskSettings, engine: Engine | None = None, hasher: PasswordHasher | None = None
+    ) -> DeskStore:
         """Check the holiday file, connect, migrate to the newest schema and, on a fresh database, seed the demo
         staff."""
         calendar = load_calendar(settings.holidays_file)
@@ -131,25 +138,50 @@ class DeskStore:
         return order
 
     def _due(self, now: datetime, working_days: int) -> datetime:
-        return to_stored(deadline(to_local(now, self.settings.timezone), working_days, self.settings.workday_end,
-                                  self.calendar))
-
-    @staticmethod
-    def _audit(session: Session, actor: Actor, action: str, ref: str | None, detail: str | None, now: datetime,
-               object_type: str = "工单") -> None:
-        session.add(
-            AuditEntry(actor_id=actor.id, actor_name=actor.name, action=action, object_type=object_type,
-                       object_ref=ref, detail=detail, at=now)
+        return to_stored(
+            deadline(
+                to_local(now, self.settings.timezone), working_days, self.settings.workday_end, self.calendar
+            )
         )
 
-    def _apply(self, session: Session, order: WorkOrder, actor: Actor, action: str, note: str | None,
-               now: datetime) -> None:
+    @staticmethod
+    def _audit(
+        session: Session,
+        actor: Actor,
+        action: str,
+        ref: str | None,
+        detail: str | None,
+        now: datetime,
+        object_type: str = "工单",
+    ) -> None:
+        session.add(
+            AuditEntry(
+                actor_id=actor.id,
+                actor_name=actor.name,
+                action=action,
+                object_type=object_type,
+                object_ref=ref,
+                detail=detail,
+                at=now,
+            )
+        )
+
+    def _apply(
+        self, session: Session, order: WorkOrder, actor: Actor, action: str, note: str | None, now: datetime
+    ) -> None:
         """Take one step of the transition table and record it with who, when and why."""
         row = lc.find(order.status, action, actor.role, note)
         order.history.append(
-            TransitionRecord(source=order.status, action=action, target=row.target, actor_id=actor.id,
-                             actor_name=actor.name, actor_role=actor.role, note=(note or "").strip() or None,
-                             at=now)
+            TransitionRecord(
+                source=order.status,
+                action=action,
+                target=row.target,
+                actor_id=actor.id,
+                actor_name=actor.name,
+                actor_role=actor.role,
+                note=(note or "").strip() or None,
+                at=now,
+            )
         )
         order.status = row.target
         order.updated_at = now
@@ -198,8 +230,9 @@ class DeskStore:
             return None
         with self._sessions() as session:
             order = session.execute(
-                select(WorkOrder).where(WorkOrder.conversation_id == new.conversation_id,
-                                        WorkOrder.message_id == new.message_id)
+                select(WorkOrder).where(
+                    WorkOrder.conversation_id == new.conversation_id, WorkOrder.message_id == new.message_id
+                )
             ).scalar_one_or_none()
             return None if order is None else presenters.created_view(order, False, self.settings.timezone)
 
@@ -208,18 +241,38 @@ class DeskStore:
         local_day = to_local(now, self.settings.timezone).date()
         order = WorkOrder(
             number=next_number(session, self.settings.number_prefix, local_day),
-            kind=new.kind, channel=new.channel, status=lc.NEW, citizen_name=new.citizen_name,
-            **self.phones.columns(new.callback_phone), case_number=new.case_number, court=new.court,
-            case_judge=new.case_judge, route=route.route, assignee_id=route.judge_id,
-            assignee_name=route.label, summary=new.summary, transcript=new.transcript,
-            conversation_id=new.conversation_id, message_id=new.message_id,
+            kind=new.kind,
+            channel=new.channel,
+            status=lc.NEW,
+            citizen_name=new.citizen_name,
+            **self.phones.columns(new.callback_phone),
+            case_number=new.case_number,
+            court=new.court,
+            case_judge=new.case_judge,
+            route=route.route,
+            assignee_id=route.judge_id,
+            assignee_name=route.label,
+            summary=new.summary,
+            transcript=new.transcript,
+            conversation_id=new.conversation_id,
+            message_id=new.message_id,
             first_contact_due=self._due(now, self.settings.first_contact_days),
             answer_due=self._due(now, self.settings.answer_days),
-            overdue=False, created_at=now, updated_at=now,
+            overdue=False,
+            created_at=now,
+            updated_at=now,
         )
-        order.history.append(TransitionRecord(source=None, action="创建", target=lc.NEW, actor_id=None,
-                                              actor_name=f"{SYSTEM_ACTOR.name}（{new.channel}）",
-                                              actor_role=lc.SYSTEM, at=now))
+        order.history.append(
+            TransitionRecord(
+                source=None,
+                action="创建",
+                target=lc.NEW,
+                actor_id=None,
+                actor_name=f"{SYSTEM_ACTOR.name}（{new.channel}）",
+                actor_role=lc.SYSTEM,
+                at=now,
+            )
+        )
         session.add(order)
         if route.route in (ROUTE_JUDGE, ROUTE_SUPERVISION):
             self._apply(session, order, SYSTEM_ACTOR, lc.DISPATCH, f"自动派发至{route.label}", now)
@@ -235,17 +288,22 @@ class DeskStore:
             order = self._load(session, number)
         except NotFound:
             order = None
-        if order is None or not hmac.compare_digest(order.callback_phone_hash, self.phones.digest(normalized)):
+        if order is None or not hmac.compare_digest(
+            order.callback_phone_hash, self.phones.digest(normalized)
+        ):
             raise NotFound("未找到与该手机号匹配的工单，请核对工单编号和手机号")
         return order
 
     def lookup(self, number: str, phone: str) -> dict[str, Any]:
         """A citizen's minimal view of their order (number + callback phone)."""
         with self._sessions() as session:
-            return presenters.citizen_view(self._citizen_order(session, number, phone), self.settings.timezone)
+            return presenters.citizen_view(
+                self._citizen_order(session, number, phone), self.settings.timezone
+            )
 
-    def rate_by_citizen(self, number: str, phone: str, score: int, comment: str | None,
-                        now: datetime | None = None) -> dict[str, Any]:
+    def rate_by_citizen(
+        self, number: str, phone: str, score: int, comment: str | None, now: datetime | None = None
+    ) -> dict[str, Any]:
         """The citizen rates an answered order, once."""
         now = now or utcnow()
         with self._write() as session:
@@ -294,15 +352,25 @@ class DeskStore:
         """Where the citizen of an order can be reached (full phone: for SMS delivery, never displayed)."""
         with self._sessions() as session:
             order = self._load(session, number)
-            return Target(order.number, order.channel, order.conversation_id,
-                          self.phones.decrypt(order.callback_phone),
-                          label_local(order.first_contact_due, self.settings.timezone))
+            return Target(
+                order.number,
+                order.channel,
+                order.conversation_id,
+                self.phones.decrypt(order.callback_phone),
+                label_local(order.first_contact_due, self.settings.timezone),
+            )
 
     def save_transcript(self, number: str, turns: list[dict[str, str]], now: datetime | None = None) -> None:
         """Replace an order's transcript by the longer one of a live chat (masked again on the way in)."""
         now = now or utcnow()
-        masked = [{"sender": str(t.get("sender") or "user")[:16], "text": mask_text(str(t.get("text") or "")),
-                   "at": str(t.get("at") or "")[:40]} for t in turns][-MAX_TRANSCRIPT_TURNS:]
+        masked = [
+            {
+                "sender": str(t.get("sender") or "user")[:16],
+                "text": mask_text(str(t.get("text") or "")),
+                "at": str(t.get("at") or "")[:40],
+            }
+            for t in turns
+        ][-MAX_TRANSCRIPT_TURNS:]
         with self._write() as session:
             order = self._load(session, number)
             if len(masked) >= len(order.transcript or []):
@@ -318,8 +386,15 @@ class DeskStore:
             self._audit(session, actor, "查看电话", order.number, "为回访查看完整电话", now)
             return self.phones.decrypt(order.callback_phone)
 
-    def transition(self, actor: Actor, number: str, action: str, note: str | None = None,
-                   target_id: int | None = None, now: datetime | None = None) -> dict[str, Any]:
+    def transition(
+        self,
+        actor: Actor,
+        number: str,
+        action: str,
+        note: str | None = None,
+        target_id: int | None = None,
+        now: datetime | None = None,
+    ) -> dict[str, Any]:
         """Apply one action of the transition table to an order (with a target user for 派发)."""
         now = now or utcnow()
         with self._write() as session:
@@ -361,23 +436,32 @@ class DeskStore:
                 raise lc.TransitionError(f"工单当前状态为“{order.status}”，请先受理再答复")
             else:
                 order.updated_at = now
-            reply = Reply(author_id=actor.id, author_name=actor.name, body=body, delivery=DELIVERY_PENDING,
-                          created_at=now)
+            reply = Reply(
+                author_id=actor.id,
+                author_name=actor.name,
+                body=body,
+                delivery=DELIVERY_PENDING,
+                created_at=now,
+            )
             order.replies.append(reply)
             self._audit(session, actor, "答复", order.number, None, now)
             session.flush()
-            return {"reply": presenters.reply_view(reply, self.settings.timezone),
-                    "order": presenters.staff_detail(order, actor, now, self.settings.timezone)}
+            return {
+                "reply": presenters.reply_view(reply, self.settings.timezone),
+                "order": presenters.staff_detail(order, actor, now, self.settings.timezone),
+            }
 
     def mark_delivery(self, reply_id: int, delivery: str, now: datetime | None = None) -> None:
         """Record how a reply reached the citizen (e.g. 已送达（在线）, 已发短信, 发送失败)."""
         now = now or utcnow()
         with self._write() as session:
-            session.execute(update(Reply).where(Reply.id == reply_id)
-                            .values(delivery=delivery[:16], delivered_at=now))
+            session.execute(
+                update(Reply).where(Reply.id == reply_id).values(delivery=delivery[:16], delivered_at=now)
+            )
 
-    def record_callback(self, actor: Actor, number: str, cb: NewCallback,
-                        now: datetime | None = None) -> dict[str, Any]:
+    def record_callback(
+        self, actor: Actor, number: str, cb: NewCallback, now: datetime | None = None
+    ) -> dict[str, Any]:
         """A call/SMS/message to the citizen. A reached 回访 on an answered order moves it to 已回访."""
         now = now or utcnow()
         with self._write() as session:
@@ -386,14 +470,25 @@ class DeskStore:
             reached = cb.outcome in SUCCESSFUL_OUTCOMES
             if cb.purpose == "回访":
                 self._check_visit(actor, order)
-            order.callbacks.append(CallbackRecord(method=cb.method, purpose=cb.purpose, outcome=cb.outcome,
-                                                  note=cb.note, at=now, by_id=actor.id, by_name=actor.name))
+            order.callbacks.append(
+                CallbackRecord(
+                    method=cb.method,
+                    purpose=cb.purpose,
+                    outcome=cb.outcome,
+                    note=cb.note,
+                    at=now,
+                    by_id=actor.id,
+                    by_name=actor.name,
+                )
+            )
             if reached and order.first_contact_at is None:
                 order.first_contact_at = now
             if cb.purpose == "回访" and reached and order.status == lc.ANSWERED:
                 self._apply(session, order, actor, lc.VISIT, cb.note, now)
             order.updated_at = now
-            self._audit(session, actor, "记录回访", order.number, f"{cb.method}/{cb.purpose}/{cb.outcome}", now)
+            self._audit(
+                session, actor, "记录回访", order.number, f"{cb.method}/{cb.purpose}/{cb.outcome}", now
+            )
             session.flush()
             return presenters.staff_detail(order, actor, now, self.settings.timezone)
 
@@ -404,8 +499,9 @@ class DeskStore:
         if order.status not in (lc.ANSWERED, lc.VISITED, lc.CLOSED):
             raise lc.TransitionError("工单尚未答复，不能进行满意度回访")
 
-    def rate(self, actor: Actor, number: str, score: int, comment: str | None,
-             now: datetime | None = None) -> dict[str, Any]:
+    def rate(
+        self, actor: Actor, number: str, score: int, comment: str | None, now: datetime | None = None
+    ) -> dict[str, Any]:
         """Staff record the satisfaction the citizen gave during the callback."""
         now = now or utcnow()
         with self._write() as session:
@@ -425,9 +521,11 @@ class DeskStore:
         """Set the lasting overdue flag on orders that are late now; returns the newly flagged numbers."""
         now = now or utcnow()
         with self._write() as session:
-            late = session.execute(
-                select(WorkOrder).where(overdue_clause(now), WorkOrder.overdue.is_(False))
-            ).scalars().all()
+            late = (
+                session.execute(select(WorkOrder).where(overdue_clause(now), WorkOrder.overdue.is_(False)))
+                .scalars()
+                .all()
+            )
             for order in late:
                 order.overdue = True
                 self._audit(session, SYSTEM_ACTOR, "超期督办", order.number, "超过承诺期限", now)
@@ -446,7 +544,9 @@ class DeskStore:
             query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(min(limit, 1000))
             if number:
                 query = query.where(AuditEntry.object_ref == number)
-            return [presenters.audit_view(e, self.settings.timezone) for e in session.execute(query).scalars()]
+            return [
+                presenters.audit_view(e, self.settings.timezone) for e in session.execute(query).scalars()
+            ]
 
     def figures(self, actor: Actor, start: date, end: date, now: datetime | None = None) -> dict[str, Any]:
         """Figures for orders created in [start, end] (local dates, inclusive) that `actor` may see."""

@@ -21,6 +21,8 @@ from kernel.privacy import mask_text
 from kernel.transcript import transcript
 
 log = logging.getLogger(__name__)
+
+
 class RasaUnavailable(RuntimeError):
     """The Rasa server did not answer, or refused the call; the message is for the desk's log and staff."""
 
@@ -36,7 +38,13 @@ class ChatLine:
     label: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "sender": self.sender, "text": self.text, "at": self.at, "label": self.label}
+        return {
+            "index": self.index,
+            "sender": self.sender,
+            "text": self.text,
+            "at": self.at,
+            "label": self.label,
+        }
 
 
 def _iso(value: float | None) -> str | None:
@@ -47,15 +55,23 @@ def _iso(value: float | None) -> str | None:
 
 def chat_lines(events: list[dict[str, Any]], after: int = -1) -> list[ChatLine]:
     """The user, bot and staff messages among tracker events whose index is greater than `after`, masked."""
-    return [ChatLine(line.index, line.sender, mask_text(line.text), _iso(line.timestamp), line.label)
-            for line in transcript(events) if line.index > after]
+    return [
+        ChatLine(line.index, line.sender, mask_text(line.text), _iso(line.timestamp), line.label)
+        for line in transcript(events)
+        if line.index > after
+    ]
 
 
 class RasaClient:
     """GET the tracker, POST events (pause / resume / staff line) to one conversation."""
 
-    def __init__(self, base_url: str, token: str, timeout: tuple[float, float] = (1.0, 3.0),
-                 session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        timeout: tuple[float, float] = (1.0, 3.0),
+        session: requests.Session | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
@@ -66,8 +82,9 @@ class RasaClient:
 
     def _call(self, method: str, url: str, **kwargs: Any) -> Any:
         try:
-            response = self.session.request(method, url, params={"token": self.token}, timeout=self.timeout,
-                                            **kwargs)
+            response = self.session.request(
+                method, url, params={"token": self.token}, timeout=self.timeout, **kwargs
+            )
         except requests.RequestException as exc:
             raise RasaUnavailable(f"Rasa 服务无法连接（{type(exc).__name__}）") from exc
         if response.status_code >= 300:

@@ -36,8 +36,9 @@ DEMO_STAFF = (
 class StaffDirectory:
     """Reads and changes staff accounts; every change is audited."""
 
-    def __init__(self, sessions: sessionmaker, settings: DeskSettings,
-                 hasher: PasswordHasher | None = None) -> None:
+    def __init__(
+        self, sessions: sessionmaker, settings: DeskSettings, hasher: PasswordHasher | None = None
+    ) -> None:
         self._sessions = sessions
         self._settings = settings
         self._hasher = hasher or PasswordHasher()
@@ -85,14 +86,29 @@ class StaffDirectory:
                 select(StaffUser).where(StaffUser.username == (username or "").strip())
             ).scalar_one_or_none()
             if not self._verify(user, password or ""):
-                session.add(AuditEntry(actor_name=(username or "")[:64], action="登录失败", object_type="账号",
-                                       object_ref=(username or "")[:64], at=now))
+                session.add(
+                    AuditEntry(
+                        actor_name=(username or "")[:64],
+                        action="登录失败",
+                        object_type="账号",
+                        object_ref=(username or "")[:64],
+                        at=now,
+                    )
+                )
                 return None
             if self._hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = self._hasher.hash(password)
             user.last_login_at = now
-            session.add(AuditEntry(actor_id=user.id, actor_name=user.display_name, action="登录",
-                                   object_type="账号", object_ref=user.username, at=now))
+            session.add(
+                AuditEntry(
+                    actor_id=user.id,
+                    actor_name=user.display_name,
+                    action="登录",
+                    object_type="账号",
+                    object_ref=user.username,
+                    at=now,
+                )
+            )
             return Actor.of(user)
 
     def _verify(self, user: StaffUser | None, password: str) -> bool:
@@ -108,8 +124,9 @@ class StaffDirectory:
 
     # --------------------------------------------------------------- changes
 
-    def create_user(self, actor: Actor | None, username: str, display_name: str, role: str,
-                    password: str) -> dict[str, Any]:
+    def create_user(
+        self, actor: Actor | None, username: str, display_name: str, role: str, password: str
+    ) -> dict[str, Any]:
         """A new account (administrators only; `actor` None is the start-up seeding)."""
         if actor is not None and actor.role != lc.ADMIN:
             raise AccessDenied("只有管理员可以管理账号")
@@ -117,13 +134,27 @@ class StaffDirectory:
         now = utcnow()
         try:
             with self._sessions.begin() as session:
-                user = StaffUser(username=username.strip(), display_name=display_name.strip(), role=role,
-                                 password_hash=self._hasher.hash(password), active=True, created_at=now)
+                user = StaffUser(
+                    username=username.strip(),
+                    display_name=display_name.strip(),
+                    role=role,
+                    password_hash=self._hasher.hash(password),
+                    active=True,
+                    created_at=now,
+                )
                 session.add(user)
                 session.flush()
-                session.add(AuditEntry(actor_id=actor.id if actor else None,
-                                       actor_name=actor.name if actor else "系统", action="创建账号",
-                                       object_type="账号", object_ref=user.username, detail=role, at=now))
+                session.add(
+                    AuditEntry(
+                        actor_id=actor.id if actor else None,
+                        actor_name=actor.name if actor else "系统",
+                        action="创建账号",
+                        object_type="账号",
+                        object_ref=user.username,
+                        detail=role,
+                        at=now,
+                    )
+                )
                 return user_view(user, self._settings.timezone)
         except IntegrityError as exc:
             raise InvalidInput("username", "该用户名已存在") from exc
@@ -137,7 +168,9 @@ class StaffDirectory:
             user = session.get(StaffUser, user_id)
             if user is None:
                 raise LookupError("未找到该账号")
-            if user.id == actor.id and (changes.get("active") is False or changes.get("role", lc.ADMIN) != lc.ADMIN):
+            if user.id == actor.id and (
+                changes.get("active") is False or changes.get("role", lc.ADMIN) != lc.ADMIN
+            ):
                 raise InvalidInput("role", "不能停用自己的账号或取消自己的管理员角色")
             self._apply_changes(user, changes)
             if "password" in changes or changes.get("active") is False:
@@ -145,8 +178,17 @@ class StaffDirectory:
             detail = "、".join(sorted(k for k in changes if k != "password")) or None
             if "password" in changes:
                 detail = f"{detail + '、' if detail else ''}重置密码"
-            session.add(AuditEntry(actor_id=actor.id, actor_name=actor.name, action="修改账号",
-                                   object_type="账号", object_ref=user.username, detail=detail, at=now))
+            session.add(
+                AuditEntry(
+                    actor_id=actor.id,
+                    actor_name=actor.name,
+                    action="修改账号",
+                    object_type="账号",
+                    object_ref=user.username,
+                    detail=detail,
+                    at=now,
+                )
+            )
             return user_view(user, self._settings.timezone)
 
     def _apply_changes(self, user: StaffUser, changes: dict[str, Any]) -> None:
@@ -179,9 +221,14 @@ class StaffDirectory:
         """Active demo accounts (DEMO_STAFF usernames) whose password is one of `passwords` (start-up check)."""
         names = [username for username, _, _ in DEMO_STAFF]
         with self._sessions() as session:
-            users = session.execute(select(StaffUser).where(StaffUser.username.in_(names), StaffUser.active)).scalars()
-            return [user.username for user in users
-                    if any(self._verify(user, password) for password in passwords if password)]
+            users = session.execute(
+                select(StaffUser).where(StaffUser.username.in_(names), StaffUser.active)
+            ).scalars()
+            return [
+                user.username
+                for user in users
+                if any(self._verify(user, password) for password in passwords if password)
+            ]
 
     def seed_demo(self) -> bool:
         """Create the demo accounts on a database without any staff; True if it did."""

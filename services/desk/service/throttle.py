@@ -32,8 +32,10 @@ class LoginThrottle:
 
     def check(self, username: str, address: str) -> None:
         user_key, address_key = self._keys(username, address)
-        if (int(self.kv.get(user_key) or 0) >= self.user_limit
-                or int(self.kv.get(address_key) or 0) >= self.address_limit):
+        if (
+            int(self.kv.get(user_key) or 0) >= self.user_limit
+            or int(self.kv.get(address_key) or 0) >= self.address_limit
+        ):
             raise TooManyAttempts(REFUSED)
 
     def failed(self, username: str, address: str) -> None:

@@ -35,14 +35,22 @@ DEFAULT_CANNED = Path(__file__).parent.parent / "canned_replies.yml"  # beside t
 def load_canned(path: str = "") -> list[dict[str, str]]:
     """常用回复: [{title, text}] from DESK_CANNED_REPLIES or the packaged file."""
     data: Any = yaml.safe_load(Path(path or DEFAULT_CANNED).read_text(encoding="utf-8")) or []
-    return [{"title": str(item["title"]), "text": str(item["text"])} for item in data
-            if isinstance(item, dict) and item.get("title") and item.get("text")]
+    return [
+        {"title": str(item["title"]), "text": str(item["text"])}
+        for item in data
+        if isinstance(item, dict) and item.get("title") and item.get("text")
+    ]
 
 
 def sms_gateway(settings: DeskSettings) -> SmsGateway:
     """The gateway of SMS_BACKEND: the outbox by default, `http` a real gateway at SMS_HTTP_URL."""
-    return make_gateway(settings.sms_backend, outbox=settings.sms_outbox, http_url=settings.sms_http_url,
-                        http_key=settings.sms_http_key, sign_name=settings.sms_sign_name)
+    return make_gateway(
+        settings.sms_backend,
+        outbox=settings.sms_outbox,
+        http_url=settings.sms_http_url,
+        http_key=settings.sms_http_key,
+        sign_name=settings.sms_sign_name,
+    )
 
 
 @dataclass
@@ -57,15 +65,31 @@ class Wiring:
     created_sms: CreationNotifier
 
     @classmethod
-    def from_settings(cls, settings: DeskSettings, store: DeskStore,
-                      clock: Callable[[], datetime] = utcnow, sms: SmsGateway | None = None,
-                      kv: KV | None = None) -> Wiring:
+    def from_settings(
+        cls,
+        settings: DeskSettings,
+        store: DeskStore,
+        clock: Callable[[], datetime] = utcnow,
+        sms: SmsGateway | None = None,
+        kv: KV | None = None,
+    ) -> Wiring:
         rasa = RasaClient(settings.rasa_url, settings.rasa_token)
-        push = ChannelPush(settings.rasa_url, settings.channel_push_token,
-                           (settings.push_connect_timeout, settings.push_read_timeout))
+        push = ChannelPush(
+            settings.rasa_url,
+            settings.channel_push_token,
+            (settings.push_connect_timeout, settings.push_read_timeout),
+        )
         sms = sms or sms_gateway(settings)
         messenger = Messenger(push, sms)
         book = HandoffBook(store.sessions, settings.timezone)
         handoffs = HandoffService(store, book, rasa, messenger, settings, clock)
-        return cls(rasa, messenger, handoffs, CaseFacts(settings), load_canned(settings.canned_replies), clock,
-                   LoginThrottle(kv or shared_kv(settings.redis_url)), CreationNotifier(sms))
+        return cls(
+            rasa,
+            messenger,
+            handoffs,
+            CaseFacts(settings),
+            load_canned(settings.canned_replies),
+            clock,
+            LoginThrottle(kv or shared_kv(settings.redis_url)),
+            CreationNotifier(sms),
+        )

@@ -23,8 +23,12 @@ _PAGES = (errors, pages_admin, pages_figures, pages_handoff, pages_orders)
 def _context() -> dict:
     actor = g.get("actor")
     return {
-        "actor": actor, "csrf_token": security.csrf_token, "lc": lc, "channel_labels": formatting.CHANNEL_LABELS,
-        "route_labels": formatting.ROUTE_LABELS, "live_roles": (lc.CLERK, lc.SUPERVISOR),
+        "actor": actor,
+        "csrf_token": security.csrf_token,
+        "lc": lc,
+        "channel_labels": formatting.CHANNEL_LABELS,
+        "route_labels": formatting.ROUTE_LABELS,
+        "live_roles": (lc.CLERK, lc.SUPERVISOR),
         "calendar_warnings": calendar_warnings(actor),
     }
 
@@ -33,9 +37,13 @@ def register_desk(app: Flask, settings: DeskSettings) -> None:
     """Mount the desk pages, their security settings and filters on the service app."""
     security.configure(app, settings)
     app.context_processor(_context)
-    app.jinja_env.filters.update(short_time=formatting.short_time, full_time=formatting.full_time,
-                                 percent=formatting.percent, number=formatting.number,
-                                 hours=formatting.hours)
+    app.jinja_env.filters.update(
+        short_time=formatting.short_time,
+        full_time=formatting.full_time,
+        percent=formatting.percent,
+        number=formatting.number,
+        hours=formatting.hours,
+    )
     app.jinja_env.globals.update(sla=formatting.sla)
     app.register_blueprint(desk)
     if settings.demo:  # /dev/sms: demo mode only (and for administrators, see pages_dev)

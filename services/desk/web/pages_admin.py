@@ -26,8 +26,13 @@ def users():
 @desk.post("/users")
 def create_user():
     form = request.form
-    user = store().staff.create_user(g.actor, form.get("username", ""), form.get("display_name", ""),
-                                     form.get("role", ""), form.get("password", ""))
+    user = store().staff.create_user(
+        g.actor,
+        form.get("username", ""),
+        form.get("display_name", ""),
+        form.get("role", ""),
+        form.get("password", ""),
+    )
     flash(f"已创建账号 {user['username']}（{user['role']}）", "ok")
     return redirect(url_for("desk.users"))
 
@@ -74,7 +79,14 @@ def holidays():
         raise AccessDenied("只有管理员可以查看节假日安排")
     calendar = store().calendar
     this_year = now_local().date().year
-    years = [{"year": year, "source": calendar.source_of(year) or "未录入（按周一至周五计算）",
-              "covered": calendar.covers(year)}
-             for year in sorted(set(calendar.covered_years()[-3:]) | {this_year - 1, this_year, this_year + 1})]
-    return render_template("holidays.html", years=years, path=calendar.path, warnings=calendar_warnings(g.actor))
+    years = [
+        {
+            "year": year,
+            "source": calendar.source_of(year) or "未录入（按周一至周五计算）",
+            "covered": calendar.covers(year),
+        }
+        for year in sorted(set(calendar.covered_years()[-3:]) | {this_year - 1, this_year, this_year + 1})
+    ]
+    return render_template(
+        "holidays.html", years=years, path=calendar.path, warnings=calendar_warnings(g.actor)
+    )

@@ -25,7 +25,9 @@ def _range() -> tuple[date, date]:
     today = now_local().date()
     try:
         end = date.fromisoformat(request.args["to"]) if request.args.get("to") else today
-        start = date.fromisoformat(request.args["from"]) if request.args.get("from") else end - timedelta(days=29)
+        start = (
+            date.fromisoformat(request.args["from"]) if request.args.get("from") else end - timedelta(days=29)
+        )
     except ValueError as exc:
         raise InvalidInput("from", "日期格式应为 YYYY-MM-DD") from exc
     if start > end or (end - start).days >= MAX_DAYS:
@@ -46,12 +48,24 @@ def _figures() -> tuple[dict, date, date]:
 
 def rows(figures: dict, start: date, end: date) -> list[list[str]]:
     """The export as rows: the period, the headline figures, then each breakdown."""
-    out = [["统计区间", start.isoformat(), end.isoformat()], [], ["指标", "数值"],
-           ["工单总数", str(figures["total"])], ["已答复", str(figures["answered"])],
-           ["回访率（目标100%）", percent(figures["callback_rate"])], ["按期答复率", percent(figures["on_time_rate"])],
-           ["首次联系用时中位数（小时）", number(figures["median_hours_to_first_contact"])],
-           ["平均满意度（5分制）", number(figures["mean_satisfaction"])], ["已评价工单", str(figures["rated"])]]
-    for title, key in (("渠道", "by_channel"), ("类型", "by_kind"), ("状态", "by_status"), ("日期", "by_day")):
+    out = [
+        ["统计区间", start.isoformat(), end.isoformat()],
+        [],
+        ["指标", "数值"],
+        ["工单总数", str(figures["total"])],
+        ["已答复", str(figures["answered"])],
+        ["回访率（目标100%）", percent(figures["callback_rate"])],
+        ["按期答复率", percent(figures["on_time_rate"])],
+        ["首次联系用时中位数（小时）", number(figures["median_hours_to_first_contact"])],
+        ["平均满意度（5分制）", number(figures["mean_satisfaction"])],
+        ["已评价工单", str(figures["rated"])],
+    ]
+    for title, key in (
+        ("渠道", "by_channel"),
+        ("类型", "by_kind"),
+        ("状态", "by_status"),
+        ("日期", "by_day"),
+    ):
         out += [[], [title, "工单数"]] + [[str(k), str(v)] for k, v in figures[key].items()]
     return out
 
@@ -71,8 +85,9 @@ def figures_page():
         figures, problem = _figures_for(start, end), exc.message
     chart_data = {k: figures[k] for k in ("by_channel", "by_kind", "by_status")}
     chart_data["by_day"] = every_day(figures["by_day"], start, end)
-    return render_template("figures.html", figures=figures, start=start, end=end, problem=problem,
-                           chart_data=chart_data)
+    return render_template(
+        "figures.html", figures=figures, start=start, end=end, problem=problem, chart_data=chart_data
+    )
 
 
 def every_day(counts: dict[str, int], start: date, end: date) -> dict[str, int]:
@@ -89,5 +104,8 @@ def figures_csv():
     for row in rows(figures, start, end):
         writer.writerow([_cell(cell) for cell in row])
     filename = f"workorder-figures_{start.isoformat()}_{end.isoformat()}.csv"
-    return Response(BOM + buffer.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        BOM + buffer.getvalue(),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -40,8 +40,9 @@ def presence():
 @desk.get("/handoff")
 def handoff_console():
     _live_only()
-    return render_template("handoff.html", canned=wiring().canned,
-                           available=wiring().handoffs.book.availability(g.actor))
+    return render_template(
+        "handoff.html", canned=wiring().canned, available=wiring().handoffs.book.availability(g.actor)
+    )
 
 
 @desk.get("/handoff/state.json")
@@ -52,8 +53,14 @@ def handoff_state():
     for item in listing["waiting"] + listing["mine"]:
         item["channel_label"] = CHANNEL_LABELS.get(item["channel"], item["channel"])
     status = service.status()
-    return jsonify({**listing, "clerks_online": status["clerks_online"], "waiting_count": status["waiting"],
-                    "wait_seconds": status["wait_seconds"]})
+    return jsonify(
+        {
+            **listing,
+            "clerks_online": status["clerks_online"],
+            "waiting_count": status["waiting"],
+            "wait_seconds": status["wait_seconds"],
+        }
+    )
 
 
 @desk.post("/handoff/<int:handoff_id>/take")

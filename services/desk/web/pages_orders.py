@@ -85,11 +85,18 @@ def _queue_filter() -> OrderFilter:
     except ValueError:
         page = 1
     return OrderFilter(
-        status=_choice("status", lc.STATUSES), kind=_choice("kind", KINDS), channel=_choice("channel", CHANNELS),
-        overdue=request.args.get("overdue") == "1", mine=request.args.get("mine") == "1",
-        open_only=request.args.get("open") == "1", search=(request.args.get("q") or "").strip()[:64] or None,
-        created_from=_date_arg("from"), created_to=_date_arg("to"),
-        sort="due" if request.args.get("sort") == "due" else "created", page=page, per_page=PER_PAGE,
+        status=_choice("status", lc.STATUSES),
+        kind=_choice("kind", KINDS),
+        channel=_choice("channel", CHANNELS),
+        overdue=request.args.get("overdue") == "1",
+        mine=request.args.get("mine") == "1",
+        open_only=request.args.get("open") == "1",
+        search=(request.args.get("q") or "").strip()[:64] or None,
+        created_from=_date_arg("from"),
+        created_to=_date_arg("to"),
+        sort="due" if request.args.get("sort") == "due" else "created",
+        page=page,
+        per_page=PER_PAGE,
     )
 
 
@@ -99,8 +106,17 @@ def queue():
     result = store().list_orders(g.actor, flt, wiring().clock())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     pages = max(1, -(-result["total"] // PER_PAGE))
-    return render_template("queue.html", result=result, flt=flt, args=args, pages=pages, now=now_local(),
-                           statuses=lc.STATUSES, kinds=KINDS, channels=CHANNELS)
+    return render_template(
+        "queue.html",
+        result=result,
+        flt=flt,
+        args=args,
+        pages=pages,
+        now=now_local(),
+        statuses=lc.STATUSES,
+        kinds=KINDS,
+        channels=CHANNELS,
+    )
 
 
 # ----------------------------------------------------------------------------------- order page
@@ -118,19 +134,37 @@ def _may_work(order: dict) -> bool:
 def order_page(number: str):
     order = store().get_order(g.actor, number, wiring().clock())
     facts = wiring().case_facts.lookup(order["case_number"]) if order["case_number"] else None
-    transitions = [t for t in lc.TRANSITIONS if t.source == order["status"] and t.action in order["actions"]
-                   and t.action not in (lc.ACCEPT, lc.ANSWER)]
+    transitions = [
+        t
+        for t in lc.TRANSITIONS
+        if t.source == order["status"]
+        and t.action in order["actions"]
+        and t.action not in (lc.ACCEPT, lc.ANSWER)
+    ]
     targets = store().staff.list_users(g.actor) if lc.DISPATCH in order["actions"] else []
     may_work = _may_work(order)
     may_reply = lc.ANSWER in order["actions"] or (
-        may_work and order["status"] in (lc.ANSWERED, lc.VISITED)
-        and (order["assignee_id"] in (None, g.actor.id) or g.actor.role in (lc.SUPERVISOR, lc.CLERK)))
+        may_work
+        and order["status"] in (lc.ANSWERED, lc.VISITED)
+        and (order["assignee_id"] in (None, g.actor.id) or g.actor.role in (lc.SUPERVISOR, lc.CLERK))
+    )
     return render_template(
-        "order.html", order=order, facts=facts, transitions=transitions, targets=targets, may_work=may_work,
-        may_reply=may_reply, may_rate=may_work and g.actor.role in (lc.CLERK, lc.SUPERVISOR)
+        "order.html",
+        order=order,
+        facts=facts,
+        transitions=transitions,
+        targets=targets,
+        may_work=may_work,
+        may_reply=may_reply,
+        may_rate=may_work
+        and g.actor.role in (lc.CLERK, lc.SUPERVISOR)
         and order["status"] in (lc.ANSWERED, lc.VISITED, lc.CLOSED),
-        canned=wiring().canned, handoff=wiring().handoffs.book.open_for_order(order["number"]),
-        methods=CALLBACK_METHODS, purposes=CALLBACK_PURPOSES, outcomes=CALLBACK_OUTCOMES, now=now_local(),
+        canned=wiring().canned,
+        handoff=wiring().handoffs.book.open_for_order(order["number"]),
+        methods=CALLBACK_METHODS,
+        purposes=CALLBACK_PURPOSES,
+        outcomes=CALLBACK_OUTCOMES,
+        now=now_local(),
         channel_label=CHANNEL_LABELS.get(order["channel"], order["channel"]),
     )
 

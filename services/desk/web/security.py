@@ -25,8 +25,10 @@ from ..db.sessions import UNKNOWN, SessionEnded
 from ..domain.access import Actor
 from ..settings import DeskSettings
 
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-       "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 
@@ -45,7 +47,9 @@ class CsrfRefused(Exception):
 
 def configure(app: Flask, settings: DeskSettings) -> None:
     app.config.update(
-        SESSION_COOKIE_NAME="desk_session", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="desk_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.cookie_secure,
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_minutes),
         SESSION_REFRESH_EACH_REQUEST=True,
@@ -108,8 +112,7 @@ def current_actor() -> Actor:
     if not sid:
         raise LoginRequired()
     try:
-        user_id, stamp = _book().check(str(sid), SESSION_DESK, _now(),
-                                       current_app.config["DESK_SETTINGS"])
+        user_id, stamp = _book().check(str(sid), SESSION_DESK, _now(), current_app.config["DESK_SETTINGS"])
     except SessionEnded as exc:
         session.clear()
         raise LoginRequired("" if str(exc) == UNKNOWN else str(exc)) from None
