@@ -17,6 +17,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.stash import stash, unstash
 from kernel.names import Action as ActionName
 from kernel.names import Entity, Intent, Response, Slot
 from kernel.nlu.identity import Identity, read_identity
@@ -86,11 +87,55 @@ class CourtAction(Action, ABC):
             return self.on_failure(tracker)
 
 
+def _turn(tracker: Tracker) -> str:
+    return str(sum(1 for event in tracker.events if event.get("event") == "user"))
+
+
+def mark_asked(tracker: Tracker) -> None:
+    """The validation has asked in its own words this turn: the form's plain question stays silent."""
+    stash(tracker.sender_id, "just_asked", _turn(tracker), ttl=600)
+
+
+def just_asked(tracker: Tracker) -> bool:
+    """True in the turn marked by mark_asked (a mark from an earlier turn never silences a question)."""
+    return unstash(tracker.sender_id, "just_asked") == _turn(tracker)
+
+
 class FormValidation(CourtAction, ABC):
-    """A form's validation action: a failure stops the form (and says so) instead of looping."""
+    """A form's validation action: a failure stops the form (and says so) instead of looping.
+
+    Whatever it says while the form goes on is a question in its own words ("没有识别到案号…",
+    "好的，陈思远。请再提供您的身份证号"): the form's next plain question is then skipped, so the citizen
+    never reads the error and the whole prompt twice."""
 
     def on_failure(self, tracker: Tracker) -> list[EventType]:
         return [SlotSet(Slot.REQUESTED, None)]
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        form_goes_on = events and not any(event.get("event") == "active_loop" for event in events)
+        if dispatcher.messages and form_goes_on:
+            mark_asked(tracker)
+        return events
+
+
+class AskSlot(CourtAction, ABC):
+    """`action_ask_<slot>`: the form's plain question (`utter_ask_<slot>`), unless just asked otherwise."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The slot asked for (a class attribute in each subclass)."""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        if not just_asked(tracker):
+            dispatcher.utter_message(response=f"utter_ask_{self.slot}")
+        return []
 
 
 def leave_form(dispatcher: CollectingDispatcher, slots: tuple[str, ...]) -> list[EventType]:

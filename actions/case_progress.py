@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import DIGRESSIONS as BASE_DIGRESSIONS
 from actions.base import (
+    AskSlot,
     CourtAction,
     FormValidation,
     exit_or_move,
@@ -358,3 +359,11 @@ def render_progress(p: CaseProgress, latest: int = 4) -> str:
         lines.append(f"结案方式：{p.outcome}")
     lines.append("如需联系法官，可以点“给法官留言”，工作人员会在 1 个工作日内回电。")
     return "\n".join(lines)
+
+
+class ActionAskCpCaseNumber(AskSlot):
+    slot = Slot.CP_CASE_NUMBER
+
+
+class ActionAskCpIdentity(AskSlot):
+    slot = Slot.CP_IDENTITY

@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import DIGRESSIONS as BASE_DIGRESSIONS
 from actions.base import (
+    AskSlot,
     CourtAction,
     FormValidation,
     exit_or_move,
@@ -186,3 +187,11 @@ def render_entry(e: DebtorEntry) -> str:
             f"发布时间：{e.publish_date}",
         ]
     )
+
+
+class ActionAskDebtorName(AskSlot):
+    slot = Slot.DEBTOR_NAME
+
+
+class ActionAskDebtorIdentity(AskSlot):
+    slot = Slot.DEBTOR_IDENTITY

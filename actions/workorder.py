@@ -16,10 +16,12 @@ from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, SlotS
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import (
+    AskSlot,
     CourtAction,
     FormValidation,
     exit_or_move,
     identity_of,
+    just_asked,
     latest_entity_value,
     latest_intent,
     latest_text,
@@ -195,7 +197,6 @@ class ValidateWorkorderForm(FormValidation):
             # a complaint or a wish for a person need no case: an answer that is not one means "none"
             # (the read-back shows 案号：无, and 修改案号 is one tap away)
             return [SlotSet(Slot.WO_CASE_NUMBER, NO_CASE)]
-        mark_asked(tracker.sender_id)
         dispatcher.utter_message(
             text="还需要案号才能转给承办法官，形如（2024）京03民终1234号；没有的话请点“没有案号”。",
             buttons=[{"title": "没有案号", "payload": "没有案号"}],
@@ -233,12 +234,10 @@ class ValidateWorkorderForm(FormValidation):
         if field and EDIT_WORDS.search(text):
             return [SlotSet(field, None), SlotSet(Slot.WO_CONFIRM, None)]  # the form asks that field again
         if intent == Intent.DENY or EDIT_WORDS.search(text):
-            mark_asked(tracker.sender_id)
             dispatcher.utter_message(text="请问要修改哪一项？", buttons=EDIT_BUTTONS)
             return [SlotSet(Slot.WO_CONFIRM, None)]
         if intent == Intent.AFFIRM or re.search(r"确认|对的|没问题|提交|是的|可以", text):
             return [SlotSet(Slot.WO_CONFIRM, "yes")]
-        mark_asked(tracker.sender_id)
         dispatcher.utter_message(
             text="信息无误请点“确认提交”，要改请点对应的修改按钮。", buttons=[CONFIRM_BUTTON] + EDIT_BUTTONS
         )
@@ -280,16 +279,16 @@ def corrections(tracker: Tracker, text: str) -> list[EventType]:
     return events
 
 
-def mark_asked(sender_id: str) -> None:
-    """The validation has asked its own short question: the form's next ask stays silent once."""
-    stash(sender_id, "wo_just_asked", "1", ttl=600)
+class ActionAskWoName(AskSlot):
+    slot = Slot.WO_NAME
 
 
-def just_asked(sender_id: str) -> bool:
-    if not unstash(sender_id, "wo_just_asked"):
-        return False
-    drop(sender_id, "wo_just_asked")
-    return True
+class ActionAskWoPhone(AskSlot):
+    slot = Slot.WO_PHONE
+
+
+class ActionAskWoSummary(AskSlot):
+    slot = Slot.WO_SUMMARY
 
 
 class ActionAskWoCaseNumber(CourtAction):
@@ -299,7 +298,7 @@ class ActionAskWoCaseNumber(CourtAction):
         return Action.ASK_WO_CASE_NUMBER
 
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
-        if just_asked(tracker.sender_id):
+        if just_asked(tracker):
             return []  # the validation has just asked again, in one line
         offered = unstash(tracker.sender_id, "wo_case_offer")
         if offered:
@@ -322,7 +321,7 @@ class ActionAskWoConfirm(CourtAction):
         return Action.ASK_WO_CONFIRM
 
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
-        if just_asked(tracker.sender_id):
+        if just_asked(tracker):
             return []  # the validation has just asked which field to change: no second read-back
         case = tracker.get_slot(Slot.WO_CASE_NUMBER) or NO_CASE
         dispatcher.utter_message(

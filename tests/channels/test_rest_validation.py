@@ -125,7 +125,7 @@ async def test_input_channel_and_metadata_are_never_taken_from_the_caller(rest) 
 @pytest.mark.parametrize(
     "other_channel_id",
     [
-        uuid.uuid4().hex,  # a web chat conversation (server-issued, 32 hex digits)
+        "8edc23c499ee44469e6f319a26a42d7f",  # a web chat conversation (server-issued, 32 hex digits)
         "oAbC1234567890_dEfGhIjKlMnOpQrS",  # a WeChat OpenID
         "default",
     ],
