@@ -138,10 +138,21 @@ class AskSlot(CourtAction, ABC):
         return []
 
 
-def leave_form(dispatcher: CollectingDispatcher, slots: tuple[str, ...]) -> list[EventType]:
-    """The citizen said they want to stop: end the form, forget what it collected, offer the menu."""
+# Words that end the whole visit, not just a step: the verified party's access ends with them.
+EXIT_WORDS = re.compile(r"退出|结束对话|结束咨询|不聊了|我走了")
+
+
+def end_of_grant() -> list[EventType]:
+    """Forget the verified case: a grant covers one case, in one visit, for the person who verified."""
+    return [SlotSet(Slot.VERIFIED_CASE, None), SlotSet(Slot.CP_TOKEN, None)]
+
+
+def leave_form(dispatcher: CollectingDispatcher, slots: tuple[str, ...], text: str = "") -> list[EventType]:
+    """The citizen said they want to stop: end the form, forget what it collected, offer the menu
+    (and, on 退出, the verified case too)."""
     dispatcher.utter_message(response=Response.CANCELLED)
-    return [ActiveLoop(None), SlotSet(Slot.REQUESTED, None)] + [SlotSet(s, None) for s in slots]
+    events = [ActiveLoop(None), SlotSet(Slot.REQUESTED, None)] + [SlotSet(s, None) for s in slots]
+    return events + (end_of_grant() if EXIT_WORDS.search(text) else [])
 
 
 def exit_or_move(
@@ -156,7 +167,7 @@ def exit_or_move(
         return None
     if latest_intent(tracker) in CHANGE_OF_MIND - {own}:
         return []
-    return leave_form(dispatcher, slots)
+    return leave_form(dispatcher, slots, text)
 
 
 def started_this_turn(tracker: Tracker) -> bool:

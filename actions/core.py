@@ -7,7 +7,7 @@ from typing import Any
 
 from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
 
-from actions.base import CourtAction, latest_entity_value, latest_intent
+from actions.base import EXIT_WORDS, CourtAction, end_of_grant, latest_entity_value, latest_intent
 from actions.settings import court_info
 from kernel.faq import FAQ_BUTTONS
 from kernel.names import FAQ_KEYS, INTENT_LABELS, Action, Entity, Intent, Response, Slot
@@ -93,6 +93,9 @@ class ActionAnythingElse(CourtAction):
         return Action.ANYTHING_ELSE
 
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        if EXIT_WORDS.search(str(tracker.latest_message.get("text") or "")):
+            dispatcher.utter_message(response=Response.GOODBYE)
+            return end_of_grant()
         if FRUSTRATED.search(str(tracker.latest_message.get("text") or "")):
             dispatcher.utter_message(
                 text="非常抱歉让您着急了。我可以马上为您转人工，或者给承办法官留言，由工作人员回电。",
@@ -107,6 +110,17 @@ class ActionAnythingElse(CourtAction):
         else:
             dispatcher.utter_message(response=Response.ANYTHING_ELSE)
         return []
+
+
+class ActionGoodbye(CourtAction):
+    """Says goodbye and ends the verified party's access: the next person at this screen starts anew."""
+
+    def name(self) -> str:
+        return Action.GOODBYE
+
+    async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        dispatcher.utter_message(response=Response.GOODBYE)
+        return end_of_grant()
 
 
 class ActionAnswerFaq(CourtAction):
@@ -196,7 +210,11 @@ class ActionCancelForm(CourtAction):
 
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
         dispatcher.utter_message(response=Response.CANCELLED)
-        return [ActiveLoop(None), SlotSet(Slot.REQUESTED, None)] + [SlotSet(s, None) for s in FORM_SLOTS]
+        events = [ActiveLoop(None), SlotSet(Slot.REQUESTED, None)] + [SlotSet(s, None) for s in FORM_SLOTS]
+        leaving = latest_intent(tracker) == Intent.GOODBYE or EXIT_WORDS.search(
+            str(tracker.latest_message.get("text") or "")
+        )
+        return events + (end_of_grant() if leaving else [])
 
 
 class ActionInformWithoutContext(CourtAction):

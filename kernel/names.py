@@ -82,6 +82,7 @@ class Action:
     SESSION_START = "action_session_start"
     ANSWER_FAQ = "action_answer_faq"
     GREET = "action_greet"
+    GOODBYE = "action_goodbye"
     ANYTHING_ELSE = "action_anything_else"
     CLARIFY = "action_clarify"
     CANCEL_FORM = "action_cancel_form"
@@ -109,6 +110,7 @@ class Action:
 class Response:
     WELCOME = "utter_welcome"
     GREET = "utter_greet"
+    GOODBYE = "utter_goodbye"
     ANYTHING_ELSE = "utter_anything_else"
     LEGAL_ADVICE = "utter_legal_advice"
     OUT_OF_SCOPE = "utter_out_of_scope"
