@@ -133,9 +133,32 @@ class AskSlot(CourtAction, ABC):
         return f"action_ask_{self.slot}"
 
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
-        if not just_asked(tracker):
+        if just_asked(tracker):
+            return []
+        if latest_intent(tracker) in DIGRESSIONS and self.slot in REASK and asked_before(tracker, self.name()):
+            dispatcher.utter_message(text=REASK[self.slot])  # after an aside: one short line, not the prompt
+        else:
             dispatcher.utter_message(response=f"utter_ask_{self.slot}")
         return []
+
+
+# The step asked again in one line after the form answered an aside (a FAQ, a question to the bot).
+REASK = {
+    Slot.CP_CASE_NUMBER: "请接着告诉我您的案号，例如（2024）京03民终1234号。",
+    Slot.CP_IDENTITY: "请接着提供您的姓名和证件号码。",
+    Slot.DEBTOR_NAME: "请接着告诉我要查询的被执行人姓名或单位全称。",
+    Slot.DEBTOR_IDENTITY: "请接着提供对方的身份证号或统一社会信用代码。",
+    Slot.WO_NAME: "请接着告诉我您的姓名。",
+    Slot.WO_PHONE: "请接着留一个能接电话的手机号。",
+    Slot.WO_SUMMARY: "请接着用一两句话说明情况。",
+}
+
+
+def asked_before(tracker: Tracker, action_name: str) -> bool:
+    """The form ran this ask in an earlier turn (the citizen has seen the whole prompt once)."""
+    events = list(tracker.events)
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    return any(e.get("event") == "action" and e.get("name") == action_name for e in events[:last_user])
 
 
 # Words that end the whole visit, not just a step: the verified party's access ends with them.

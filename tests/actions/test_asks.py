@@ -67,3 +67,26 @@ def test_leaving_the_form_does_not_silence_what_comes_next(court):
     said, _ = run(ValidateCaseProgressForm(), tracker)
     asked, _ = run(ActionAskCpCaseNumber(), tracker)
     assert said and _responses(asked) == ["utter_ask_cp_case_number"]
+
+
+ASKED = [
+    {"event": "user", "text": "我想查案件进度"},
+    {"event": "action", "name": "action_ask_cp_case_number"},
+    {"event": "bot", "text": "请告诉我您的案号…"},
+]
+
+
+def test_after_an_aside_the_step_is_asked_again_in_one_line(court):
+    tracker = make_tracker(
+        "诉讼费怎么交", intent="faq", events=ASKED, slots={Slot.REQUESTED: Slot.CP_CASE_NUMBER}
+    )
+    asked, _ = run(ActionAskCpCaseNumber(), tracker)
+    assert _responses(asked) == [] and len(asked) == 1 and "案号" in asked[0]["text"]
+
+
+def test_the_first_ask_is_the_whole_prompt_even_after_an_aside(court):
+    tracker = make_tracker(
+        "诉讼费怎么交", intent="faq", events=EARLIER, slots={Slot.REQUESTED: Slot.CP_CASE_NUMBER}
+    )
+    asked, _ = run(ActionAskCpCaseNumber(), tracker)
+    assert _responses(asked) == ["utter_ask_cp_case_number"]
