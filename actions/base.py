@@ -135,7 +135,11 @@ class AskSlot(CourtAction, ABC):
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
         if just_asked(tracker):
             return []
-        if latest_intent(tracker) in DIGRESSIONS and self.slot in REASK and asked_before(tracker, self.name()):
+        if (
+            latest_intent(tracker) in DIGRESSIONS
+            and self.slot in REASK
+            and asked_before(tracker, self.name())
+        ):
             dispatcher.utter_message(text=REASK[self.slot])  # after an aside: one short line, not the prompt
         else:
             dispatcher.utter_message(response=f"utter_ask_{self.slot}")

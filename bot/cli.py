@@ -3,12 +3,34 @@
 The run command starts both the Rasa server and the action server through this wrapper.
 `python -m bot.cli run actions …` is not rasa-sdk's own server but bot/action_server.py: the same actions,
 bound to ACTION_SERVER_HOST (127.0.0.1) and answering only the Rasa server (ACTION_SERVER_TOKEN).
+
+With `--enable-api`, the HTTP API's token comes from RASA_TOKEN in the environment and is handed to Rasa
+inside the process: a token on the command line is readable by every user of the machine (`ps`). Without
+a token the API would answer anyone, so the server refuses to start.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from collections.abc import Mapping
+
+
+class StartRefused(SystemExit):
+    """The Rasa server must not start this way; the message says why and what to set."""
+
+
+def rasa_argv(argv: list[str], env: Mapping[str, str]) -> list[str]:
+    """Rasa's arguments with the API token added from RASA_TOKEN (never taken from the command line)."""
+    if "--enable-api" not in argv:
+        return list(argv)
+    if any(arg == "--auth-token" or arg.startswith("--auth-token=") for arg in argv):
+        raise StartRefused("rasa: do not pass --auth-token on the command line (ps shows it); set RASA_TOKEN")
+    token = env.get("RASA_TOKEN", "").strip()
+    if not token:
+        raise StartRefused("rasa: --enable-api needs RASA_TOKEN, otherwise the HTTP API answers anyone")
+    return [*argv, "--auth-token", token]
 
 
 def main() -> None:
@@ -25,7 +47,7 @@ def main() -> None:
 
     logging.basicConfig()
     logmask.install()
-    sys.argv[0] = "rasa"
+    sys.argv = ["rasa", *rasa_argv(sys.argv[1:], os.environ)]
     rasa_main()
 
 

@@ -204,9 +204,7 @@ def start_stack(
                 "run",
                 "-m",
                 str(model),
-                "--enable-api",
-                "--auth-token",
-                env["RASA_TOKEN"],
+                "--enable-api",  # the API token comes from RASA_TOKEN in env (bot/cli.py)
                 "--endpoints",
                 str(endpoints_file),
                 "--credentials",

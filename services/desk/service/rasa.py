@@ -1,4 +1,4 @@
-"""The desk's client of the Rasa server's HTTP API (`--enable-api --auth-token $RASA_TOKEN`).
+"""The desk's client of the Rasa server's HTTP API (`--enable-api`, token RASA_TOKEN: bot/cli.py).
 
 Used for the live handoff: read a paused conversation's tracker (the tracker store masks personal data, and
 the messages are masked again here), resume it for the bot, and record staff lines in the transcript when the
