@@ -9,6 +9,9 @@
   conversation. `input_channel` is always "rest" and caller metadata is ignored.
 - `?stream=true` (Rasa's line-by-line streaming) is refused with 400; the answer is the list of bot
   messages, exactly as Rasa's REST channel gives it.
+- Production (COURT_MODE=production): the channel has no login of its own, so it is closed (404) unless
+  REST_CHANNEL_TOKEN is set, and then it answers only callers with that bearer token (an integration
+  such as the court's own app). In demo mode it is open, for `make chat` and the tests.
 - Rasa 3.6 answers `[]` when the action server is down or an action crashed before uttering anything;
   this channel then adds a polite fallback — except when the conversation is paused for a live handoff,
   where the bot is silent on purpose and staff answer (both shared with the other channels: common.py).
@@ -17,10 +20,13 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
+import os
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -99,8 +105,40 @@ def parse_message(raw: bytes, stream: str | None = None) -> tuple[str, str]:
     return SENDER_PREFIX + sender, text
 
 
+@dataclass(frozen=True)
+class RestSettings:
+    """Whether the channel is open: always in demo mode; in production only with a caller token."""
+
+    production: bool = False
+    token: str = field(default="", repr=False)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> RestSettings:
+        env = os.environ if env is None else env
+        production = (env.get("COURT_MODE") or "").strip().lower() == "production"
+        return cls(production, (env.get("REST_CHANNEL_TOKEN") or "").strip())
+
+    def refusal(self, authorization: str | None) -> Refused | None:
+        """Why a call is not let in (None: it is)."""
+        if not self.production:
+            return None
+        if not self.token:
+            return Refused(404, "rest_disabled", "此接口在正式环境中未开放，请使用法院网站或微信公众号咨询。")
+        if not hmac.compare_digest((authorization or "").encode(), f"Bearer {self.token}".encode()):
+            return Refused(401, "unauthorized", "缺少或错误的接口令牌（Authorization: Bearer …）。")
+        return None
+
+
 class SafeRestInput(RestInput):
     """`rest` with validated input, channel-owned conversation ids and a no-silence guarantee."""
+
+    def __init__(self, settings: RestSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or RestSettings()
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> SafeRestInput:
+        return cls(RestSettings.from_env())
 
     @classmethod
     def name(cls) -> str:
@@ -115,6 +153,9 @@ class SafeRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"], stream=True)
         async def receive(request: Request) -> HTTPResponse:
+            closed = self.settings.refusal(request.headers.get("Authorization"))
+            if closed is not None:
+                return closed.answer()
             try:
                 sender_id, text = parse_message(await read_body(request), request.args.get("stream"))
             except Refused as refused:
