@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from kernel.privacy import mask_text
+from kernel.text import escape_controls
 
 _FORMATTER = logging.Formatter()
 
@@ -22,7 +23,7 @@ class MaskingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a malformed log call must not break logging
             return True
-        masked = mask_text(message)
+        masked = escape_controls(mask_text(message))  # one record, one line: no forged lines
         if masked != message or record.args:
             record.msg, record.args = masked, None
         if record.exc_info and not record.exc_text:

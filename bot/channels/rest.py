@@ -35,6 +35,7 @@ from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
 from bot.channels.common import NO_REPLY_FALLBACK, conversation_paused, read_limited
+from kernel.text import strip_invisible
 
 logger = logging.getLogger(__name__)
 SENDER_PREFIX = "rest:"
@@ -100,6 +101,7 @@ def parse_message(raw: bytes, stream: str | None = None) -> tuple[str, str]:
         raise Refused(
             413, "message_too_long", f"消息太长了，请分几次发送（每次不超过{MAX_MESSAGE_CHARS}字）。"
         )
+    text = strip_invisible(text)  # NUL, ESC, bidi overrides: never stored, logged or classified
     if not text.strip():
         raise Refused(400, "message_empty", "message 不能为空。")
     return SENDER_PREFIX + sender, text

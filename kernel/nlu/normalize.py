@@ -22,6 +22,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from kernel.nlu.digits import WIDTH_FOLD, Run, digit_runs, units
+from kernel.text import is_invisible
 
 Step = Callable[[str], tuple[str, list[int]]]
 
@@ -85,7 +86,9 @@ def _aligned(src: str, dst: str) -> list[int]:
 def fold(text: str) -> tuple[str, list[int]]:
     """Full-width letters/digits, ideographic and no-break spaces to ASCII; drop zero-width chars."""
     folded = text.translate(WIDTH_FOLD).translate(_SPACE_FOLD)
-    kept = [i for i, ch in enumerate(folded) if not _ZERO_WIDTH.match(ch)]
+    kept = [
+        i for i, ch in enumerate(folded) if not (_ZERO_WIDTH.match(ch) or (is_invisible(ch) and ch != "\r"))
+    ]
     return "".join(folded[i] for i in kept), kept
 
 

@@ -46,6 +46,7 @@ from bot.channels.common import (
 from bot.channels.webchat.history import bot_message, history_from_events, staff_message
 from bot.channels.webchat.token import DEFAULT_TTL_SECONDS, SessionSigner, TokenError, ephemeral_secret
 from kernel.contracts import PushAnswer, staff_metadata
+from kernel.text import strip_invisible
 
 logger = logging.getLogger(__name__)
 
@@ -339,6 +340,7 @@ class WebChatInput(InputChannel):
             await self._server.emit("session_error", NO_SESSION, to=sid)
             return {"ok": False, "error": "no_session"}
         text = data.get("message")
+        text = strip_invisible(text) if isinstance(text, str) else text  # never stored, logged or classified
         if not isinstance(text, str) or not text.strip():
             return {"ok": False, "error": "empty"}
         if len(text) > self.settings.max_message_chars:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from wechatpy import events, messages
 
 from kernel.court import load_court_settings
+from kernel.text import strip_invisible
 
 # Custom-menu CLICK keys (configure the menu with these keys, see docs/wechat.md) -> Rasa intents.
 MENU_INTENTS = {
@@ -77,10 +78,10 @@ def classify(message, welcome: str = "") -> Inbound:
         return Inbound(kind, text, grant, key, grant_id)
 
     if isinstance(message, messages.TextMessage):
-        text = (message.content or "").strip()
+        text = strip_invisible(message.content or "").strip()
         return make("turn", text) if text else make("reply", EMPTY)
     if isinstance(message, messages.VoiceMessage):
-        text = (message.recognition or "").strip()
+        text = strip_invisible(message.recognition or "").strip()
         return make("turn", text) if text else make("reply", UNHEARD)
     if isinstance(message, events.SubscribeEvent | events.SubscribeScanEvent):
         return make("reply", welcome or welcome_text(), grant="subscribe")

@@ -11,6 +11,7 @@ from typing import Any
 
 from kernel.nlu.phone import canonical_phone
 from kernel.privacy import mask_text
+from kernel.text import strip_invisible
 
 from .terms import CALLBACK_METHODS, CALLBACK_OUTCOMES, CALLBACK_PURPOSES, CHANNELS, KINDS
 
@@ -35,8 +36,11 @@ def normalize_phone(value: Any) -> str | None:
 
 
 def text_field(data: dict, name: str, label: str, max_len: int, required: bool = True) -> str | None:
-    """A stripped string no longer than `max_len`; None when optional and absent."""
+    """A stripped string no longer than `max_len`, without control characters (a NUL or ESC in a reply
+    must not reach the citizen's SMS, the outbox or a log); None when optional and absent."""
     value = data.get(name)
+    if isinstance(value, str):
+        value = strip_invisible(value)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise InvalidInput(name, f"缺少{label}")
