@@ -26,7 +26,7 @@ from actions.base import (
     latest_text,
 )
 from actions.settings import shared_client
-from actions.stash import drop, stash, unstash
+from actions.stash import drop, seal, stash, unseal, unstash
 from actions.workorder import WORKORDER_NUMBER, answer_workorder_status
 from kernel.clients.court import (
     CaseProgress,
@@ -112,7 +112,8 @@ class ValidateCaseProgressForm(FormValidation):
 
     def _already_verified(self, tracker: Tracker) -> list[EventType] | None:
         """Same session, same case (or no case named): no new code needed."""
-        verified, token = tracker.get_slot(Slot.VERIFIED_CASE), tracker.get_slot(Slot.CP_TOKEN)
+        verified = tracker.get_slot(Slot.VERIFIED_CASE)
+        token = unseal(tracker.sender_id, "grant", tracker.get_slot(Slot.CP_TOKEN))
         if not verified or not token or tracker.get_slot(Slot.CP_CASE_NUMBER):
             return None
         named = latest_entity_value(tracker, Entity.CASE_NUMBER)
@@ -204,7 +205,7 @@ class ValidateCaseProgressForm(FormValidation):
                 return [
                     SlotSet(Slot.CP_NAME, name),
                     SlotSet(Slot.CP_IDENTITY, f"{name} {shown_identifier(kind, value)}"),
-                    SlotSet(Slot.CP_VERIFICATION, pending),
+                    SlotSet(Slot.CP_VERIFICATION, seal(tracker.sender_id, "verification", pending, CODE_TTL)),
                 ]
             dispatcher.utter_message(text=exc.message)
             return [SlotSet(Slot.CP_IDENTITY, None)]
@@ -219,7 +220,10 @@ class ValidateCaseProgressForm(FormValidation):
         return [
             SlotSet(Slot.CP_NAME, name),
             SlotSet(Slot.CP_IDENTITY, f"{name} {shown_identifier(kind, value)}"),
-            SlotSet(Slot.CP_VERIFICATION, started.verification_id),
+            SlotSet(
+                Slot.CP_VERIFICATION,
+                seal(tracker.sender_id, "verification", started.verification_id, CODE_TTL),
+            ),
         ]
 
     async def _code(self, dispatcher, tracker, text, slots) -> list[EventType]:
@@ -232,7 +236,10 @@ class ValidateCaseProgressForm(FormValidation):
             dispatcher.utter_message(text="请输入短信中的数字验证码。")
             return [SlotSet(Slot.CP_CODE, None)]
         try:
-            grant = await shared_client().check_code(str(slots[Slot.CP_VERIFICATION]), found.group(1))
+            verification = unseal(tracker.sender_id, "verification", slots[Slot.CP_VERIFICATION])
+            if verification is None:
+                raise VerificationRequired(code="verification_required")
+            grant = await shared_client().check_code(verification, found.group(1))
         except WrongCode as exc:
             left = f"还可以再试 {exc.attempts_left} 次。" if exc.attempts_left else ""
             dispatcher.utter_message(text=f"验证码不正确。{left}")
@@ -246,7 +253,9 @@ class ValidateCaseProgressForm(FormValidation):
             return stop_form(dispatcher, exc.message)
         return [
             SlotSet(Slot.CP_CODE, VERIFIED),
-            SlotSet(Slot.CP_TOKEN, grant.access_token),
+            SlotSet(
+                Slot.CP_TOKEN, seal(tracker.sender_id, "grant", grant.access_token, max(60, grant.expires_in))
+            ),
             SlotSet(Slot.VERIFIED_CASE, grant.case_number),
             SlotSet(Slot.VERIFIED_PARTY, slots[Slot.CP_IDENTITY]),
         ]
@@ -267,10 +276,13 @@ class ValidateCaseProgressForm(FormValidation):
             return stop_form(dispatcher, exc.message)
         remember_pending(tracker.sender_id, case_number, name, kind, value, started)
         dispatcher.utter_message(text=f"已重新发送验证码到 {started.masked_phone}。")
-        return [SlotSet(Slot.CP_CODE, None), SlotSet(Slot.CP_VERIFICATION, started.verification_id)]
+        sealed = seal(tracker.sender_id, "verification", started.verification_id, CODE_TTL)
+        return [SlotSet(Slot.CP_CODE, None), SlotSet(Slot.CP_VERIFICATION, sealed)]
 
 
 RESEND = re.compile(r"重新发送|重发|再发|没收到|收不到|没有收到")
+# how long a sealed verification id stays usable: the code's lifetime with a resend or two
+CODE_TTL = 30 * 60
 CODE_BUTTONS = [
     {"title": "重新发送验证码", "payload": "重新发送验证码"},
     {"title": "取消", "payload": "取消"},
@@ -311,10 +323,17 @@ class ActionCaseProgress(CourtAction):
         return Action.CASE_PROGRESS
 
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
-        token, case_number = tracker.get_slot(Slot.CP_TOKEN), tracker.get_slot(Slot.VERIFIED_CASE)
+        case_number = tracker.get_slot(Slot.VERIFIED_CASE)
+        token = unseal(tracker.sender_id, "grant", tracker.get_slot(Slot.CP_TOKEN))
         reset = [SlotSet(s, None) for s in FORM_SLOTS]
-        if not token or not case_number:
+        if not case_number:
             return reset  # the form stopped early and already said why
+        if not token:  # lapsed, or a grant from another conversation: verify again
+            dispatcher.utter_message(
+                text="身份验证已过期，请重新验证。",
+                buttons=[{"title": "重新查询", "payload": f"/{Intent.QUERY_CASE_PROGRESS}"}],
+            )
+            return reset + [SlotSet(Slot.VERIFIED_CASE, None), SlotSet(Slot.CP_TOKEN, None)]
         try:
             progress = await shared_client().case_progress(case_number, token)
         except VerificationRequired:

@@ -8,6 +8,8 @@ and expires on its own.
 
 from __future__ import annotations
 
+import secrets
+
 from actions.settings import kv
 
 TTL_SECONDS = 60 * 60
@@ -23,3 +25,20 @@ def unstash(conversation_id: str, name: str) -> str | None:
 
 def drop(conversation_id: str, name: str) -> None:
     kv().delete(f"stash:{conversation_id}:{name}")
+
+
+def seal(conversation_id: str, name: str, secret: str, ttl: float = TTL_SECONDS) -> str:
+    """Keep `secret` server-side for this conversation; the returned reference is what a slot holds.
+
+    A verification id or an access grant in a slot would travel with the tracker (exports, the desk's
+    view, a copied tracker): the reference opens nothing outside the conversation it was issued in."""
+    reference = secrets.token_hex(8)
+    stash(conversation_id, f"sealed:{name}:{reference}", secret, ttl)
+    return reference
+
+
+def unseal(conversation_id: str, name: str, reference: object) -> str | None:
+    """The secret behind a slot's reference, in the conversation that sealed it; None otherwise."""
+    if not isinstance(reference, str) or not reference:
+        return None
+    return unstash(conversation_id, f"sealed:{name}:{reference}")

@@ -13,7 +13,7 @@ import pytest
 from actions.case_progress import ActionCaseProgress
 from actions.debtor import ActionDebtorLookup
 from actions.settings import ActionSettings, configure
-from actions.stash import stash
+from actions.stash import seal, stash
 from actions.workorder import ActionSubmitWorkorder, ActionWorkorderStatus
 from kernel.clients.court import (
     DebtorEntry,
@@ -216,7 +216,9 @@ def test_a_lapsed_verification_asks_to_verify_again(court, monkeypatch):
         raise VerificationRequired(code="verification_required")
 
     monkeypatch.setattr(court, "case_progress", lapsed, raising=False)
-    tracker = make_tracker("查进度", slots={Slot.CP_TOKEN: "grant-1", Slot.VERIFIED_CASE: CASE})
+    tracker = make_tracker(
+        "查进度", slots={Slot.CP_TOKEN: seal("conv-1", "grant", "grant-1"), Slot.VERIFIED_CASE: CASE}
+    )
     messages, events = run(ActionCaseProgress(), tracker)
     assert "重新验证" in texts(messages)
     assert slots_of(events)[Slot.CP_TOKEN] is None and slots_of(events)[Slot.VERIFIED_CASE] is None
@@ -228,6 +230,28 @@ def test_the_court_system_down_offers_a_work_order_instead(court, monkeypatch):
 
     monkeypatch.setattr(court, "case_progress", down, raising=False)
     messages, _ = run(
-        ActionCaseProgress(), make_tracker("查进度", slots={Slot.CP_TOKEN: "g", Slot.VERIFIED_CASE: CASE})
+        ActionCaseProgress(),
+        make_tracker("查进度", slots={Slot.CP_TOKEN: seal("conv-1", "grant", "g"), Slot.VERIFIED_CASE: CASE}),
     )
     assert messages[-1]["buttons"] and messages[-1]["text"]
+
+
+def test_a_grant_copied_into_another_conversation_opens_nothing(court, monkeypatch):
+    seen: list[str] = []
+
+    async def progress(case_number, token):
+        seen.append(token)
+        raise Unavailable(code="unavailable")
+
+    monkeypatch.setattr(court, "case_progress", progress, raising=False)
+    reference = seal("conv-1", "grant", "grant-of-conv-1")
+    stolen = make_tracker(
+        "查进度", slots={Slot.CP_TOKEN: reference, Slot.VERIFIED_CASE: CASE}, sender="conv-2"
+    )
+    messages, events = run(ActionCaseProgress(), stolen)
+    assert seen == [] and "重新验证" in texts(messages) and slots_of(events)[Slot.CP_TOKEN] is None
+    run(
+        ActionCaseProgress(),
+        make_tracker("查进度", slots={Slot.CP_TOKEN: reference, Slot.VERIFIED_CASE: CASE}),
+    )
+    assert seen == ["grant-of-conv-1"]  # in its own conversation the grant is used
