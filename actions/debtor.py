@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -25,6 +26,7 @@ from actions.base import (
 from actions.settings import debtor_limits, kv, shared_client
 from actions.stash import stash, unstash
 from kernel.clients.court import CourtError, DebtorEntry
+from kernel.contracts import CLIENT_METADATA_KEY
 from kernel.names import Action, Intent, Slot
 from kernel.nlu.extract import CASE_NUMBER, find_problems
 from kernel.nlu.identity import CREDIT_KIND, ID_KIND
@@ -50,12 +52,24 @@ def limits() -> tuple[int, int]:
     return debtor_limits()
 
 
-def allow_lookup(sender_id: str) -> bool:
-    """Counts this lookup; False once the per-conversation or per-day limit is reached."""
+def client_of(tracker: Tracker) -> str | None:
+    """The channel's key of the client the latest message came from (never set by the caller)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            value = (event.get("metadata") or {}).get(CLIENT_METADATA_KEY)
+            return value if isinstance(value, str) and value else None
+    return None
+
+
+def allow_lookup(tracker: Tracker) -> bool:
+    """Counts this lookup; False once the per-conversation limit or the day's limit is reached.
+
+    The day's limit counts per client where the channel knows it (a new conversation for every lookup
+    does not lift it), otherwise per conversation (WeChat: the OpenID)."""
     per_conversation, per_day = limits()
     store = kv()
-    in_conversation = store.incr(f"debtor:conv:{sender_id}", ttl=24 * 3600)
-    today = store.incr(f"debtor:day:{sender_id}", ttl=24 * 3600)
+    in_conversation = store.incr(f"debtor:conv:{tracker.sender_id}", ttl=24 * 3600)
+    today = store.incr(f"debtor:day:{client_of(tracker) or tracker.sender_id}", ttl=24 * 3600)
     return in_conversation <= per_conversation and today <= per_day
 
 
@@ -118,7 +132,7 @@ class ActionDebtorLookup(CourtAction):
         stashed = unstash(tracker.sender_id, "debtor_identifier")
         if not name or not stashed:
             return reset
-        if not allow_lookup(tracker.sender_id):
+        if not allow_lookup(tracker):
             dispatcher.utter_message(
                 text="查询次数已达上限（为防止名单信息被批量获取，每个对话和每天的查询次数有限）。"
                 "请明天再试，或到“信用中国”、中国执行信息公开网查询。"

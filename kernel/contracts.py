@@ -8,6 +8,7 @@ they are `str` enums, so a value compares equal to the stored text and serialise
 
 from __future__ import annotations
 
+import hashlib
 from enum import Enum
 from typing import Any, TypedDict
 
@@ -94,6 +95,19 @@ def staff_label(metadata: Any) -> str | None:
         if isinstance(value, str) and value:
             return value
     return None
+
+
+#: Message metadata a channel sets (never the caller) naming the client a message came from, as a
+#: pseudonymous key: the action server counts debtor lookups per client as well as per conversation, so
+#: starting a new conversation for every lookup does not lift the limit.
+CLIENT_METADATA_KEY = "client"
+
+
+def client_key(address: str | None) -> str | None:
+    """A short one-way key of a client address (no address is stored); None when unknown."""
+    if not address:
+        return None
+    return hashlib.sha256(f"court-client:{address}".encode()).hexdigest()[:16]
 
 
 class StaffPush(TypedDict, total=False):

@@ -35,6 +35,7 @@ from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
 from bot.channels.common import NO_REPLY_FALLBACK, conversation_paused, read_limited
+from kernel.contracts import CLIENT_METADATA_KEY, client_key
 from kernel.text import strip_invisible
 
 logger = logging.getLogger(__name__)
@@ -164,7 +165,10 @@ class SafeRestInput(RestInput):
                 return refused.answer()
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name()))
+                metadata = {CLIENT_METADATA_KEY: client_key(request.remote_addr or request.ip)}
+                await on_new_message(
+                    UserMessage(text, collector, sender_id, input_channel=self.name(), metadata=metadata)
+                )
             except asyncio.CancelledError:
                 logger.error("rest: the turn was cancelled (timeout)")
             except Exception:  # noqa: BLE001 - the citizen gets the fallback, the log the fault

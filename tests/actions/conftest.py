@@ -32,6 +32,7 @@ def make_tracker(
     entities: list[dict] | None = None,
     active_loop: str | None = None,
     channel: str = "rest",
+    metadata: dict[str, Any] | None = None,
 ) -> Tracker:
     clean = normalize(text)
     message = {
@@ -40,7 +41,13 @@ def make_tracker(
         "entities": extract_entities(clean) if entities is None else entities,
     }
     history = list(events or []) + [
-        {"event": "user", "text": text, "parse_data": message, "input_channel": channel}
+        {
+            "event": "user",
+            "text": text,
+            "parse_data": message,
+            "input_channel": channel,
+            "metadata": metadata or {},
+        }
     ]
     return Tracker(
         sender,

@@ -255,3 +255,18 @@ def test_a_grant_copied_into_another_conversation_opens_nothing(court, monkeypat
         make_tracker("查进度", slots={Slot.CP_TOKEN: reference, Slot.VERIFIED_CASE: CASE}),
     )
     assert seen == ["grant-of-conv-1"]  # in its own conversation the grant is used
+
+
+def _from_client(sender: str, client: str | None):
+    stash(sender, "debtor_identifier", "id_number:110105198506152453")
+    metadata = {"client": client} if client else {}
+    return make_tracker("胡波刚", slots={Slot.DEBTOR_NAME: "胡波刚"}, sender=sender, metadata=metadata)
+
+
+def test_a_new_conversation_for_every_lookup_does_not_lift_the_days_limit(court):
+    configure(ActionSettings.from_env({"DEBTOR_LIMIT_PER_CONVERSATION": "5", "DEBTOR_LIMIT_PER_DAY": "3"}))
+    for n in range(3):
+        run(ActionDebtorLookup(), _from_client(f"fresh-{n}", "client-a"))
+    refused = texts(run(ActionDebtorLookup(), _from_client("fresh-9", "client-a"))[0])
+    allowed = texts(run(ActionDebtorLookup(), _from_client("other", "client-b"))[0])
+    assert "上限" in refused and "上限" not in allowed and len(court.debtor_queries) == 4

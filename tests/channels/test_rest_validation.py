@@ -34,6 +34,7 @@ from bot.channels.rest import (
     SafeRestInput,
     parse_message,
 )
+from kernel.contracts import client_key
 from tests.channels.helpers import serving
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -119,7 +120,10 @@ async def test_input_channel_and_metadata_are_never_taken_from_the_caller(rest) 
     )
     assert status == 200
     [message] = rest.bot.received
-    assert message.input_channel == "rest" and not message.metadata
+    assert message.input_channel == "rest"
+    assert message.metadata == {
+        "client": client_key("127.0.0.1")
+    }  # the channel's own key, never the caller's
 
 
 @pytest.mark.parametrize(

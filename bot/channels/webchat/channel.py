@@ -45,7 +45,7 @@ from bot.channels.common import (
 )
 from bot.channels.webchat.history import bot_message, history_from_events, staff_message
 from bot.channels.webchat.token import DEFAULT_TTL_SECONDS, SessionSigner, TokenError, ephemeral_secret
-from kernel.contracts import PushAnswer, staff_metadata
+from kernel.contracts import CLIENT_METADATA_KEY, PushAnswer, client_key, staff_metadata
 from kernel.text import strip_invisible
 
 logger = logging.getLogger(__name__)
@@ -295,7 +295,9 @@ class WebChatInput(InputChannel):
     def _add_socket_handlers(self, sio: AsyncServer, on_new_message: Callable[..., Awaitable[Any]]) -> None:
         @sio.on("connect")
         async def connect(sid: str, environ: dict, auth: Any = None) -> bool:
-            await sio.save_session(sid, {"conversation": None})
+            await sio.save_session(
+                sid, {"conversation": None, "client": client_key(environ.get("REMOTE_ADDR"))}
+            )
             return True
 
         @sio.on("session_request")
@@ -319,7 +321,7 @@ class WebChatInput(InputChannel):
         session = await self._server.get_session(sid)
         if session.get("conversation") and session["conversation"] != session_id:
             await self._server.leave_room(sid, room_of(session["conversation"]))
-        await self._server.save_session(sid, {"conversation": session_id})
+        await self._server.save_session(sid, {"conversation": session_id, "client": session.get("client")})
         await self._server.enter_room(sid, room_of(session_id))
         await self._server.emit("session_confirm", self.signer.sign(session_id).as_dict(), to=sid)
         await self._server.emit("history", {"messages": await self._history(session_id)}, to=sid)
@@ -335,7 +337,8 @@ class WebChatInput(InputChannel):
     async def _user_uttered(
         self, sid: str, data: dict[str, Any], on_new_message: Callable[..., Awaitable[Any]]
     ) -> dict[str, Any]:
-        conversation = (await self._server.get_session(sid)).get("conversation")
+        session = await self._server.get_session(sid)
+        conversation, client = session.get("conversation"), session.get("client")
         if not conversation:
             await self._server.emit("session_error", NO_SESSION, to=sid)
             return {"ok": False, "error": "no_session"}
@@ -349,7 +352,7 @@ class WebChatInput(InputChannel):
             return {"ok": False, "error": "too_long"}
         if self._is_duplicate(conversation, data.get("id")):
             return {"ok": True, "duplicate": True}
-        task = asyncio.ensure_future(self._run_turn(conversation, text, on_new_message))
+        task = asyncio.ensure_future(self._run_turn(conversation, text, on_new_message, client))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return {"ok": True}
@@ -367,14 +370,21 @@ class WebChatInput(InputChannel):
         return False
 
     async def _run_turn(
-        self, conversation: str, text: str, on_new_message: Callable[..., Awaitable[Any]]
+        self,
+        conversation: str,
+        text: str,
+        on_new_message: Callable[..., Awaitable[Any]],
+        client: str | None = None,
     ) -> None:
         """One citizen message: typing on, let Rasa answer, typing off, never leave the citizen in silence."""
         output = WebChatOutput(self.sio)
         room = room_of(conversation)
         await self._server.emit("typing", {"on": True}, room=room)
         try:
-            await on_new_message(UserMessage(text, output, conversation, input_channel=self.name()))
+            metadata = {CLIENT_METADATA_KEY: client}
+            await on_new_message(
+                UserMessage(text, output, conversation, input_channel=self.name(), metadata=metadata)
+            )
         except Exception:
             logger.exception("the web chat message of %s failed", mask_conversation(conversation))
         try:
