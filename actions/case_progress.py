@@ -25,7 +25,7 @@ from actions.base import (
     latest_intent,
     latest_text,
 )
-from actions.settings import shared_client
+from actions.settings import kv, shared_client
 from actions.stash import drop, seal, stash, unseal, unstash
 from actions.workorder import WORKORDER_NUMBER, answer_workorder_status
 from kernel.clients.court import (
@@ -48,6 +48,23 @@ CARRIERS = (Entity.CASE_NUMBER, Entity.ID_NUMBER, Entity.CREDIT_CODE, Entity.PER
 DIGRESSIONS = BASE_DIGRESSIONS - {Intent.QUERY_CASE_PROGRESS}
 FORM_SLOTS = (Slot.CP_CASE_NUMBER, Slot.CP_IDENTITY, Slot.CP_CODE, Slot.CP_NAME, Slot.CP_VERIFICATION)
 WORKORDER_BUTTON = {"title": "留言给工作人员", "payload": f"/{Intent.CONTACT_JUDGE}"}
+
+
+# Failed identity matches one conversation may make in an hour before the bot stops trying (the court-data
+# service has its own cool-downs per case and identifier; this one stops a conversation walking through many)
+MAX_MISMATCHES = 3
+TOO_MANY_MISMATCHES = (
+    "多次核对未通过。为保护当事人信息，本次对话暂停身份核验。"
+    "如需帮助，可以留言，由工作人员与您联系，或拨打 12368 诉讼服务热线。"
+)
+
+
+def mismatches(sender_id: str) -> int:
+    return int(kv().get(f"cp:mismatch:{sender_id}") or 0)
+
+
+def count_mismatch(sender_id: str) -> int:
+    return kv().incr(f"cp:mismatch:{sender_id}", ttl=3600)
 
 
 def stop_form(
@@ -188,10 +205,14 @@ class ValidateCaseProgressForm(FormValidation):
         return []
 
     async def _send_code(self, dispatcher, tracker, case_number, name, kind, value) -> list[EventType]:
+        if mismatches(tracker.sender_id) >= MAX_MISMATCHES:
+            return stop_form(dispatcher, TOO_MANY_MISMATCHES)
         try:
             started = await shared_client().start_verification(case_number, name, **{kind: value})
         except Mismatch:
             drop(tracker.sender_id, "cp_identifier")
+            if count_mismatch(tracker.sender_id) >= MAX_MISMATCHES:
+                return stop_form(dispatcher, TOO_MANY_MISMATCHES)
             dispatcher.utter_message(
                 text="信息不匹配，无法验证您的身份。只有本案当事人、法定代理人和诉讼代理人可以查询案件进度。"
                 "请核对姓名和证件号码后重试；也可以留言，由工作人员与您联系。",

@@ -111,3 +111,23 @@ def test_a_mistyped_debtor_id_keeps_the_name(court):
         make_tracker("王伟 11010519780315148X", slots={Slot.REQUESTED: Slot.DEBTOR_NAME}),
     )
     assert slots_of(events)[Slot.DEBTOR_NAME] == "王伟"
+
+
+def test_a_conversation_stops_after_three_identities_that_do_not_match(court):
+    attempts = []
+    original = court.start_verification
+
+    async def counting(*args, **kwargs):
+        attempts.append(args)
+        return await original(*args, **kwargs)
+
+    court.start_verification = counting
+    slots = {Slot.CP_CASE_NUMBER: CASE, Slot.REQUESTED: Slot.CP_IDENTITY}
+    for guess in ("陈思 11010519880615245X", "陈四远 11010519880615245X", "陈思源 11010519880615245X"):
+        messages, events = run(ValidateCaseProgressForm(), make_tracker(guess, slots=slots))
+    assert "暂停身份核验" in messages[-1]["text"] and slots_of(events)[Slot.REQUESTED] is None
+    court.parties[PARTY] = "13900001001"  # even the right pair is no longer tried in this conversation
+    messages, _ = run(ValidateCaseProgressForm(), make_tracker("陈思远 11010519880615245X", slots=slots))
+    assert len(attempts) == 3 and court.sent == [] and "暂停身份核验" in messages[-1]["text"]
+    run(ValidateCaseProgressForm(), make_tracker("陈思远 11010519880615245X", slots=slots, sender="conv-2"))
+    assert len(court.sent) == 1  # another conversation is not affected
