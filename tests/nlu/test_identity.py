@@ -82,6 +82,8 @@ def test_reads_name_and_identifier_as_written(text, name, kind, value):
         ("法律援助怎么申请", None),
         ("北京市第三中级人民法院", None),
         ("算了", None),
+        ("您好，我是原告的代理律师，需与承办法官沟通延期开庭事宜", None),  # a role, not a name
+        ("我是被告家属", None),
         ("不是，我不找法官", None),
         ("马上", None),
         ("辛苦了", None),
