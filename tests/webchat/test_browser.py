@@ -11,6 +11,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, Page, async_playwright, expect
 
+from kernel.contracts import STAFF_LABEL
 from tests.webchat.conftest import PUSH_TOKEN, Server
 
 pytestmark = pytest.mark.browser
@@ -120,7 +121,7 @@ async def test_staff_message_appears_marked_as_staff(browser, server) -> None:
             assert (await resp.json())["delivered"] is True
     staff = page.locator("#messages .msg-staff")
     await expect(staff.locator(".bubble")).to_have_text(body["text"])
-    await expect(staff.locator(".who")).to_have_text("工作人员")
+    await expect(staff.locator(".who")).to_have_text(STAFF_LABEL)  # the default when the desk names no one
     await page.reload()
     await connected(page)
     await expect(page.locator("#messages .msg-staff .bubble")).to_have_text(body["text"])
