@@ -14,14 +14,18 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+
+from kernel.contracts import WorkOrderKind
 
 from ..db.models import HANDOFF_ACTIVE, HANDOFF_CLOSED, HANDOFF_RETURNED, HANDOFF_TIMED_OUT
 from ..domain import lifecycle as lc
 from ..domain.access import AccessDenied, Actor
 from ..domain.clock import utcnow
+from ..domain.validation import NewWorkOrder
 from ..settings import DeskSettings
 from .delivery import Messenger, Sent, Target
 from .handoff_book import HandoffBook, HandoffGone
@@ -38,8 +42,19 @@ TIMED_OUT = (
     "目前工作人员都在忙，暂时无法在线接入。您的工单 {number} 已登记，工作人员将在 {due} 前与您联系，"
     "请保持电话畅通。已为您转回智能助手，您可以继续提问。"
 )
+# a live handoff opened without the form has no phone yet: the callback path is the chat itself, and the
+# form (with the phone) one message away
+TIMED_OUT_NO_PHONE = (
+    "目前工作人员都在忙，暂时无法在线接入。您的咨询已登记为工单 {number}，工作人员将在 {due} 前"
+    "在这里答复您。如需电话回电，请发送“转人工”留下姓名和手机号。已为您转回智能助手，您可以继续提问。"
+)
 TIMED_OUT_SMS = "您的工单{number}已登记，工作人员将在{due}前与您电话联系，请保持电话畅通。"
 ONLINE_ANSWER = "在线已答复"
+#: The name on an order a live handoff opened, until the clerk fills it in (补充联系方式).
+PENDING_NAME = "（待补充）"
+#: How far back handled requests count for the expected wait, and the estimate for one request when none do.
+RECENT_SECONDS = 2 * 60 * 60
+DEFAULT_WAIT_SECONDS = 60
 SYSTEM_LABEL = "诉讼服务中心"
 
 
@@ -69,7 +84,51 @@ class HandoffService:
         }
 
     def request(self, number: str, conversation_id: str, channel: str) -> tuple[dict[str, Any], bool]:
-        return self.book.request(number, conversation_id, channel, self.clock())
+        view, created = self.book.request(number, conversation_id, channel, self.clock())
+        return self._with_queue(view), created
+
+    def open_live(
+        self,
+        conversation_id: str,
+        channel: str,
+        summary: str,
+        message_id: str | None,
+        transcript: list[dict[str, str]],
+    ) -> tuple[dict[str, Any], bool]:
+        """转人工 with a clerk online: a 人工咨询 order from what is known (no name or phone yet: the clerk fills
+        them in on the desk), stored and committed first, then queued. Retried with the same message id, the
+        same order and request come back."""
+        created = self.store.create_work_order(
+            NewWorkOrder(
+                kind=WorkOrderKind.HUMAN.value,
+                channel=channel,
+                citizen_name=PENDING_NAME,
+                callback_phone="",
+                summary=summary,
+                conversation_id=conversation_id,
+                message_id=message_id,
+                transcript=transcript,
+            ),
+            self.clock(),
+        )
+        view, queued = self.request(created.view["number"], conversation_id, channel)
+        view["first_contact_due_label"] = created.view.get("first_contact_due_label")
+        return view, queued
+
+    def _with_queue(self, view: dict[str, Any]) -> dict[str, Any]:
+        """The place in the queue and the expected wait (seconds), from the queue and recent handling: the
+        mean wait of recently taken requests (one minute when there are none) per place, shared by the clerks
+        online, and never more than the wait after which the desk gives up (HANDOFF_WAIT_SECONDS)."""
+        now = self.clock()
+        position = self.book.position(view["id"])
+        waits = self.book.recent_waits(now, RECENT_SECONDS)
+        per_request = sum(waits) / len(waits) if waits else DEFAULT_WAIT_SECONDS
+        clerks = max(1, self.book.online_count(now, self.settings.presence_seconds))
+        expected = math.ceil(per_request * position / clerks) if position else 0
+        view["position"] = position
+        view["expected_wait_seconds"] = min(expected, self.settings.handoff_wait_seconds)
+        view["wait_seconds"] = self.settings.handoff_wait_seconds
+        return view
 
     # ------------------------------------------------------------------ staff side
 
@@ -173,12 +232,15 @@ class HandoffService:
                 view = self.book.get(None, handoff_id, now)
                 target = self._target(view)
                 due = target.first_contact_due_label or "承诺期限"
-                self.messenger.deliver(
-                    target,
-                    TIMED_OUT.format(number=view["number"], due=due),
-                    TIMED_OUT_SMS.format(number=view["number"], due=due),
-                    SYSTEM_LABEL,
-                )
+                if target.phone:
+                    self.messenger.deliver(
+                        target,
+                        TIMED_OUT.format(number=view["number"], due=due),
+                        TIMED_OUT_SMS.format(number=view["number"], due=due),
+                        SYSTEM_LABEL,
+                    )
+                else:
+                    self._say(view, TIMED_OUT_NO_PHONE.format(number=view["number"], due=due), None)
                 self._finish(handoff_id, view)
                 done["timed_out"].append(handoff_id)
         for handoff_id in self.book.abandoned(now, self.settings.handoff_abandon_seconds):

@@ -11,7 +11,14 @@ from ..db.queries import OrderFilter
 from ..domain import lifecycle as lc
 from ..domain.access import AccessDenied
 from ..domain.terms import CALLBACK_METHODS, CALLBACK_OUTCOMES, CALLBACK_PURPOSES, CHANNELS, KINDS
-from ..domain.validation import InvalidInput, parse_callback, parse_rating, parse_reply, text_field
+from ..domain.validation import (
+    InvalidInput,
+    parse_callback,
+    parse_rating,
+    parse_reply,
+    phone_field,
+    text_field,
+)
 from ..service.delivery import deliver_reply
 from ..service.throttle import TooManyAttempts
 from . import security
@@ -217,6 +224,15 @@ def transition(number: str):
     target_id = int(target) if target and target.isdigit() else None
     store().transition(g.actor, number, action, note, target_id)
     return _back_to(number, f"已{action}")
+
+
+@desk.post("/orders/<number>/contact")
+def contact(number: str):
+    """补充联系方式: name and callback phone of an order a live handoff opened without them."""
+    name = text_field({"name": request.form.get("citizen_name")}, "name", "姓名", 64) or ""
+    phone = phone_field({"phone": request.form.get("callback_phone")})
+    store().complete_contact(g.actor, number, name, phone)
+    return _back_to(number, "联系方式已保存")
 
 
 @desk.post("/orders/<number>/phone")
