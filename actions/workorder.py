@@ -123,20 +123,17 @@ class ActionStartWorkorder(CourtAction):
         return events
 
 
-LIVE_TRIED = "live_tried"
-
-
 async def live_first(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> list[EventType] | None:
     """转人工 on a live channel with a clerk online: straight into the desk's queue, no form.
 
     The desk stores a 人工咨询 order from the conversation (the clerk fills in name and phone) before it
     answers, so the citizen is told the order, the place in the queue and the expected wait, and the
     conversation is paused for the clerk. None (the form as before) when nobody is online, on REST, when
-    the desk is unreachable, or when this conversation was already queued once in the last hour (nobody
-    took it: the citizen now leaves a phone for a callback).
+    the desk is unreachable or refuses (this conversation's live request went unanswered within the hour:
+    the citizen now leaves a phone for a callback).
     """
     channel = channel_of(tracker.get_latest_input_channel())
-    if kind != Kind.HUMAN or channel not in LIVE_CHANNELS or unstash(tracker.sender_id, LIVE_TRIED):
+    if kind != Kind.HUMAN or latest_intent(tracker) != Intent.REQUEST_HUMAN or channel not in LIVE_CHANNELS:
         return None
     client = workorder_client()
     if not await client.clerk_online():
@@ -151,7 +148,6 @@ async def live_first(dispatcher: CollectingDispatcher, tracker: Tracker, kind: s
         )
     except WorkOrderError:
         return None
-    stash(tracker.sender_id, LIVE_TRIED, view["number"])
     dispatcher.utter_message(text=queue_notice(view))
     # as after the form: the pause stops Rasa's loop before it listens, so the listen is recorded here
     return [

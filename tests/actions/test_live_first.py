@@ -22,10 +22,13 @@ class LiveDesk(FakeWorkOrders):
 
     queue_ahead: int = 0
     opened: list[dict[str, Any]] = field(default_factory=list)
+    unanswered: set[str] = field(default_factory=set)  # conversations whose live request timed out
 
     async def open_live(self, conversation_id, channel, summary, message_id, transcript) -> dict[str, Any]:
         if self.down:
             raise WorkOrderError("工单系统暂时不可用，请稍后再试，或拨打 12368 热线。", 503)
+        if conversation_id in self.unanswered:
+            raise WorkOrderError("该会话刚才的人工接入请求无人接听，请改为登记回电", 409)
         number = f"GD20261201-{len(self.opened) + 1:04d}"
         self.opened.append(
             {
@@ -121,7 +124,18 @@ def test_other_kinds_keep_the_form_with_a_clerk_online(desk):
 
 
 def test_after_a_queue_nobody_took_the_next_request_gets_the_form_for_a_callback(desk):
-    run(ActionStartWorkorder(), ask_for_person(sender="conv-again"))
-    assert len(desk.opened) == 1
+    desk.unanswered.add("conv-again")  # the desk refuses: the request of a moment ago timed out
     messages, events = run(ActionStartWorkorder(), ask_for_person(sender="conv-again"))
-    assert len(desk.opened) == 1 and form_started(messages, events)
+    assert desk.opened == [] and form_started(messages, events)
+
+
+def test_a_citizen_whose_chat_ended_is_put_through_again(desk):
+    run(ActionStartWorkorder(), ask_for_person(sender="conv-again"))
+    _, events = run(ActionStartWorkorder(), ask_for_person(sender="conv-again"))
+    assert len(desk.opened) == 2 and is_paused(events)
+
+
+def test_a_form_restarted_by_another_intent_is_not_a_live_request(desk):
+    tracker = make_tracker("重新登记", intent="affirm", channel="webchat", sender="conv-other")
+    _, events = run(ActionStartWorkorder(), tracker)
+    assert desk.opened == [] and not is_paused(events)

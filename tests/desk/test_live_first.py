@@ -172,6 +172,19 @@ def test_nobody_took_it_the_citizen_is_told_in_the_chat_and_can_still_be_answere
     assert detail(store, number)["status"] == "已答复"
 
 
+def test_after_a_timeout_the_same_conversation_is_refused_a_second_live_queue(desk_app, store, clock, wiring):
+    api = desk_app.test_client()
+    open_live(api)
+    clock.advance(121)
+    wiring.handoffs.sweep()
+    again = open_live(api, message_id="m-2")
+    assert again.status_code == 409 and again.json["message"]  # the bot falls back to the form
+    assert store.count_orders() == 1
+    assert open_live(api, "conv-other", "m-3").status_code == 201  # other conversations are not affected
+    clock.advance(3601)
+    assert open_live(api, message_id="m-4").status_code == 201  # an hour later, live again
+
+
 def test_a_timed_out_order_with_a_phone_still_goes_by_sms(
     desk_app, store, clock, fake_rasa, wiring, wired_settings
 ):

@@ -1,12 +1,15 @@
 """Live handoff (人工在线接入): a clerk chats with a citizen while the bot is paused.
 
-1. The action server opens a 人工咨询 work order, asks `GET /api/v1/handoff/status` whether a clerk is at the
-   desk, posts `POST /api/v1/handoff` and pauses the conversation (ConversationPaused).
+1. The action server asks `GET /api/v1/handoff/status` whether a clerk is at the desk; if so, 转人工 posts
+   `POST /api/v1/handoff` without a number (`open_live`: a 人工咨询 order is stored from what the bot knows, no
+   name or phone yet, then queued), or with the number of an order the form opened; the answer tells the
+   place in the queue and the expected wait; the action pauses the conversation (ConversationPaused).
 2. The request waits on the desk's console; a clerk takes it (接入), reads the masked transcript from Rasa's
    tracker (polled every ~2 s) and types; lines go through the channel's push.
 3. The clerk hands the conversation back to the bot (转回智能助手) or ends it (结束); both resume the bot.
 4. If nobody takes it within HANDOFF_WAIT_SECONDS, the sweeper tells the citizen (push, else SMS) that the
-   work order stays open and by when they will be called back, and resumes the bot. A chat whose clerk's desk
+   work order stays open and by when they will be called back (an order without a phone: answered in the
+   chat, and “转人工” leaves a phone), and resumes the bot. A chat whose clerk's desk
    went silent for HANDOFF_ABANDON_SECONDS is handed back the same way; a resume that failed is retried.
 """
 
@@ -16,7 +19,7 @@ import dataclasses
 import logging
 import math
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from kernel.contracts import WorkOrderKind
@@ -29,7 +32,7 @@ from ..domain.validation import NewWorkOrder
 from ..settings import DeskSettings
 from .delivery import Messenger, Sent, Target
 from .handoff_book import HandoffBook, HandoffGone
-from .orders import DeskStore
+from .orders import Conflict, DeskStore
 from .rasa import RasaClient, RasaUnavailable
 
 log = logging.getLogger(__name__)
@@ -55,6 +58,8 @@ PENDING_NAME = "（待补充）"
 #: How far back handled requests count for the expected wait, and the estimate for one request when none do.
 RECENT_SECONDS = 2 * 60 * 60
 DEFAULT_WAIT_SECONDS = 60
+#: After a live request of a conversation timed out, its next 转人工 gets the form (a phone for a callback).
+RETRY_LIVE_SECONDS = 60 * 60
 SYSTEM_LABEL = "诉讼服务中心"
 
 
@@ -97,7 +102,10 @@ class HandoffService:
     ) -> tuple[dict[str, Any], bool]:
         """转人工 with a clerk online: a 人工咨询 order from what is known (no name or phone yet: the clerk fills
         them in on the desk), stored and committed first, then queued. Retried with the same message id, the
-        same order and request come back."""
+        same order and request come back. A conversation whose live request nobody took within the last
+        `RETRY_LIVE_SECONDS` is refused (Conflict): the citizen now leaves a phone in the form instead."""
+        if self.book.timed_out_since(conversation_id, self.clock() - timedelta(seconds=RETRY_LIVE_SECONDS)):
+            raise Conflict("该会话刚才的人工接入请求无人接听，请改为登记回电")
         created = self.store.create_work_order(
             NewWorkOrder(
                 kind=WorkOrderKind.HUMAN.value,

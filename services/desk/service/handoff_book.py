@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..db.models import (
     HANDOFF_ACTIVE,
     HANDOFF_OPEN,
+    HANDOFF_TIMED_OUT,
     HANDOFF_WAITING,
     AuditEntry,
     Handoff,
@@ -167,6 +168,20 @@ class HandoffBook:
                     | ((Handoff.requested_at == handoff.requested_at) & (Handoff.id <= handoff.id)),
                 )
             ).scalar_one()
+
+    def timed_out_since(self, conversation_id: str, since: datetime) -> bool:
+        """Whether a request of this conversation ended unanswered (超时) after `since`."""
+        with self._sessions() as session:
+            return (
+                session.execute(
+                    select(Handoff.id).where(
+                        Handoff.conversation_id == conversation_id,
+                        Handoff.status == HANDOFF_TIMED_OUT,
+                        Handoff.ended_at >= since,
+                    )
+                ).first()
+                is not None
+            )
 
     def recent_waits(self, now: datetime, window_seconds: int, limit: int = 20) -> list[int]:
         """Seconds the latest requests taken within `window_seconds` waited before a clerk took them."""
