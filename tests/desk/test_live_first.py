@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import os
 
+from kernel.sms import read_messages
 from tests.desk.conftest import API_TOKEN, PASSWORD
-from tests.desk.helpers import login
+from tests.desk.helpers import login, new_order
 
 SERVICE = {"Authorization": f"Bearer {API_TOKEN}"}
 JSON = {"Accept": "application/json"}
@@ -18,7 +19,7 @@ def open_live(api, conversation_id="conv-live", message_id="m-1", channel="web",
     body = {
         "conversation_id": conversation_id,
         "channel": channel,
-        "summary": "我的执行款什么时候到账，电话13800001111",
+        "summary": extra.pop("summary", "我的执行款什么时候到账，电话13800001111"),
         "message_id": message_id,
         "transcript": [{"sender": "user", "text": "转人工"}],
         **extra,
@@ -77,8 +78,6 @@ def test_place_and_expected_wait_come_from_the_queue_and_recent_handling(desk_ap
 def test_the_answer_for_an_existing_order_has_the_queue_too(desk_app, store):
     api = desk_app.test_client()
     open_live(api, "conv-a", "m-a")
-    from tests.desk.helpers import new_order
-
     number = new_order(store, conversation_id="conv-x")["number"]
     answer = api.post(
         "/api/v1/handoff",
@@ -101,7 +100,7 @@ def test_bad_live_requests_get_a_reason(desk_app, store):
     assert store.count_orders() == 0
 
 
-def test_the_clerk_fills_in_name_and_phone_on_the_order_page(desk_app, store):
+def test_the_clerk_fills_in_name_and_phone_on_the_order_page(desk_app, store, wiring, wired_settings):
     api = desk_app.test_client()
     number = open_live(api).json["number"]
     # no phone yet: no citizen lookup can reach the order, whatever phone is tried
@@ -131,6 +130,9 @@ def test_the_clerk_fills_in_name_and_phone_on_the_order_page(desk_app, store):
     assert PHONE not in page and "139****5678" in page and 'id="contact-form"' not in page
     looked = api.post("/api/v1/workorders/lookup", headers=SERVICE, json={"number": number, "phone": PHONE})
     assert looked.status_code == 200
+    wiring.created_sms.flush()
+    [sms] = read_messages(wired_settings.sms_outbox)  # the number and promise, now that there is a phone
+    assert sms.phone == PHONE and number in sms.text
     audit = store.audit_log(store.staff.authenticate("supervisor", PASSWORD), number)
     assert any(e["action"] == "补充联系方式" and PHONE not in (e.get("detail") or "") for e in audit)
 
@@ -194,7 +196,10 @@ def test_a_timed_out_order_with_a_phone_still_goes_by_sms(
         f"/desk/orders/{number}/contact",
         data={"csrf_token": token, "citizen_name": "陈思远", "callback_phone": PHONE},
     )
+    wiring.created_sms.flush()
+    before = len(read_messages(wired_settings.sms_outbox))
     fake_rasa.web_delivered = False  # the citizen closed the page
     clock.advance(121)
     wiring.handoffs.sweep()
-    assert number in open(wired_settings.sms_outbox, encoding="utf-8").read()
+    sent = read_messages(wired_settings.sms_outbox)
+    assert len(sent) == before + 1 and sent[-1].phone == PHONE and number in sent[-1].text
