@@ -98,6 +98,9 @@ class ActionStartWorkorder(CourtAction):
 
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
         kind = kind_for(tracker)
+        live = await live_first(dispatcher, tracker, kind)
+        if live is not None:
+            return live
         stash(tracker.sender_id, "wo_key", str(tracker.latest_message.get("message_id") or tracker.sender_id))
         events: list[EventType] = [SlotSet(s, None) for s in WO_FORM_SLOTS[1:]] + [
             SlotSet(Slot.WO_KIND, kind)
@@ -118,6 +121,61 @@ class ActionStartWorkorder(CourtAction):
         intro = INTROS.get(kind, "好的，我帮您转人工。先登记一下联系方式，工作人员会尽快联系您。")
         dispatcher.utter_message(text=intro)
         return events
+
+
+async def live_first(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> list[EventType] | None:
+    """转人工 on a live channel with a clerk online: straight into the desk's queue, no form.
+
+    The desk stores a 人工咨询 order from the conversation (the clerk fills in name and phone) before it
+    answers, so the citizen is told the order, the place in the queue and the expected wait, and the
+    conversation is paused for the clerk. None (the form as before) when nobody is online, on REST, when
+    the desk is unreachable or refuses (this conversation's live request went unanswered within the hour:
+    the citizen now leaves a phone for a callback).
+    """
+    channel = channel_of(tracker.get_latest_input_channel())
+    if kind != Kind.HUMAN or latest_intent(tracker) != Intent.REQUEST_HUMAN or channel not in LIVE_CHANNELS:
+        return None
+    client = workorder_client()
+    if not await client.clerk_online():
+        return None
+    try:
+        view = await client.open_live(
+            tracker.sender_id,
+            channel.value,
+            first_words(tracker),
+            str(tracker.latest_message.get("message_id") or tracker.sender_id),
+            transcript(tracker),
+        )
+    except WorkOrderError:
+        return None
+    dispatcher.utter_message(text=queue_notice(view))
+    # as after the form: the pause stops Rasa's loop before it listens, so the listen is recorded here
+    return [
+        SlotSet(Slot.WORKORDER_NUMBER, view["number"]),
+        ConversationPaused(),
+        ActionExecuted("action_listen"),
+    ]
+
+
+def first_words(tracker: Tracker) -> str:
+    """The citizen's first typed words in this conversation (masked), the summary of a live order."""
+    for event in tracker.events:
+        text = (event.get("text") or "").strip() if event.get("event") == "user" else ""
+        if text and not text.startswith("/"):
+            return mask_text(text[:500])
+    return "群众在线申请转人工"
+
+
+def queue_notice(view: dict[str, Any]) -> str:
+    """Place in the queue, expected wait and the order that keeps the request if nobody comes."""
+    minutes = max(1, -(-int(view.get("expected_wait_seconds") or 0) // 60))
+    position = int(view.get("position") or 1)
+    place = "您是下一位" if position <= 1 else f"您前面还有 {position - 1} 位"
+    return (
+        f"现在有工作人员在线，正在为您转接人工服务。{place}，预计等待约 {minutes} 分钟，"
+        "工作人员会在这里直接回复您。\n"
+        f"您的咨询已登记为工单 {view['number']}，如暂时无人接入，工作人员会在这里答复您。"
+    )
 
 
 class ValidateWorkorderForm(FormValidation):

@@ -81,3 +81,28 @@ class WorkOrderClient:
             {"number": number, "conversation_id": conversation_id, "channel": channel},
             2,
         )
+
+    async def open_live(
+        self,
+        conversation_id: str,
+        channel: str,
+        summary: str,
+        message_id: str,
+        transcript: list[dict[str, str]],
+    ) -> dict[str, Any]:
+        """转人工 with a clerk online: the desk stores a 人工咨询 order from what is known and queues the
+        conversation; the answer has `number`, `position` and `expected_wait_seconds`. Idempotent by
+        (conversation_id, message_id), so it is retried like creation."""
+        return await asyncio.to_thread(
+            self._call,
+            "POST",
+            "/api/v1/handoff",
+            {
+                "conversation_id": conversation_id,
+                "channel": channel,
+                "summary": summary,
+                "message_id": message_id,
+                "transcript": transcript,
+            },
+            3,
+        )

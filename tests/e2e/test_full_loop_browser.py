@@ -116,16 +116,18 @@ def test_citizen_escalates_clerk_answers_in_the_same_chat(stack, browser):
 
 
 def test_live_handoff_with_the_real_bot(stack, browser):
-    """A clerk is online: 转人工 becomes a live chat in the same page, then the clerk hands back to the bot."""
+    """A clerk is online: 转人工 connects first (no form: place in the queue and expected wait shown), the clerk
+    chats in the same page, fills in the citizen's name and phone on the order, then hands back to the bot."""
     desk = open_desk(browser, stack)
     desk.goto(stack.urls["desk"] + "/desk/handoff")
     expect(desk.locator("#online-count")).to_contain_text("在线工作人员", timeout=15_000)
 
     citizen = open_chat(browser, stack)
-    ask_for_a_human(citizen, "我要转人工，想问问诉讼费的事情怎么交比较方便", "王秀英", "13698765432")
-    expect(last_bot(citizen)).to_contain_text("136****5432", timeout=30_000)
-    citizen.locator("#messages").get_by_role("button", name="确认提交").last.click()
+    say(citizen, "我要转人工，想问问诉讼费的事情怎么交比较方便")
     expect(citizen.locator("#messages")).to_contain_text("正在为您转接", timeout=30_000)
+    told = last_bot(citizen).inner_text()
+    assert "分钟" in told and "姓名" not in told  # the expected wait, and no form question
+    number = NUMBER.search(told).group(0)
 
     take = desk.locator("#waiting button:has-text('接入')").first
     expect(take).to_be_visible(timeout=20_000)
@@ -134,6 +136,17 @@ def test_live_handoff_with_the_real_bot(stack, browser):
     desk.fill("#send-text", "您好，诉讼费可以在移动微法院网上缴纳。")
     desk.click("#send-form button[type=submit]")
     expect(citizen.locator("#messages .msg-staff .bubble").last).to_contain_text("移动微法院", timeout=15_000)
+
+    # the order the live request opened: the clerk fills in what the citizen told them in the chat
+    order = desk.context.new_page()
+    order.goto(stack.urls["desk"] + f"/desk/orders/{number}")
+    expect(order.locator("#contact-form")).to_be_visible()
+    order.fill("#contact-form input[name=citizen_name]", "王秀英")
+    order.fill("#contact-form input[name=callback_phone]", "13698765432")
+    order.click("#contact-form button[type=submit]")
+    expect(order.locator(".flash-ok")).to_contain_text("联系方式已保存")
+    expect(order.locator("#phone")).to_have_text("136****5432")
+    order.close()
 
     say(citizen, "好的，那退费要多久")
     expect(desk.locator("#lines")).to_contain_text("退费要多久", timeout=15_000)  # live on the desk

@@ -31,6 +31,8 @@ from kernel.privacy import mask_phone
 from ..settings import DeskSettings
 
 KEY_FILE_NAME = "desk_phone.key"
+#: What the desk shows for an order opened by a live handoff before the clerk has the citizen's phone.
+NO_PHONE = "未留电话"
 _HASH_LABEL = b"desk-callback-phone-lookup-v1"
 
 
@@ -74,6 +76,16 @@ class PhoneVault:
             "callback_phone_hash": self.digest(phone),
             "callback_phone_last4": self.last4_digest(phone),
             "callback_phone_masked": mask_phone(phone),
+        }
+
+    def no_phone_columns(self) -> dict[str, str]:
+        """The stored columns of an order without a callback phone yet (a live handoff): the hashes are
+        empty, which no keyed digest ever equals, so no citizen lookup can match it."""
+        return {
+            "callback_phone": self.encrypt(""),
+            "callback_phone_hash": "",
+            "callback_phone_last4": "",
+            "callback_phone_masked": NO_PHONE,
         }
 
     # ------------------------------------------------------------------ the key

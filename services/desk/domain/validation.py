@@ -9,11 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kernel.contracts import LIVE_CHANNELS
 from kernel.nlu.phone import canonical_phone
 from kernel.privacy import mask_text
 from kernel.text import strip_invisible
 
 from .terms import CALLBACK_METHODS, CALLBACK_OUTCOMES, CALLBACK_PURPOSES, CHANNELS, KINDS
+
+LIVE_CHANNEL_VALUES = tuple(channel.value for channel in LIVE_CHANNELS)
 
 MAX_SUMMARY = 2000
 MAX_TRANSCRIPT_TURNS = 200
@@ -121,6 +124,28 @@ def parse_new_order(data: Any, require_key: bool = True) -> NewWorkOrder:
         case_number=text_field(data, "case_number", "案号", 64, required=False),
         court=text_field(data, "court", "法院", 64, required=False),
         case_judge=text_field(data, "case_judge", "承办法官", 64, required=False),
+        transcript=_transcript(data.get("transcript")),
+    )
+
+
+@dataclass(frozen=True)
+class LiveOpen:
+    """A live handoff that opens without a work order: what the bot knows before any form."""
+
+    conversation_id: str
+    channel: str
+    summary: str
+    message_id: str | None
+    transcript: list[dict[str, str]]
+
+
+def parse_live_open(data: dict) -> LiveOpen:
+    """Validate `POST /api/v1/handoff` without a number: a live channel, the conversation, first words."""
+    return LiveOpen(
+        conversation_id=text_field(data, "conversation_id", "会话编号", 128) or "",
+        channel=choice_field(data, "channel", "渠道", LIVE_CHANNEL_VALUES),
+        summary=mask_text(text_field(data, "summary", "诉求内容", MAX_SUMMARY) or ""),
+        message_id=text_field(data, "message_id", "消息编号", 128, required=False),
         transcript=_transcript(data.get("transcript")),
     )
 

@@ -122,6 +122,9 @@ class Messenger:
         return Sent(DELIVERED[via], via, True, result.recorded)
 
     def _sms(self, target: Target, text: str, recorded: bool) -> Sent:
+        if not target.phone:  # an order a live handoff opened before the clerk had the phone
+            log.warning("no callback phone on work order %s yet: no SMS sent", target.number)
+            return Sent(FAILED, "none", False, recorded)
         try:
             self.sms.send(target.phone, text, purpose="workorder")
         except SmsError as exc:

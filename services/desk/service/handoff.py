@@ -1,12 +1,15 @@
 """Live handoff (人工在线接入): a clerk chats with a citizen while the bot is paused.
 
-1. The action server opens a 人工咨询 work order, asks `GET /api/v1/handoff/status` whether a clerk is at the
-   desk, posts `POST /api/v1/handoff` and pauses the conversation (ConversationPaused).
+1. The action server asks `GET /api/v1/handoff/status` whether a clerk is at the desk; if so, 转人工 posts
+   `POST /api/v1/handoff` without a number (`open_live`: a 人工咨询 order is stored from what the bot knows, no
+   name or phone yet, then queued), or with the number of an order the form opened; the answer tells the
+   place in the queue and the expected wait; the action pauses the conversation (ConversationPaused).
 2. The request waits on the desk's console; a clerk takes it (接入), reads the masked transcript from Rasa's
    tracker (polled every ~2 s) and types; lines go through the channel's push.
 3. The clerk hands the conversation back to the bot (转回智能助手) or ends it (结束); both resume the bot.
 4. If nobody takes it within HANDOFF_WAIT_SECONDS, the sweeper tells the citizen (push, else SMS) that the
-   work order stays open and by when they will be called back, and resumes the bot. A chat whose clerk's desk
+   work order stays open and by when they will be called back (an order without a phone: answered in the
+   chat, and “转人工” leaves a phone), and resumes the bot. A chat whose clerk's desk
    went silent for HANDOFF_ABANDON_SECONDS is handed back the same way; a resume that failed is retried.
 """
 
@@ -14,18 +17,22 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+
+from kernel.contracts import WorkOrderKind
 
 from ..db.models import HANDOFF_ACTIVE, HANDOFF_CLOSED, HANDOFF_RETURNED, HANDOFF_TIMED_OUT
 from ..domain import lifecycle as lc
 from ..domain.access import AccessDenied, Actor
 from ..domain.clock import utcnow
+from ..domain.validation import NewWorkOrder
 from ..settings import DeskSettings
 from .delivery import Messenger, Sent, Target
 from .handoff_book import HandoffBook, HandoffGone
-from .orders import DeskStore
+from .orders import Conflict, DeskStore
 from .rasa import RasaClient, RasaUnavailable
 
 log = logging.getLogger(__name__)
@@ -38,8 +45,21 @@ TIMED_OUT = (
     "目前工作人员都在忙，暂时无法在线接入。您的工单 {number} 已登记，工作人员将在 {due} 前与您联系，"
     "请保持电话畅通。已为您转回智能助手，您可以继续提问。"
 )
+# a live handoff opened without the form has no phone yet: the callback path is the chat itself, and the
+# form (with the phone) one message away
+TIMED_OUT_NO_PHONE = (
+    "目前工作人员都在忙，暂时无法在线接入。您的咨询已登记为工单 {number}，工作人员将在 {due} 前"
+    "在这里答复您。如需电话回电，请发送“转人工”留下姓名和手机号。已为您转回智能助手，您可以继续提问。"
+)
 TIMED_OUT_SMS = "您的工单{number}已登记，工作人员将在{due}前与您电话联系，请保持电话畅通。"
 ONLINE_ANSWER = "在线已答复"
+#: The name on an order a live handoff opened, until the clerk fills it in (补充联系方式).
+PENDING_NAME = "（待补充）"
+#: How far back handled requests count for the expected wait, and the estimate for one request when none do.
+RECENT_SECONDS = 2 * 60 * 60
+DEFAULT_WAIT_SECONDS = 60
+#: After a live request of a conversation timed out, its next 转人工 gets the form (a phone for a callback).
+RETRY_LIVE_SECONDS = 60 * 60
 SYSTEM_LABEL = "诉讼服务中心"
 
 
@@ -69,7 +89,54 @@ class HandoffService:
         }
 
     def request(self, number: str, conversation_id: str, channel: str) -> tuple[dict[str, Any], bool]:
-        return self.book.request(number, conversation_id, channel, self.clock())
+        view, created = self.book.request(number, conversation_id, channel, self.clock())
+        return self._with_queue(view), created
+
+    def open_live(
+        self,
+        conversation_id: str,
+        channel: str,
+        summary: str,
+        message_id: str | None,
+        transcript: list[dict[str, str]],
+    ) -> tuple[dict[str, Any], bool]:
+        """转人工 with a clerk online: a 人工咨询 order from what is known (no name or phone yet: the clerk fills
+        them in on the desk), stored and committed first, then queued. Retried with the same message id, the
+        same order and request come back. A conversation whose live request nobody took within the last
+        `RETRY_LIVE_SECONDS` is refused (Conflict): the citizen now leaves a phone in the form instead."""
+        if self.book.timed_out_since(conversation_id, self.clock() - timedelta(seconds=RETRY_LIVE_SECONDS)):
+            raise Conflict("该会话刚才的人工接入请求无人接听，请改为登记回电")
+        created = self.store.create_work_order(
+            NewWorkOrder(
+                kind=WorkOrderKind.HUMAN.value,
+                channel=channel,
+                citizen_name=PENDING_NAME,
+                callback_phone="",
+                summary=summary,
+                conversation_id=conversation_id,
+                message_id=message_id,
+                transcript=transcript,
+            ),
+            self.clock(),
+        )
+        view, queued = self.request(created.view["number"], conversation_id, channel)
+        view["first_contact_due_label"] = created.view.get("first_contact_due_label")
+        return view, queued
+
+    def _with_queue(self, view: dict[str, Any]) -> dict[str, Any]:
+        """The place in the queue and the expected wait (seconds), from the queue and recent handling: the
+        mean wait of recently taken requests (one minute when there are none) per place, shared by the clerks
+        online, and never more than the wait after which the desk gives up (HANDOFF_WAIT_SECONDS)."""
+        now = self.clock()
+        position = self.book.position(view["id"])
+        waits = self.book.recent_waits(now, RECENT_SECONDS)
+        per_request = sum(waits) / len(waits) if waits else DEFAULT_WAIT_SECONDS
+        clerks = max(1, self.book.online_count(now, self.settings.presence_seconds))
+        expected = math.ceil(per_request * position / clerks) if position else 0
+        view["position"] = position
+        view["expected_wait_seconds"] = min(expected, self.settings.handoff_wait_seconds)
+        view["wait_seconds"] = self.settings.handoff_wait_seconds
+        return view
 
     # ------------------------------------------------------------------ staff side
 
@@ -173,12 +240,15 @@ class HandoffService:
                 view = self.book.get(None, handoff_id, now)
                 target = self._target(view)
                 due = target.first_contact_due_label or "承诺期限"
-                self.messenger.deliver(
-                    target,
-                    TIMED_OUT.format(number=view["number"], due=due),
-                    TIMED_OUT_SMS.format(number=view["number"], due=due),
-                    SYSTEM_LABEL,
-                )
+                if target.phone:
+                    self.messenger.deliver(
+                        target,
+                        TIMED_OUT.format(number=view["number"], due=due),
+                        TIMED_OUT_SMS.format(number=view["number"], due=due),
+                        SYSTEM_LABEL,
+                    )
+                else:
+                    self._say(view, TIMED_OUT_NO_PHONE.format(number=view["number"], due=due), None)
                 self._finish(handoff_id, view)
                 done["timed_out"].append(handoff_id)
         for handoff_id in self.book.abandoned(now, self.settings.handoff_abandon_seconds):

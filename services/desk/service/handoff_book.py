@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..db.models import (
     HANDOFF_ACTIVE,
     HANDOFF_OPEN,
+    HANDOFF_TIMED_OUT,
     HANDOFF_WAITING,
     AuditEntry,
     Handoff,
@@ -153,6 +154,47 @@ class HandoffBook:
                 )
             )
             return _view(handoff, order, now, self._tz), True
+
+    def position(self, handoff_id: int) -> int:
+        """Place in the live queue of a request (1: next to be taken); 0 once it no longer waits."""
+        with self._sessions() as session:
+            handoff = session.get(Handoff, handoff_id)
+            if handoff is None or handoff.status != HANDOFF_WAITING:
+                return 0
+            return session.execute(
+                select(func.count(Handoff.id)).where(
+                    Handoff.status == HANDOFF_WAITING,
+                    (Handoff.requested_at < handoff.requested_at)
+                    | ((Handoff.requested_at == handoff.requested_at) & (Handoff.id <= handoff.id)),
+                )
+            ).scalar_one()
+
+    def timed_out_since(self, conversation_id: str, since: datetime) -> bool:
+        """Whether a request of this conversation ended unanswered (超时) after `since`."""
+        with self._sessions() as session:
+            return (
+                session.execute(
+                    select(Handoff.id).where(
+                        Handoff.conversation_id == conversation_id,
+                        Handoff.status == HANDOFF_TIMED_OUT,
+                        Handoff.ended_at >= since,
+                    )
+                ).first()
+                is not None
+            )
+
+    def recent_waits(self, now: datetime, window_seconds: int, limit: int = 20) -> list[int]:
+        """Seconds the latest requests taken within `window_seconds` waited before a clerk took them."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(Handoff.requested_at, Handoff.taken_at)
+                .where(
+                    Handoff.taken_at.is_not(None), Handoff.taken_at >= now - timedelta(seconds=window_seconds)
+                )
+                .order_by(Handoff.taken_at.desc())
+                .limit(limit)
+            ).all()
+            return [max(0, int((taken - requested).total_seconds())) for requested, taken in rows]
 
     def _rows(self, session: Session, *conditions) -> list[tuple[Handoff, WorkOrder]]:
         query = (

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from kernel.privacy import mask_text
+from kernel.privacy import mask_phone, mask_text
 
 from ..db.counters import next_number
 from ..db.engine import make_engine, migrate
@@ -245,7 +245,11 @@ class DeskStore:
             channel=new.channel,
             status=lc.NEW,
             citizen_name=new.citizen_name,
-            **self.phones.columns(new.callback_phone),
+            **(
+                self.phones.columns(new.callback_phone)
+                if new.callback_phone
+                else self.phones.no_phone_columns()
+            ),
             case_number=new.case_number,
             court=new.court,
             case_judge=new.case_judge,
@@ -385,6 +389,29 @@ class DeskStore:
             check_may_work(actor, order)
             self._audit(session, actor, "查看电话", order.number, "为回访查看完整电话", now)
             return self.phones.decrypt(order.callback_phone)
+
+    def complete_contact(
+        self, actor: Actor, number: str, name: str, phone: str, now: datetime | None = None
+    ) -> dict[str, Any]:
+        """补充联系方式: the clerk who chatted with the citizen fills in the name and callback phone of an order
+        a live handoff opened without them; audited, the phone stored as every other (encrypted, hashed).
+        `phone_was_missing` in the answer: this call gave the order its first phone."""
+        now = now or utcnow()
+        with self._write() as session:
+            order = self._load(session, number)
+            check_may_work(actor, order)
+            if order.status not in lc.OPEN_STATUSES:
+                raise lc.TransitionError(f"工单当前状态为“{order.status}”，不能再修改联系方式")
+            first = not order.callback_phone_hash
+            order.citizen_name = name
+            for column, value in self.phones.columns(phone).items():
+                setattr(order, column, value)
+            order.updated_at = now
+            self._audit(session, actor, "补充联系方式", order.number, f"回电号码{mask_phone(phone)}", now)
+            session.flush()
+            view = presenters.staff_detail(order, actor, now, self.settings.timezone)
+            view["phone_was_missing"] = first
+            return view
 
     def transition(
         self,

@@ -49,6 +49,8 @@ def staff_summary(order: WorkOrder, now: datetime, tz: str) -> dict[str, Any]:
         "status": order.status,
         "citizen_name": order.citizen_name,
         "phone": order.callback_phone_masked,
+        # a live handoff opened the order before anyone had the citizen's phone: the clerk fills it in
+        "needs_contact": not order.callback_phone_hash,
         "case_number": order.case_number,
         "court": order.court,
         "route": order.route,

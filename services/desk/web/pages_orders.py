@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -11,12 +12,21 @@ from ..db.queries import OrderFilter
 from ..domain import lifecycle as lc
 from ..domain.access import AccessDenied
 from ..domain.terms import CALLBACK_METHODS, CALLBACK_OUTCOMES, CALLBACK_PURPOSES, CHANNELS, KINDS
-from ..domain.validation import InvalidInput, parse_callback, parse_rating, parse_reply, text_field
+from ..domain.validation import (
+    InvalidInput,
+    parse_callback,
+    parse_rating,
+    parse_reply,
+    phone_field,
+    text_field,
+)
 from ..service.delivery import deliver_reply
 from ..service.throttle import TooManyAttempts
 from . import security
 from .base import desk, now_local, store, wiring
 from .formatting import CHANNEL_LABELS
+
+log = logging.getLogger(__name__)
 
 PER_PAGE = 30
 
@@ -217,6 +227,21 @@ def transition(number: str):
     target_id = int(target) if target and target.isdigit() else None
     store().transition(g.actor, number, action, note, target_id)
     return _back_to(number, f"已{action}")
+
+
+@desk.post("/orders/<number>/contact")
+def contact(number: str):
+    """补充联系方式: name and callback phone of an order a live handoff opened without them."""
+    name = text_field({"name": request.form.get("citizen_name")}, "name", "姓名", 64) or ""
+    phone = phone_field({"phone": request.form.get("callback_phone")})
+    view = store().complete_contact(g.actor, number, name, phone)
+    if view["phone_was_missing"]:
+        # the SMS every order sends on creation (number and promise), now that there is a phone for it
+        try:
+            wiring().created_sms.order_created(store().delivery_target(number))
+        except Exception:  # the stored contact stands whatever the SMS does
+            log.exception("creation SMS for work order %s not queued", number)
+    return _back_to(number, "联系方式已保存")
 
 
 @desk.post("/orders/<number>/phone")
