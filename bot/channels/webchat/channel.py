@@ -296,7 +296,7 @@ class WebChatInput(InputChannel):
         @sio.on("connect")
         async def connect(sid: str, environ: dict, auth: Any = None) -> bool:
             await sio.save_session(
-                sid, {"conversation": None, "client": client_key(environ.get("REMOTE_ADDR"))}
+                sid, {"conversation": None, "client": client_key(_remote_address(environ))}
             )
             return True
 
@@ -393,6 +393,12 @@ class WebChatInput(InputChannel):
                 await self._server.emit("bot_uttered", bot_message(NO_REPLY_FALLBACK), room=room)
         finally:  # last, so "typing off" means the turn is over
             await self._server.emit("typing", {"on": False}, room=room)
+
+
+def _remote_address(scope: dict) -> str | None:
+    """The socket's peer address from the connection's WSGI-style scope (not an environment variable)."""
+    value = scope.get("REMOTE_ADDR")
+    return value if isinstance(value, str) else None
 
 
 def _page_headers() -> dict[str, str]:
