@@ -48,7 +48,12 @@ def test_a_surname_alone_in_the_debtor_form(court):
 
 
 def test_a_bad_phone_in_the_work_order_form(court):
-    slots = {Slot.REQUESTED: Slot.WO_PHONE, Slot.WO_KIND: "联系法官", Slot.WO_CASE_NUMBER: CASE, Slot.WO_NAME: "陈思远"}
+    slots = {
+        Slot.REQUESTED: Slot.WO_PHONE,
+        Slot.WO_KIND: "联系法官",
+        Slot.WO_CASE_NUMBER: CASE,
+        Slot.WO_NAME: "陈思远",
+    }
     tracker = make_tracker("1391234", events=EARLIER, slots=slots)
     said, _ = run(ValidateWorkorderForm(), tracker)
     asked, _ = run(ActionAskWoPhone(), tracker)
@@ -56,7 +61,9 @@ def test_a_bad_phone_in_the_work_order_form(court):
 
 
 def test_leaving_the_form_does_not_silence_what_comes_next(court):
-    tracker = make_tracker("不查了", intent="deny", events=EARLIER, slots={Slot.REQUESTED: Slot.CP_CASE_NUMBER})
+    tracker = make_tracker(
+        "不查了", intent="deny", events=EARLIER, slots={Slot.REQUESTED: Slot.CP_CASE_NUMBER}
+    )
     said, _ = run(ValidateCaseProgressForm(), tracker)
     asked, _ = run(ActionAskCpCaseNumber(), tracker)
     assert said and _responses(asked) == ["utter_ask_cp_case_number"]
