@@ -41,14 +41,7 @@ from ..db.phones import PhoneVault
 from ..db.queries import OrderFilter, filtered_orders, overdue_clause
 from ..db.sessions import SessionBook
 from ..domain import lifecycle as lc
-from ..domain.access import (
-    SYSTEM_ACTOR,
-    AccessDenied,
-    Actor,
-    check_dispatch_target,
-    check_may_work,
-    may_view,
-)
+from ..domain.access import SYSTEM_ACTOR, AccessDenied, Actor, check_dispatch_target, check_may_work, may_view
 from ..domain.clock import label_local, to_local, to_stored, utcnow
 from ..domain.routing import CLERK_POOL, SUPERVISION_OFFICE, route_for
 from ..domain.terms import ROUTE_JUDGE, ROUTE_POOL, ROUTE_SUPERVISION, SUCCESSFUL_OUTCOMES
@@ -83,7 +76,6 @@ class NotTheirs(AccessDenied):
 
 
 SUPPLEMENT_MAX = 1000
-CITIZEN = "群众"
 
 
 @dataclass(frozen=True)
@@ -361,6 +353,20 @@ class DeskStore:
         """
         now = now or utcnow()
         body = mask_text(text.strip())[:SUPPLEMENT_MAX]
+        try:
+            return self._add_supplement(number, conversation_id, message_id, body, channel, now)
+        except IntegrityError:  # the same message stored by a concurrent retry: answer with that one
+            return self._add_supplement(number, conversation_id, message_id, body, channel, now)
+
+    def _add_supplement(
+        self,
+        number: str,
+        conversation_id: str,
+        message_id: str,
+        body: str,
+        channel: str | None,
+        now: datetime,
+    ) -> dict[str, Any]:
         with self._write() as session:
             order = self._load(session, number)
             if not order.conversation_id or not hmac.compare_digest(
