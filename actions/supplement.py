@@ -5,8 +5,8 @@ order's number (kernel/contracts.py `supplement_event`). data/rules.yml then sen
 intent the model gave it, here: it is added to the order (the desk marks it for the handler) and the citizen is
 told so in one line, with a button for a new request. Not added: a greeting, a goodbye or a tap on an earlier
 button (an explicit new request or an exit: the slot is forgotten and the bot answers as usual) and, on a
-closed order, anything (the citizen is offered a new request). The slot is forgotten after one message, so
-the conversation goes on as normal.
+closed order, anything (the citizen is offered a new request). The slot is forgotten after one message in
+every case (also when the desk cannot be reached), so the conversation goes on as normal.
 """
 
 from __future__ import annotations
@@ -89,8 +89,10 @@ class ActionAddSupplement(CourtAction):
                 buttons=[NEW_REQUEST_BUTTON],
             )
             return [SlotSet(Slot.SUPPLEMENT_ORDER, None)]
-        # the desk is down or busy: nothing was stored, the slot stays so that the same message sent again goes there
+        # the desk is down or busy: nothing was stored; the citizen is told so and has the hotline (the slot is
+        # forgotten all the same: data/rules.yml ends the turn only on a forgotten slot)
         dispatcher.utter_message(
-            text="抱歉，补充暂时没能转达，请稍后再发一次，或拨打 12368 热线。", buttons=[NEW_REQUEST_BUTTON]
+            text=f"抱歉，补充暂时没能转给工单 {number} 的工作人员，请稍后再试，或拨打 12368 热线。",
+            buttons=[NEW_REQUEST_BUTTON],
         )
-        return []
+        return [SlotSet(Slot.SUPPLEMENT_ORDER, None)]

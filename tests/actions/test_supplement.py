@@ -127,10 +127,13 @@ def test_another_conversations_order_gets_nothing(desk):
     assert supplements(desk, order["number"]) == [] and messages[-1]["buttons"]
 
 
-def test_desk_down_keeps_the_slot_so_the_same_message_can_be_sent_again(desk):
+def test_desk_down_tells_the_citizen_and_ends_the_turn(desk):
     actions.settings.configure(ActionSettings.from_env({"DESK_URL": CLOSED_URL, "DESK_API_TOKEN": TOKEN}))
     messages, events = run(ActionAddSupplement(), after_reply("补充材料", "GD20261201-0001"))
-    assert messages and Slot.SUPPLEMENT_ORDER not in slots_of(events)
+    assert "GD20261201-0001" in messages[-1]["text"] and messages[-1]["buttons"]
+    assert slots_of(events) == {
+        Slot.SUPPLEMENT_ORDER: None
+    }  # the rule ends the turn only on a forgotten slot
 
 
 def test_a_new_session_keeps_the_order_to_supplement():
@@ -151,5 +154,6 @@ def test_the_rule_takes_every_intent_of_the_domain():
     assert {"active_loop": None} in rule["condition"]
     assert any(Slot.SUPPLEMENT_ORDER in (c.get("slot_was_set") or [{}])[0] for c in rule["condition"])
     listed = {step["intent"] for step in rule["steps"][0]["or"]}
+    assert rule["steps"][-1] == {"slot_was_set": [{Slot.SUPPLEMENT_ORDER: None}]}
     assert listed == set(domain["intents"]) | {"nlu_fallback"}
     assert domain["slots"][Slot.SUPPLEMENT_ORDER]["influence_conversation"] is True
