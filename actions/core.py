@@ -40,7 +40,9 @@ MENU = [
 class ActionSessionStart(CourtAction):
     """A new session greets with what the assistant can do and the privacy notice.
 
-    Nothing is carried over from an earlier session, so a verification ends with its session.
+    Nothing is carried over from an earlier session, so a verification ends with its session; only the
+    order whose staff reply is the latest thing in the conversation (`supplement_order`, no personal data)
+    stays, since a reply often comes hours after the citizen's last message (actions/supplement.py).
     """
 
     def name(self) -> str:
@@ -48,7 +50,11 @@ class ActionSessionStart(CourtAction):
 
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
         dispatcher.utter_message(response=Response.WELCOME, **court_info())
-        return [SessionStarted(), ActionExecuted("action_listen")]
+        events: list[EventType] = [SessionStarted()]
+        pending = tracker.get_slot(Slot.SUPPLEMENT_ORDER)
+        if pending:
+            events.append(SlotSet(Slot.SUPPLEMENT_ORDER, pending))
+        return events + [ActionExecuted("action_listen")]
 
 
 class ActionGreet(CourtAction):

@@ -103,7 +103,8 @@ class ActionStartWorkorder(CourtAction):
             return live
         stash(tracker.sender_id, "wo_key", str(tracker.latest_message.get("message_id") or tracker.sender_id))
         events: list[EventType] = [SlotSet(s, None) for s in WO_FORM_SLOTS[1:]] + [
-            SlotSet(Slot.WO_KIND, kind)
+            SlotSet(Slot.WO_KIND, kind),
+            SlotSet(Slot.SUPPLEMENT_ORDER, None),  # a new order: nothing more goes to an earlier one
         ]
         case_number = latest_entity_value(tracker, Entity.CASE_NUMBER)
         if case_number:

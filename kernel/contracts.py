@@ -132,3 +132,14 @@ class PushAnswer(TypedDict, total=False):
 
 #: The push endpoint of each live channel, under the Rasa server's URL.
 PUSH_PATHS = {Channel.WEB: "/webhooks/webchat/push", Channel.WECHAT: "/webhooks/wechat/push"}
+
+
+#: The slot the desk sets in a conversation (Rasa HTTP API, `{"event": "slot", ...}`) right after a staff
+#: reply on one of its work orders reached it: its value is the order's number, and the citizen's next
+#: message is added to that order as 群众补充 (actions/supplement.py). Mirrors `kernel.names.Slot`.
+SUPPLEMENT_SLOT = "supplement_order"
+
+
+def supplement_event(number: str | None) -> dict[str, Any]:
+    """The tracker event that names (or, with None, forgets) the order a citizen's next message supplements."""
+    return {"event": "slot", "name": SUPPLEMENT_SLOT, "value": number}

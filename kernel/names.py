@@ -70,6 +70,8 @@ class Slot:
     WO_SUMMARY = "wo_summary"
     WO_CONFIRM = "wo_confirm"
     WORKORDER_NUMBER = "workorder_number"
+    # the open order whose staff reply is the latest thing in the conversation (set by the desk, see contracts)
+    SUPPLEMENT_ORDER = "supplement_order"
 
 
 class Form:
@@ -105,6 +107,7 @@ class Action:
     SUBMIT_WORKORDER = "action_submit_workorder"
     WORKORDER_STATUS = "action_workorder_status"
     INFORM_WITHOUT_CONTEXT = "action_inform_without_context"
+    ADD_SUPPLEMENT = "action_add_supplement"
 
 
 class Response:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -20,10 +21,11 @@ READ_TIMEOUT = 4.0
 class WorkOrderError(Exception):
     """The service could not do it; `citizen_message` says what to tell the citizen."""
 
-    def __init__(self, citizen_message: str, status: int | None = None) -> None:
+    def __init__(self, citizen_message: str, status: int | None = None, code: str = "") -> None:
         super().__init__(citizen_message)
         self.citizen_message = citizen_message
         self.status = status
+        self.code = code  # the service's `error` word ("closed", "other_conversation", ...), when it said one
 
 
 class WorkOrderClient:
@@ -54,7 +56,7 @@ class WorkOrderClient:
                 message = body.get("message") or "信息有误，请核对后重试。"
                 if response.status_code == 404:
                     message = "没有查到这个工单，请核对工单编号和手机号。"
-                raise WorkOrderError(message, response.status_code)
+                raise WorkOrderError(message, response.status_code, str(body.get("error") or ""))
             return body
         raise WorkOrderError("工单系统暂时不可用，请稍后再试，或拨打 12368 热线。") from last
 
@@ -105,4 +107,16 @@ class WorkOrderClient:
                 "transcript": transcript,
             },
             3,
+        )
+
+    async def add_supplement(
+        self, number: str, conversation_id: str, message_id: str, text: str, channel: str
+    ) -> dict[str, Any]:
+        """群众补充 to an order of this conversation; the same message_id again adds nothing (so it is retried)."""
+        return await asyncio.to_thread(
+            self._call,
+            "POST",
+            f"/api/v1/workorders/{quote(number, safe='')}/supplements",
+            {"conversation_id": conversation_id, "message_id": message_id, "text": text, "channel": channel},
+            2,
         )

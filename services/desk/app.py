@@ -48,7 +48,7 @@ def create_app(
     """
     wiring = wiring or Wiring.from_settings(settings, store)
     if reply_sink is None:
-        reply_sink = make_reply_sink(store.delivery_target, wiring.messenger)
+        reply_sink = make_reply_sink(store.delivery_target, wiring.messenger, wiring.rasa)
     app = Flask(__name__, static_folder=None)
     secret = _secret(settings)
     if not settings.api_token:

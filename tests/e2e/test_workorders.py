@@ -61,3 +61,29 @@ def test_cancel_before_confirming_stores_nothing(chat, stack):
     chat.text("我要投诉")
     assert "取消" in chat.text("算了不弄了")
     assert not NUMBER.search(chat.text("你好"))
+
+
+def test_a_message_after_a_staff_reply_is_added_to_the_order_not_filed_again(chat, stack):
+    number = NUMBER.search(fill_contact_judge(chat)).group(0)
+    headers = {"Authorization": f"Bearer {staff_token(stack, 'judge_yi')}"}
+    order_url = f"{stack.urls['desk']}/api/v1/staff/workorders/{number}"
+    requests.post(order_url + "/claim", headers=headers, timeout=10).raise_for_status()
+    answered = requests.post(
+        order_url + "/replies", json={"body": "材料请送到立案庭。"}, headers=headers, timeout=10
+    )
+    assert answered.status_code == 201
+    # a REST conversation has no push, so the reply went by SMS; name the order in the conversation as the desk
+    # does after a web or WeChat reply (kernel.contracts.supplement_event)
+    requests.post(
+        f"{stack.urls['rasa']}/conversations/{chat.sender}/tracker/events",
+        params={"token": stack.env["RASA_TOKEN"]},
+        json={"event": "slot", "name": "supplement_order", "value": number},
+        timeout=10,
+    ).raise_for_status()
+
+    told = chat.text("好的，谢谢法官，那我下周一把材料送过去可以吗")
+    assert number in told and "登记工单" not in told
+    detail = requests.get(order_url, headers=headers, timeout=10).json()
+    assert [s["body"] for s in detail["supplements"]] == ["好的，谢谢法官，那我下周一把材料送过去可以吗"]
+    # one message only: the next one is a normal turn again (the work-order form asks for the case)
+    assert "案号" in chat.text("我还要投诉另一个案子的执行法官")

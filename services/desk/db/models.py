@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
@@ -84,6 +85,9 @@ class WorkOrder(Base):
     created_at = Column(DateTime, nullable=False, index=True)
     updated_at = Column(DateTime, nullable=False)
     version = Column(Integer, nullable=False)
+    # Set when the citizen adds something (群众补充) after the order was stored; cleared when somebody who may
+    # work the order opens its page. The queue marks such orders 有新补充.
+    citizen_update_unread = Column(Boolean, nullable=False, default=False, server_default=false())
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -91,6 +95,7 @@ class WorkOrder(Base):
     history = relationship("TransitionRecord", order_by="TransitionRecord.id", lazy="selectin")
     callbacks = relationship("CallbackRecord", order_by="CallbackRecord.id", lazy="selectin")
     replies = relationship("Reply", order_by="Reply.id", lazy="selectin")
+    supplements = relationship("Supplement", order_by="Supplement.id", lazy="selectin")
 
 
 class NumberCounter(Base):
@@ -144,6 +149,20 @@ class Reply(Base):
     delivery = Column(String(16), nullable=False)
     created_at = Column(DateTime, nullable=False)
     delivered_at = Column(DateTime)
+
+
+class Supplement(Base):
+    """群众补充: what the citizen wrote in the order's own conversation after it was stored (masked on the way
+    in). One per (order, message_id), so the bot's retry of the same message adds nothing."""
+
+    __tablename__ = "supplements"
+    __table_args__ = (UniqueConstraint("work_order_id", "message_id", name="uq_supplements_message"),)
+    id = Column(Integer, primary_key=True)
+    work_order_id = Column(Integer, ForeignKey("work_orders.id"), nullable=False, index=True)
+    channel = Column(String(16), nullable=False)
+    message_id = Column(String(128), nullable=False)
+    body = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False)
 
 
 class AuditEntry(Base):

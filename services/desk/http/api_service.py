@@ -1,9 +1,13 @@
-"""Endpoints for the action server (token DESK_API_TOKEN): create, look up and rate work orders.
+"""Endpoints for the action server (token DESK_API_TOKEN): create, look up, supplement and rate work orders.
 
 A creation answer is sent only after the order is committed; retrying with the same conversation_id and
 message_id returns the same order (200 instead of 201), so the bot can retry after any failure. A newly
 stored order also gets the citizen an SMS with its number and promised first contact (service/notify.py); the retry
 does not, and an SMS failure never changes the answer.
+
+`POST /<number>/supplements` adds what the citizen wrote after a staff reply (群众补充) to an order of the same
+conversation: 201 stored, 200 the same message_id again, 403 `other_conversation`, 404 no such order, 409 `closed`
+(the bot then offers a new request).
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from flask import Blueprint, current_app, jsonify
 
 from ..domain.validation import NewWorkOrder, parse_new_order, parse_rating, text_field
 from ..service.delivery import Target
+from ..service.orders import SUPPLEMENT_MAX, NotTheirs, OrderClosed
 from .auth import require_service
+from .errors import error
 from .request import json_body
 
 log = logging.getLogger(__name__)
@@ -78,3 +84,20 @@ def rate():
     number, phone = _number_and_phone(data)
     score, comment = parse_rating(data)
     return jsonify(_store().rate_by_citizen(number, phone, score, comment))
+
+
+@service_api.post("/<number>/supplements")
+def supplement(number: str):
+    """群众补充: the citizen's message in the order's own conversation, added to an order that is not closed."""
+    data = json_body()
+    conversation_id = text_field(data, "conversation_id", "会话标识", 128) or ""
+    message_id = text_field(data, "message_id", "消息标识", 128) or ""
+    text = text_field(data, "text", "补充内容", SUPPLEMENT_MAX) or ""
+    channel = text_field(data, "channel", "渠道", 16, required=False)
+    try:
+        answer = _store().add_supplement(number, conversation_id, message_id, text, channel)
+    except NotTheirs as exc:
+        return error(403, "other_conversation", str(exc))
+    except OrderClosed as exc:
+        return error(409, "closed", str(exc))
+    return jsonify(answer), 201 if answer["created"] else 200

@@ -12,12 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 
-from kernel.contracts import PUSH_PATHS, SENDER_LABEL_MAX, STAFF_LABEL
+from kernel.contracts import PUSH_PATHS, SENDER_LABEL_MAX, STAFF_LABEL, supplement_event
 from kernel.sms import SmsError, SmsGateway
+
+from ..domain import lifecycle as lc
 
 log = logging.getLogger(__name__)
 
@@ -160,17 +162,48 @@ def reply_texts(number: str, body: str) -> tuple[str, str]:
     return chat, sms
 
 
+class ConversationLog(Protocol):
+    """What the reply sink needs of the Rasa HTTP API (service/rasa.py `RasaClient`)."""
+
+    def append(self, conversation_id: str, event: dict[str, Any]) -> None: ...
+
+    def record_staff_line(self, conversation_id: str, text: str, staff_name: str) -> None: ...
+
+
 def make_reply_sink(
-    target_of: Callable[[str], Target], messenger: Messenger
+    target_of: Callable[[str], Target], messenger: Messenger, conversations: ConversationLog | None = None
 ) -> Callable[[dict[str, Any], dict[str, Any]], str]:
-    """The app's `reply_sink`: deliver a stored answer and return the label to record on it."""
+    """The app's `reply_sink`: deliver a stored answer and return the label to record on it.
+
+    With `conversations`, an answer on an open order that went to the citizen's chat conversation (web or
+    WeChat, even when it had to go by SMS) is left in that conversation as the latest thing: the staff line,
+    if the channel did not record it, and the slot naming the order, so that the citizen's next message
+    there is added to the order as 群众补充 (actions/supplement.py).
+    """
 
     def sink(order: dict[str, Any], reply: dict[str, Any]) -> str:
         target = target_of(order["number"])
         chat, sms = reply_texts(target.number, reply["body"])
-        return messenger.deliver(target, chat, sms).label
+        sent = messenger.deliver(target, chat, sms)
+        if conversations is not None and sent.delivered and order.get("status") != lc.CLOSED:
+            await_supplement(conversations, target, chat, sent)
+        return sent.label
 
     return sink
+
+
+def await_supplement(conversations: ConversationLog, target: Target, chat: str, sent: Sent) -> bool:
+    """Name the order in the citizen's chat conversation after its answer; False when that is not possible."""
+    if not target.conversation_id or target.channel not in PUSH_PATHS:
+        return False
+    try:
+        if not sent.recorded:
+            conversations.record_staff_line(target.conversation_id, chat, STAFF_LABEL)
+        conversations.append(target.conversation_id, supplement_event(target.number))
+    except Exception as exc:  # noqa: BLE001 - the answer went out; only the follow-up link is lost
+        log.warning("work order %s not linked to its conversation: %s", target.number, exc)
+        return False
+    return True
 
 
 # Called after a reply is stored: (order detail, reply view) -> delivery status to record, or None.

@@ -33,6 +33,7 @@ from ..db.models import (
     CallbackRecord,
     Reply,
     StaffUser,
+    Supplement,
     TransitionRecord,
     WorkOrder,
 )
@@ -54,6 +55,7 @@ from .figures import compute_figures
 from .staff import StaffDirectory
 
 CREATE_ATTEMPTS = 3
+CITIZEN_SUPPLEMENT = "群众补充"
 DELIVERY_PENDING = "待发送"
 
 
@@ -65,12 +67,30 @@ class Conflict(RuntimeError):
     """Somebody else changed the order first; the caller should reload and retry."""
 
 
+class OrderClosed(lc.TransitionError):
+    """The order is closed: a citizen's new words start a new request instead (API: 409, error "closed")."""
+
+
+class NotTheirs(AccessDenied):
+    """The order was not created in this conversation (API: 403, error "other_conversation")."""
+
+
+SUPPLEMENT_MAX = 1000
+
+
 @dataclass(frozen=True)
 class Created:
     """The outcome of a creation request: the view and whether this call stored it."""
 
     view: dict[str, Any]
     created: bool
+
+
+def _handles(actor: Actor, order: WorkOrder) -> bool:
+    """The one the order waits on: its assignee, or (unassigned) the pool's clerks or the supervision office."""
+    if order.assignee_id is not None:
+        return order.assignee_id == actor.id
+    return actor.role == (lc.SUPERVISOR if order.route == ROUTE_SUPERVISION else lc.CLERK)
 
 
 class DeskStore:
@@ -320,6 +340,58 @@ class DeskStore:
             self._audit(session, SYSTEM_ACTOR, "群众评价", order.number, f"满意度{score}", now)
             return presenters.citizen_view(order, self.settings.timezone)
 
+    def add_supplement(
+        self,
+        number: str,
+        conversation_id: str,
+        message_id: str,
+        text: str,
+        channel: str | None = None,
+        now: datetime | None = None,
+    ) -> dict[str, Any]:
+        """群众补充: the citizen's message in the order's own conversation, stored masked on an order that is not
+        closed, the order marked for its handler; the same message_id again is answered with the one stored.
+
+        NotFound for an unknown number, NotTheirs when another conversation created the order (so one citizen
+        cannot write into another's), OrderClosed once it is closed (the bot offers a new request).
+        """
+        now = now or utcnow()
+        body = mask_text(text.strip())[:SUPPLEMENT_MAX]
+        try:
+            return self._add_supplement(number, conversation_id, message_id, body, channel, now)
+        except IntegrityError:  # the same message stored by a concurrent retry: answer with that one
+            return self._add_supplement(number, conversation_id, message_id, body, channel, now)
+
+    def _add_supplement(
+        self,
+        number: str,
+        conversation_id: str,
+        message_id: str,
+        body: str,
+        channel: str | None,
+        now: datetime,
+    ) -> dict[str, Any]:
+        with self._write() as session:
+            order = self._load(session, number)
+            if not order.conversation_id or not hmac.compare_digest(
+                order.conversation_id.encode(), conversation_id.encode()
+            ):
+                raise NotTheirs("该工单不是在此会话中登记的，不能补充")
+            seen = next((s for s in order.supplements if s.message_id == message_id), None)
+            if seen is not None:
+                return presenters.supplement_answer(order, seen, False, self.settings.timezone)
+            if order.status == lc.CLOSED:
+                raise OrderClosed("该工单已办结关闭，如有新的问题请重新咨询")
+            supplement = Supplement(
+                channel=(channel or order.channel)[:16], message_id=message_id, body=body, created_at=now
+            )
+            order.supplements.append(supplement)
+            order.citizen_update_unread = True
+            order.updated_at = now
+            self._audit(session, SYSTEM_ACTOR, CITIZEN_SUPPLEMENT, order.number, f"{len(body)}字", now)
+            session.flush()
+            return presenters.supplement_answer(order, supplement, True, self.settings.timezone)
+
     # -------------------------------------------------------------------- staff
 
     def list_orders(self, actor: Actor, flt: OrderFilter, now: datetime | None = None) -> dict[str, Any]:
@@ -348,7 +420,13 @@ class DeskStore:
             order = self._load(session, number)
             if may_view(actor, order):
                 self._audit(session, actor, "查看", order.number, None, now)
-                return presenters.staff_detail(order, actor, now, self.settings.timezone)
+                view = presenters.staff_detail(order, actor, now, self.settings.timezone)
+                if order.citizen_update_unread and _handles(actor, order):
+                    # the handler has seen it (this view still marks it); no version bump for a page view
+                    session.execute(
+                        update(WorkOrder).where(WorkOrder.id == order.id).values(citizen_update_unread=False)
+                    )
+                return view
             self._audit(session, actor, "越权查看", order.number, f"{actor.role}无权查看，已拒绝", now)
         raise AccessDenied("无权查看该工单")
 
@@ -587,4 +665,13 @@ class DeskStore:
             return compute_figures(session, actor, begin, finish, now, self.settings.timezone)
 
 
-__all__ = ["DeskStore", "Created", "NotFound", "Conflict", "AccessDenied", "OrderFilter"]
+__all__ = [
+    "DeskStore",
+    "Created",
+    "NotFound",
+    "Conflict",
+    "AccessDenied",
+    "OrderFilter",
+    "OrderClosed",
+    "NotTheirs",
+]

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from kernel.privacy import mask_text
+
 from ..db.models import AuditEntry, StaffUser, WorkOrder
 from ..domain import lifecycle as lc
 from ..domain.access import Actor, permitted_actions
@@ -65,6 +67,7 @@ def staff_summary(order: WorkOrder, now: datetime, tz: str) -> dict[str, Any]:
         "overdue": overdue_now(order, now),
         "was_overdue": bool(order.overdue),
         "satisfaction": order.satisfaction,
+        "citizen_update_unread": bool(order.citizen_update_unread),
     }
 
 
@@ -102,8 +105,51 @@ def staff_detail(order: WorkOrder, actor: Actor, now: datetime, tz: str) -> dict
             for c in order.callbacks
         ],
         replies=[reply_view(r, tz) for r in order.replies],
+        supplements=[supplement_view(s, tz) for s in order.supplements],
+    )
+    # 群众补充 are events of the order too: shown in its history in time order, by the citizen
+    view["history"] = sorted(
+        view["history"]
+        + [
+            {
+                "from": None,
+                "action": SUPPLEMENT_ACTION,
+                "to": None,
+                "by": CITIZEN_LABEL,
+                "role": CITIZEN_LABEL,
+                "note": s["body"],
+                "at": s["at"],
+            }
+            for s in view["supplements"]
+        ],
+        key=lambda h: h["at"] or "",
     )
     return view
+
+
+SUPPLEMENT_ACTION = "群众补充"
+CITIZEN_LABEL = "群众"
+
+
+def supplement_view(supplement, tz: str) -> dict[str, Any]:
+    """A 群众补充 as shown: masked again on the way out, whatever was stored."""
+    return {
+        "id": supplement.id,
+        "body": mask_text(supplement.body),
+        "channel": supplement.channel,
+        "at": iso_local(supplement.created_at, tz),
+    }
+
+
+def supplement_answer(order: WorkOrder, supplement, created: bool, tz: str) -> dict[str, Any]:
+    """The action server's answer: which order took it and how it stands (no staff names, no case facts)."""
+    return {
+        "number": order.number,
+        "status": order.status,
+        "supplement": {"id": supplement.id, "at": iso_local(supplement.created_at, tz)},
+        "created": created,
+        "supplements": len(order.supplements),
+    }
 
 
 def reply_view(reply, tz: str) -> dict[str, Any]:
