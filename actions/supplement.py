@@ -15,7 +15,7 @@ import re
 
 from rasa_sdk.events import EventType, SlotSet
 
-from actions.base import CourtAction, latest_intent, latest_text
+from actions.base import EXIT_WORDS, CourtAction, end_of_grant, latest_intent, latest_text
 from actions.settings import workorder_client
 from kernel.clients.workorders import WorkOrderError
 from kernel.contracts import channel_of
@@ -28,7 +28,8 @@ NEW_REQUEST_BUTTON = {"title": "新的问题", "payload": f"/{Intent.GREET}"}
 NEW_REQUEST_WORDS = re.compile(
     r"新(的)?问题|另外(一|的)?(个|件)|别的(事|问题)|其他(事|问题)|重新(咨询|登记|留言)"
 )
-EXIT_WORDS = re.compile(r"^\W*(取消|退出|不用了|没事了|算了)\W*$")
+#: A whole message that dismisses rather than adds ("算了"): nothing is added.
+DISMISS_WORDS = re.compile(r"^\W*(取消|退出|不用了|没事了|算了)\W*$")
 SUPPLEMENT_MAX = 1000
 
 
@@ -43,9 +44,10 @@ class ActionAddSupplement(CourtAction):
         forget: list[EventType] = [SlotSet(Slot.SUPPLEMENT_ORDER, None)]
         text = latest_text(tracker).strip()
         intent = latest_intent(tracker)
-        if intent == Intent.GOODBYE or EXIT_WORDS.search(text):
+        if intent == Intent.GOODBYE or DISMISS_WORDS.search(text):
             dispatcher.utter_message(response=Response.GOODBYE)
-            return forget
+            leaving = intent == Intent.GOODBYE or EXIT_WORDS.search(text)
+            return forget + (end_of_grant() if leaving else [])
         if (
             not number
             or not text
