@@ -108,7 +108,10 @@ def test_a_greeting_a_goodbye_or_a_new_request_is_not_added(desk, text, intent):
     assert supplements(desk, order["number"]) == []
     slots = slots_of(events)
     assert messages and slots[Slot.SUPPLEMENT_ORDER] is None
-    assert set(slots) - {Slot.SUPPLEMENT_ORDER} <= {Slot.VERIFIED_CASE, Slot.CP_TOKEN}  # goodbye: the grant too
+    assert set(slots) - {Slot.SUPPLEMENT_ORDER} <= {
+        Slot.VERIFIED_CASE,
+        Slot.CP_TOKEN,
+    }  # goodbye: the grant too
 
 
 def test_a_closed_order_offers_a_new_request(desk):
