@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from kernel.sms import DEFAULT_OUTBOX, DEFAULT_SIGN_NAME, SmsGateway, make_gateway
+from kernel.sms import DEFAULT_OUTBOX, DEFAULT_SIGN_NAME, SmsGateway, gateway_for
 
 DEFAULT_FILE = Path(__file__).with_name("demo_data.json")
 ENV = {  # field -> environment variable
@@ -75,13 +75,7 @@ class Settings:
     redis_url: str = ""  # empty: in-process (one worker); Redis to share them between replicas
 
     def sms_gateway(self) -> SmsGateway:
-        return make_gateway(
-            self.sms_backend,
-            outbox=self.sms_outbox,
-            http_url=self.sms_http_url,
-            http_key=self.sms_http_key,
-            sign_name=self.sms_sign_name,
-        )
+        return gateway_for(self)
 
     @property
     def trusted(self) -> frozenset[str]:

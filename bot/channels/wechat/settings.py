@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.channels.wechat.security import aes_key
 from kernel.kv import KV, shared_kv
-from kernel.sms import DEFAULT_OUTBOX, DEFAULT_SIGN_NAME, SmsGateway, make_gateway
+from kernel.sms import DEFAULT_OUTBOX, DEFAULT_SIGN_NAME, SmsGateway, gateway_for
 
 DEFAULT_API_BASE = "https://api.weixin.qq.com"
 
@@ -71,13 +71,7 @@ class WeChatSettings:
             aes_key(self.encoding_aes_key)  # fail at start-up, not on the first message
 
     def sms_gateway(self) -> SmsGateway:
-        return make_gateway(
-            self.sms_backend,
-            outbox=self.sms_outbox,
-            http_url=self.sms_http_url,
-            http_key=self.sms_http_key,
-            sign_name=self.sms_sign_name,
-        )
+        return gateway_for(self)
 
     def kv(self) -> KV:
         return shared_kv(self.redis_url)

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from kernel.kv import KV, shared_kv
-from kernel.sms import SmsGateway, make_gateway
+from kernel.sms import SmsGateway, gateway_for
 
 from ..domain.clock import utcnow
 from ..settings import DeskSettings
@@ -44,13 +44,7 @@ def load_canned(path: str = "") -> list[dict[str, str]]:
 
 def sms_gateway(settings: DeskSettings) -> SmsGateway:
     """The gateway of SMS_BACKEND: the outbox by default, `http` a real gateway at SMS_HTTP_URL."""
-    return make_gateway(
-        settings.sms_backend,
-        outbox=settings.sms_outbox,
-        http_url=settings.sms_http_url,
-        http_key=settings.sms_http_key,
-        sign_name=settings.sms_sign_name,
-    )
+    return gateway_for(settings)
 
 
 @dataclass
