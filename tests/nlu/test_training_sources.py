@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.components.normalizer import ChineseNormalizer
 from bot.components.sources import ROOT, digest, kernel_sources, training_inputs
 
 
@@ -30,7 +29,3 @@ def test_the_digest_follows_the_bytes(tmp_path: Path) -> None:
     before = digest([rule])
     rule.write_text("A = 2\n", encoding="utf-8")
     assert digest([rule]) != before and digest([rule]) == digest([rule])
-
-
-def test_the_fingerprint_is_stable_between_calls() -> None:
-    assert ChineseNormalizer.fingerprint_addon({}) == ChineseNormalizer.fingerprint_addon({})
