@@ -84,9 +84,10 @@ def client_address() -> str:
     settings = _state()["settings"]
     caller = request.remote_addr or "-"
     forwarded = request.headers.get(settings.client_address_header, "").strip()
-    if caller in settings.trusted and not forwarded:
+    trusted = settings.is_trusted(caller)
+    if trusted and not forwarded:
         return UNKNOWN_CLIENT  # the assistant on behalf of a citizen whose address it does not know
-    if not forwarded or caller not in settings.trusted:
+    if not forwarded or not trusted:
         return caller
     try:
         return str(ipaddress.ip_address(forwarded))

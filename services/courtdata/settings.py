@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from pathlib import Path
 
 from kernel.sms import DEFAULT_OUTBOX, DEFAULT_SIGN_NAME, SmsGateway, gateway_for
@@ -81,6 +83,17 @@ class Settings:
     def trusted(self) -> frozenset[str]:
         return frozenset(a.strip() for a in self.trusted_callers.split(",") if a.strip())
 
+    def is_trusted(self, caller: str) -> bool:
+        """Whether a caller may forward the citizen's address: an address listed, or inside a listed network.
+
+        Networks (10.244.0.0/16) are for clusters, where the assistant's pods get a new address at every
+        start (deploy/k8s); on one machine the list holds loopback addresses only."""
+        try:
+            address = ipaddress.ip_address(caller)
+        except ValueError:
+            return False
+        return any(address in network for network in _networks(self.trusted))
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         """Build from the environment; a malformed number stops the start with the variable's name."""
@@ -99,4 +112,23 @@ class Settings:
                 values[f.name] = Path(raw)
             else:
                 values[f.name] = raw.strip()
-        return cls(**values)
+        settings = cls(**values)
+        bad = [e for e in settings.trusted if _network(e) is None]
+        if bad:
+            raise ValueError(
+                f"COURTDATA_TRUSTED_CALLERS: not an address or network: {', '.join(sorted(bad))}"
+            )
+        return settings
+
+
+@lru_cache(maxsize=8)
+def _networks(entries: frozenset[str]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """The trusted entries as networks (a single address is a /32 or /128); from_env refuses malformed ones."""
+    return tuple(n for n in map(_network, entries) if n is not None)
+
+
+def _network(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    try:
+        return ipaddress.ip_network(entry, strict=False)
+    except ValueError:
+        return None

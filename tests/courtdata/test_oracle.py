@@ -325,3 +325,35 @@ def test_the_assistant_without_an_address_cannot_cool_down_everyone(start_servic
     chen = demo.party(PERSON_CASE, "陈思远")
     answer = post(service, {"case_number": PERSON_CASE, "name": "陈思远", "id_number": chen["id_number"]})
     assert answer.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("listed", "caller", "trusted"),
+    [
+        ("127.0.0.1", "127.0.0.1", True),
+        ("127.0.0.1", "127.0.0.2", False),
+        ("10.244.0.0/16", "10.244.3.17", True),  # a cluster's pod network (deploy/k8s)
+        ("10.244.0.0/16", "10.245.0.1", False),
+        ("::1, 10.0.0.5", "::1", True),
+        ("10.244.0.0/16", "-", False),  # no remote address at all
+        ("", "127.0.0.1", False),
+    ],
+)
+def test_trusted_callers_are_addresses_or_networks(listed, caller, trusted):
+    assert Settings.from_env({"COURTDATA_TRUSTED_CALLERS": listed}).is_trusted(caller) is trusted
+
+
+def test_a_malformed_trusted_caller_stops_the_start():
+    with pytest.raises(ValueError, match="10.0.0.300"):
+        Settings.from_env({"COURTDATA_TRUSTED_CALLERS": "127.0.0.1, 10.0.0.300"})
+
+
+def test_a_caller_inside_a_trusted_network_forwards_the_citizens_address(start_service, demo):
+    service = start_service(resend_seconds=0, trusted_callers="127.0.0.0/8")
+    chen = demo.party(PERSON_CASE, "陈思远")
+    for person in strangers(demo, 5):  # five failures counted on one citizen's address, not the caller's
+        body = {"case_number": PERSON_CASE, "name": person["name"], "id_number": person["id_number"]}
+        assert post(service, body, "203.0.113.9").status_code == 403
+    right = {"case_number": PERSON_CASE, "name": "陈思远", "id_number": chen["id_number"]}
+    assert post(service, right, "203.0.113.9").status_code == 429
+    assert post(service, right, "203.0.113.10").status_code == 201  # another citizen: a code is sent
