@@ -1,5 +1,5 @@
 # The two commands of the README.
-.PHONY: run test test-fast check chat bench
+.PHONY: run test test-fast check chat bench faults
 
 run:   ## install what is missing, train if data/config changed, start everything
 	bash scripts/run.sh
@@ -18,3 +18,6 @@ chat:  ## talk to the running assistant in this terminal (REST channel)
 
 bench: ## NLU benchmark against Rasa's plain Chinese pipeline (docs/benchmarks.md)
 	.venv/bin/python benchmarks/nlu_benchmark.py
+
+faults: ## the fault suite (docs/faults.md): parts stopped, hung and killed under real processes
+	bash scripts/setup.sh && TF_DETERMINISTIC_OPS=1 PYTHONHASHSEED=0 TF_CPP_MIN_LOG_LEVEL=2 .venv/bin/pytest -p no:cacheprovider tests/faults

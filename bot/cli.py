@@ -7,6 +7,8 @@ bound to ACTION_SERVER_HOST (127.0.0.1) and answering only the Rasa server (ACTI
 With `--enable-api`, the HTTP API's token comes from RASA_TOKEN in the environment and is handed to Rasa
 inside the process: a token on the command line is readable by every user of the machine (`ps`). Without
 a token the API would answer anyone, so the server refuses to start.
+
+The Rasa server also answers the citizen itself when a custom action fails or is slow (bot/resilience.py).
 """
 
 from __future__ import annotations
@@ -45,8 +47,11 @@ def main() -> None:
         return
     from rasa.__main__ import main as rasa_main
 
+    from bot import resilience
+
     logging.basicConfig()
     logmask.install()
+    resilience.install()
     sys.argv = ["rasa", *rasa_argv(sys.argv[1:], os.environ)]
     rasa_main()
 

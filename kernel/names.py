@@ -120,6 +120,7 @@ class Response:
     FAQ_MENU = "utter_faq_menu"
     CANCELLED = "utter_cancelled"
     SERVICE_ERROR = "utter_service_error"
+    ACTION_UNAVAILABLE = "utter_action_unavailable"  # said by the Rasa server itself (bot/resilience.py)
     ASK_CP_CASE_NUMBER = "utter_ask_cp_case_number"
     ASK_CP_IDENTITY = "utter_ask_cp_identity"
     ASK_WO_CASE_NUMBER = "utter_ask_wo_case_number"

@@ -83,18 +83,33 @@ class Stack:
     procs: list[subprocess.Popen] = field(default_factory=list)
     cleanups: list = field(default_factory=list)
     urls: dict[str, str] = field(default_factory=dict)
+    started: dict[str, tuple[subprocess.Popen, list[str], str]] = field(default_factory=dict)
 
     def start(self, name: str, args: list[str], health: str, timeout: float = 60) -> None:
-        log = open(self.root / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
+        log = open(self.root / f"{name}.log", "a")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(
             args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         self.procs.append(proc)
+        self.started[name] = (proc, args, health)
         try:
             wait_http(health, timeout, proc)
         except Exception as exc:
             log.flush()
             raise RuntimeError(f"{name} did not start: {exc}\n{self.log(name)[-4000:]}") from exc
+
+    def signal(self, name: str, sig: int) -> None:
+        """Send a signal to one process (SIGSTOP: hung, SIGCONT: back, SIGKILL: crashed)."""
+        proc = self.started[name][0]
+        os.killpg(proc.pid, sig)
+        if sig == signal.SIGKILL:
+            proc.wait(timeout=15)
+
+    def restart(self, name: str, timeout: float = 60) -> None:
+        """Start a killed process again with the same command and port (its log continues)."""
+        proc, args, health = self.started[name]
+        assert proc.poll() is not None, f"{name} is still running"
+        self.start(name, args, health, timeout)
 
     def log(self, name: str) -> str:
         path = self.root / f"{name}.log"
