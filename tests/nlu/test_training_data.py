@@ -211,11 +211,15 @@ def test_no_text_is_trained_under_two_labels():
     assert {k: v for k, v in seen.items() if len(v) > 1} == {}
 
 
-def test_no_heldout_text_is_a_training_text_or_a_trivial_variant_of_one():
+# The blind sets (outside.yml, heldout_b.yml) were written without seeing the training data, so some of
+# their short turns (转人工) and adapted real questions coincide with training texts by nature; the
+# benchmark reports them with and without those (benchmarks/nlu_benchmark.py). Our own set must not.
+@pytest.mark.parametrize("name", ["heldout.yml"])
+def test_no_evaluation_text_is_a_training_text_or_a_trivial_variant_of_one(name):
     trained = [variant_key(m.get("text")) for m in training().intent_examples]
     trained_set = set(trained)
     leaks = []
-    for m in heldout().intent_examples:
+    for m in _load(HELDOUT.with_name(name)).intent_examples:
         key = variant_key(m.get("text"))
         if key in trained_set:
             leaks.append((m.get("text"), "same"))
