@@ -78,18 +78,32 @@ def _store(kind: str, prefix: str):
     return RedisLockStore(host="127.0.0.1", port=6379, db=REDIS_DB, key_prefix=prefix)
 
 
-def _replica(kind: str, prefix: str, conversation: str, turn_s: float, inbox, ready) -> None:
+def _busy(seconds: float) -> None:
+    """CPU work that holds the event loop, as Rasa's prediction does: the replica reads no request meanwhile."""
+    until = time.perf_counter() + seconds
+    while time.perf_counter() < until:
+        pass
+
+
+def _replica(kind: str, prefix: str, conversation: str, turn_s: float, cpu_s: float, inbox, ready) -> None:
     """One replica: every message it receives becomes a concurrent task, as a Sanic server's requests."""
     import redis
 
     red = redis.Redis(db=REDIS_DB, decode_responses=True)
     events = f"{prefix}:tracker"
 
+    def receive() -> int | None:
+        """The replica's socket: a message arrives even while the event loop is busy."""
+        index = inbox.get()
+        if index is not None:
+            red.zadd(f"{prefix}:arrived", {str(index): time.time()})
+        return index
+
     async def turn(store, index: int) -> None:
-        red.zadd(f"{prefix}:arrived", {str(index): time.time()})  # when this replica received it
         async with store.lock(conversation):
             stored = red.lrange(events, 0, -1)  # the tracker as this turn sees it
-            await asyncio.sleep(turn_s)  # understanding, policies, an action
+            _busy(cpu_s)  # understanding and policies, on the event loop
+            await asyncio.sleep(turn_s)  # waiting for the action server and the stores
             tracker = [*stored, f"user:{index}", f"bot:{index}"]
             already = red.llen(events)  # SQL tracker store: write only events beyond those stored
             if tracker[already:]:
@@ -101,14 +115,14 @@ def _replica(kind: str, prefix: str, conversation: str, turn_s: float, inbox, re
         loop = asyncio.get_running_loop()
         ready.set()
         tasks = []
-        while (index := await loop.run_in_executor(None, inbox.get)) is not None:
+        while (index := await loop.run_in_executor(None, receive)) is not None:
             tasks.append(asyncio.create_task(turn(store, index)))
         await asyncio.gather(*tasks)
 
     asyncio.run(main())
 
 
-def in_process(kind: str, messages: int, gap_s: float, turn_s: float) -> Outcome:
+def in_process(kind: str, messages: int, gap_s: float, turn_s: float, cpu_s: float) -> Outcome:
     import redis
 
     prefix = "burst" + uuid.uuid4().hex[:8]
@@ -116,7 +130,7 @@ def in_process(kind: str, messages: int, gap_s: float, turn_s: float) -> Outcome
     inboxes = [CTX.Queue(), CTX.Queue()]
     readies = [CTX.Event(), CTX.Event()]
     procs = [
-        CTX.Process(target=_replica, args=(kind, prefix, "conv", turn_s, q, r))
+        CTX.Process(target=_replica, args=(kind, prefix, "conv", turn_s, cpu_s, q, r))
         for q, r in zip(inboxes, readies)
     ]
     for proc in procs:
@@ -138,7 +152,8 @@ def in_process(kind: str, messages: int, gap_s: float, turn_s: float) -> Outcome
     arrival = {int(i): at for i, at in red.zrange(f"{prefix}:arrived", 0, -1, withscores=True)}
     for key in red.scan_iter(f"{prefix}*"):
         red.delete(key)
-    label = f"in-process, {'ours' if kind == 'atomic' else 'Rasa RedisLockStore'}, gap {gap_s * 1000:.0f} ms"
+    store = "ours" if kind == "atomic" else "Rasa RedisLockStore"
+    label = f"in-process, {store}, gap {gap_s * 1000:.0f} ms, CPU {cpu_s * 1000:.0f} ms/turn"
     last = max(answered) - started if answered else float("nan")
     return Outcome(label, messages, stored, last, errors=messages - len(answered), arrival=arrival)
 
@@ -243,7 +258,10 @@ def main() -> None:
     parser.add_argument("--token", default=os.environ.get("RASA_TOKEN", ""), help="Rasa API token")
     parser.add_argument("--messages", type=int, default=20)
     parser.add_argument("--gaps-ms", default="0,20", help="comma-separated gaps between sends")
-    parser.add_argument("--turn-ms", type=float, default=50, help="in-process: time one turn takes")
+    parser.add_argument("--turn-ms", type=float, default=50, help="in-process: time a turn waits on I/O")
+    parser.add_argument(
+        "--cpu-ms", type=float, default=0, help="in-process: time a turn blocks the event loop"
+    )
     parser.add_argument("--stores", default="atomic,rasa", help="in-process: atomic, rasa or both")
     args = parser.parse_args()
     gaps = [float(g) / 1000 for g in args.gaps_ms.split(",")]
@@ -270,7 +288,8 @@ def main() -> None:
         return
     for kind in args.stores.split(","):
         for gap in gaps:
-            print(in_process(kind, args.messages, gap, args.turn_ms / 1000).row(), flush=True)
+            outcome = in_process(kind, args.messages, gap, args.turn_ms / 1000, args.cpu_ms / 1000)
+            print(outcome.row(), flush=True)
 
 
 if __name__ == "__main__":
