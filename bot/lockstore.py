@@ -92,13 +92,18 @@ return {0, redis.call('ZRANK', KEYS[2], ARGV[1])}
 """
 )
 
-# ARGV: ticket. Returns 1 if the ticket was still there, 0 if it had expired meanwhile.
-RELEASE = """
-local removed = redis.call('ZREM', KEYS[2], ARGV[1])
+# ARGV: ticket. Returns 1 if the ticket was still live, 0 if it had expired (gone or past its deadline).
+RELEASE = (
+    _NOW_MS
+    + """
+local deadline = redis.call('ZSCORE', KEYS[3], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 if redis.call('ZCARD', KEYS[2]) == 0 then redis.call('DEL', KEYS[2], KEYS[3]) end
-return removed
+if deadline and tonumber(deadline) >= now then return 1 end
+return 0
 """
+)
 
 # Returns the live tickets as a flat list: number, deadline (ms), number, deadline, ...
 PEEK = _NOW_MS + _DROP_EXPIRED + "return redis.call('ZRANGE', KEYS[3], 0, -1, 'WITHSCORES')"
