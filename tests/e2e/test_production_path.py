@@ -98,3 +98,31 @@ def test_one_time_codes_and_locks_live_in_redis(production):
 
     keys = redis.Redis.from_url("redis://127.0.0.1:6379/3", decode_responses=True).keys("*")
     assert keys, "the shared KV store wrote nothing to Redis"
+
+
+def test_messages_sent_at_once_are_all_stored_in_the_order_sent(production):
+    """Rasa's turns of one conversation go through our Redis lock store: none lost, none reordered."""
+    import threading
+    import time
+
+    import sqlalchemy
+
+    chat = Chat(production.urls["rasa"], f"burst-{uuid.uuid4().hex[:8]}")
+    texts = [f"诉讼费怎么交 第{i}条" for i in range(1, 9)]
+    threads = []
+    for text in texts:
+        threads.append(threading.Thread(target=chat.say, args=(text,)))
+        threads[-1].start()
+        time.sleep(0.05)
+    for thread in threads:
+        thread.join(60)
+    engine = sqlalchemy.create_engine(PG_URL)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sqlalchemy.text(
+                "SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id"
+            ),
+            {"s": chat.sender},
+        )
+        stored = [json.loads(row[0])["text"] for row in rows]
+    assert stored == texts
