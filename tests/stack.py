@@ -83,18 +83,33 @@ class Stack:
     procs: list[subprocess.Popen] = field(default_factory=list)
     cleanups: list = field(default_factory=list)
     urls: dict[str, str] = field(default_factory=dict)
+    started: dict[str, tuple[subprocess.Popen, list[str], str, float]] = field(default_factory=dict)
 
     def start(self, name: str, args: list[str], health: str, timeout: float = 60) -> None:
-        log = open(self.root / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
+        log = open(self.root / f"{name}.log", "a")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(
             args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         self.procs.append(proc)
+        self.started[name] = (proc, args, health, timeout)
         try:
             wait_http(health, timeout, proc)
         except Exception as exc:
             log.flush()
             raise RuntimeError(f"{name} did not start: {exc}\n{self.log(name)[-4000:]}") from exc
+
+    def restart(self, name: str) -> None:
+        """Stop one process as an operator would (SIGTERM, then SIGKILL) and start it again, same settings."""
+        proc, args, health, timeout = self.started[name]
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        self.procs.remove(proc)
+        self.start(name, args, health, timeout)
 
     def log(self, name: str) -> str:
         path = self.root / f"{name}.log"
@@ -155,6 +170,8 @@ def start_stack(
             "DESK_PORT": str(ports["desk"]),
             "DESK_URL": f"http://127.0.0.1:{ports['desk']}",
             "DESK_DATABASE_URL": f"sqlite:///{workdir / 'desk.db'}",
+            # the desk's retention job purges this stack's conversations, not those of var/ in the checkout
+            "RETENTION_TRACKER_DB_URL": f"sqlite:///{workdir / 'tracker.db'}",
             "SMS_OUTBOX": str(workdir / "sms_outbox.jsonl"),
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports['actions']}/webhook",
             "RASA_URL": f"http://127.0.0.1:{ports['rasa']}",
@@ -179,6 +196,7 @@ def start_stack(
         (ROOT / endpoints)
         .read_text(encoding="utf-8")
         .replace("http://127.0.0.1:5055/webhook", env["ACTION_ENDPOINT_URL"])
+        .replace("db: var/tracker.db", f"db: {workdir / 'tracker.db'}")  # each stack its own conversations
     )
     endpoints_file.write_text(text, encoding="utf-8")
     stack = Stack(workdir, env)
