@@ -4,7 +4,8 @@ Start-up checks the holiday file (DESK_HOLIDAYS, domain/workdays.py) and refuses
 wrong, then migrates the database to the newest schema and seeds the demo staff on an empty one. Two background
 threads: one flags overdue orders every DESK_OVERDUE_SWEEP_SECONDS so the lasting flag and the audit log keep
 up; the other (every DESK_HANDOFF_SWEEP_SECONDS) ends live-handoff requests nobody took within
-HANDOFF_WAIT_SECONDS, hands back abandoned chats and retries failed resumes.
+HANDOFF_WAIT_SECONDS, hands back abandoned chats and retries failed resumes. A third runs the retention job
+(retention.py: RETENTION_DAYS) a minute after start-up and then once a day.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from kernel import logmask
 
 from .app import create_app
 from .domain.workdays import HolidayFileError
+from .retention import DAY_SECONDS, run_retention
 from .service.background import Sweeper
 from .service.orders import DeskStore
 from .settings import DEFAULT_DEMO_PASSWORD, DeskSettings
@@ -58,6 +60,9 @@ def main() -> None:
         Sweeper("overdue", settings.overdue_sweep_seconds, store.flag_overdue).start(),
         Sweeper("handoff", settings.handoff_sweep_seconds, wiring.handoffs.sweep).start(),
     ]
+    if settings.retention_days > 0:  # a minute after start-up, then daily (retention.py)
+        retention = Sweeper("retention", DAY_SECONDS, lambda: run_retention(settings, store), first=60)
+        sweepers.append(retention.start())
     log.info("work-order service and staff desk on http://%s:%s/desk/", settings.host, settings.port)
     try:
         serve(app, host=settings.host, port=settings.port, threads=settings.threads)
