@@ -9,6 +9,8 @@ owner only.
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import stat
 import uuid
 from pathlib import Path
@@ -67,8 +69,11 @@ async def test_conversations_and_the_page_history_survive_a_restart(embedded):
     assert "你好" in shown and all(text in shown for text in before)
 
     db = Path(embedded.root) / "tracker.db"
-    raw = db.read_bytes()
-    assert "查案件进度".encode() in raw  # the conversation is in this file, not in memory
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT data FROM events WHERE sender_id = ?", (rest.sender,)).fetchall()
+    stored_text = json.dumps([json.loads(data) for (data,) in rows], ensure_ascii=False)
+    assert "查案件进度" in stored_text  # the conversation is in this file, not in memory
+    raw = db.read_bytes()  # every page of the file, deleted rows and free pages included
     for secret in (PERSON_ID, PHONE, code):
-        assert secret.encode() not in raw
+        assert secret not in stored_text and secret.encode() not in raw
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
