@@ -11,13 +11,15 @@ HANDOFF_WAIT_SECONDS, hands back abandoned chats and retries failed resumes. A t
 from __future__ import annotations
 
 import logging
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from waitress import serve
 
 from kernel import logmask
 
 from .app import create_app
-from .domain.workdays import HolidayFileError
+from .domain.workdays import HolidayFileError, WorkCalendar, coverage_warnings
 from .retention import DAY_SECONDS, run_retention
 from .service.background import Sweeper
 from .service.orders import DeskStore
@@ -39,6 +41,15 @@ def _refuse(problems: list[str]) -> None:
         raise SystemExit("工作台未启动（COURT_MODE=production）：" + "；".join(problems))
 
 
+def warn_calendar(calendar: WorkCalendar, today: date) -> list[str]:
+    """Log (for the operator's alerting) what the administrator's banner says: this or next year has no holiday
+    schedule, so deadlines would count Monday–Friday. Returns the warnings."""
+    warnings = coverage_warnings(today, calendar)
+    for warning in warnings:
+        log.warning("holiday calendar: %s", warning)
+    return warnings
+
+
 def main() -> None:
     settings = DeskSettings.from_env()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -54,6 +65,7 @@ def main() -> None:
         _refuse(
             [f"演示账号仍使用公开的演示密码：{'、'.join(weak)}（请重置密码或停用这些账号）"] if weak else []
         )
+    warn_calendar(store.calendar, datetime.now(ZoneInfo(settings.timezone)).date())
     app = create_app(settings, store)
     wiring = app.config["DESK_WIRING"]
     sweepers = [
