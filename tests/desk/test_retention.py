@@ -13,6 +13,7 @@ import dataclasses
 import json
 import uuid
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
@@ -21,7 +22,7 @@ from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import select, text
 
-from kernel.retention import purge_tracker_events, tracker_db_url
+from kernel.retention import TrackerConfigError, purge_tracker_events, tracker_db_url
 from services.desk.db.engine import make_engine
 from services.desk.db.models import AuditEntry, WorkOrder
 from services.desk.retention import run_retention
@@ -177,3 +178,26 @@ def test_the_job_purges_both_stores_and_can_be_switched_off(store, actors, setti
     on = dataclasses.replace(off, retention_days=180)
     assert run_retention(on, store, NOW) == {"days": 180, "orders_purged": 1, "events_deleted": 4}
     assert row(store, old).citizen_name == PURGED
+
+
+def test_the_job_purges_the_store_rasa_is_configured_with():
+    root = Path(__file__).resolve().parents[2]
+    production = (root / "endpoints.production.yml").read_text(encoding="utf-8")
+    env = {
+        "TRACKER_DB_HOST": "db.internal",
+        "TRACKER_DB_PORT": "5433",
+        "TRACKER_DB_NAME": "tracker",
+        "TRACKER_DB_USER": "rasa",
+        "TRACKER_DB_PASSWORD": "p@ss:word",
+    }
+    assert tracker_db_url(production, env) == "postgresql://rasa:p%40ss%3Aword@db.internal:5433/tracker"
+    with pytest.raises(TrackerConfigError, match="TRACKER_DB_HOST"):
+        tracker_db_url(production, {})
+    embedded = (root / "endpoints.yml").read_text(encoding="utf-8")
+    assert tracker_db_url(embedded, {}) == "sqlite:///var/tracker.db"
+    assert (
+        tracker_db_url(
+            "tracker_store:\n  type: bot.stores.MaskingTrackerStore\n  inner_type: in_memory\n", {}
+        )
+        is None
+    )
