@@ -19,6 +19,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.private_files import prepare_sql_store
 from kernel.names import Entity, Slot
 from kernel.privacy import mask_id, mask_phone, mask_text
 
@@ -102,6 +103,7 @@ class MaskingTrackerStore(TrackerStore):
         **kwargs: Any,
     ) -> None:
         super().__init__(domain, event_broker)
+        prepare_sql_store(inner_type, kwargs)  # the embedded SQLite file: 0600 (bot/private_files.py)
         inner_config = (
             EndpointConfig(url=host, type=inner_type, **kwargs) if inner_type != "in_memory" else None
         )

@@ -38,4 +38,7 @@ set -a
 set +a
 export COURT_API_KEY="${COURT_API_KEY:-$COURTDATA_API_KEY}"
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+# var/ holds conversations (tracker.db), work orders (desk.db), the SMS outbox and audit logs: files the
+# processes create there are readable by this user only
+umask 077
 exec .venv/bin/honcho -f Procfile start

@@ -83,7 +83,7 @@ class Stack:
     procs: list[subprocess.Popen] = field(default_factory=list)
     cleanups: list = field(default_factory=list)
     urls: dict[str, str] = field(default_factory=dict)
-    started: dict[str, tuple[subprocess.Popen, list[str], str]] = field(default_factory=dict)
+    started: dict[str, tuple[subprocess.Popen, list[str], str, float]] = field(default_factory=dict)
 
     def start(self, name: str, args: list[str], health: str, timeout: float = 60) -> None:
         log = open(self.root / f"{name}.log", "a")  # noqa: SIM115 - closed with the process
@@ -91,7 +91,7 @@ class Stack:
             args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         self.procs.append(proc)
-        self.started[name] = (proc, args, health)
+        self.started[name] = (proc, args, health, timeout)
         try:
             wait_http(health, timeout, proc)
         except Exception as exc:
@@ -105,10 +105,17 @@ class Stack:
         if sig == signal.SIGKILL:
             proc.wait(timeout=15)
 
-    def restart(self, name: str, timeout: float = 60) -> None:
-        """Start a killed process again with the same command and port (its log continues)."""
-        proc, args, health = self.started[name]
-        assert proc.poll() is not None, f"{name} is still running"
+    def restart(self, name: str) -> None:
+        """Stop one process as an operator would (SIGTERM, then SIGKILL) and start it again, same settings."""
+        proc, args, health, timeout = self.started[name]
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        self.procs.remove(proc)
         self.start(name, args, health, timeout)
 
     def log(self, name: str) -> str:
@@ -170,6 +177,8 @@ def start_stack(
             "DESK_PORT": str(ports["desk"]),
             "DESK_URL": f"http://127.0.0.1:{ports['desk']}",
             "DESK_DATABASE_URL": f"sqlite:///{workdir / 'desk.db'}",
+            # the desk's retention job purges this stack's conversations, not those of var/ in the checkout
+            "RETENTION_TRACKER_DB_URL": f"sqlite:///{workdir / 'tracker.db'}",
             "SMS_OUTBOX": str(workdir / "sms_outbox.jsonl"),
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports['actions']}/webhook",
             "RASA_URL": f"http://127.0.0.1:{ports['rasa']}",
@@ -194,6 +203,7 @@ def start_stack(
         (ROOT / endpoints)
         .read_text(encoding="utf-8")
         .replace("http://127.0.0.1:5055/webhook", env["ACTION_ENDPOINT_URL"])
+        .replace("db: var/tracker.db", f"db: {workdir / 'tracker.db'}")  # each stack its own conversations
     )
     endpoints_file.write_text(text, encoding="utf-8")
     stack = Stack(workdir, env)

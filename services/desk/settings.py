@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import time
+from pathlib import Path
 
+from kernel.retention import TrackerConfigError, tracker_db_url
 from kernel.sms import DEFAULT_SIGN_NAME
 
 
@@ -24,6 +26,17 @@ def _time(value: str | None, default: time) -> time:
         return default
     hours, minutes = value.split(":", 1)
     return time(int(hours), int(minutes))
+
+
+def _tracker_db_url(env: dict[str, str]) -> str:
+    """The SQL tracker store Rasa writes to, read from its endpoints file; empty when there is none."""
+    path = Path(env.get("RASA_ENDPOINTS") or "endpoints.yml")
+    if not path.is_file():
+        return ""
+    try:
+        return tracker_db_url(path.read_text(encoding="utf-8"), env) or ""
+    except TrackerConfigError:
+        return ""  # a variable of that file is not set here: the retention job says it has no tracker store
 
 
 DEFAULT_DEMO_PASSWORD = "demo12368"  # printed in README, docs and .env.example: never in production
@@ -90,6 +103,11 @@ class DeskSettings:
     log_level: str = "INFO"
     threads: int = 8
     overdue_sweep_seconds: float = 300.0
+    # Retention (retention.py): personal data of orders closed longer ago, and conversation events in the
+    # tracker store, are purged daily; 0 switches the job off. The tracker store's database URL: empty means
+    # the SQL store named by RASA_ENDPOINTS (endpoints.yml: var/tracker.db).
+    retention_days: int = 180
+    tracker_db_url: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> DeskSettings:
@@ -146,6 +164,8 @@ class DeskSettings:
             overdue_sweep_seconds=float(
                 env.get("DESK_OVERDUE_SWEEP_SECONDS") or defaults.overdue_sweep_seconds
             ),
+            retention_days=int(env.get("RETENTION_DAYS") or defaults.retention_days),
+            tracker_db_url=env.get("RETENTION_TRACKER_DB_URL", "").strip() or _tracker_db_url(env),
         )
 
     def production_problems(self) -> list[str]:

@@ -254,3 +254,15 @@ def test_only_the_administrator_sees_the_warning_and_the_page(store, settings):
     login(client, "clerk", PASSWORD)
     assert "calendar-warning" not in client.get("/desk/").get_data(as_text=True)
     assert client.get("/desk/holidays").status_code == 403
+
+
+def test_the_operator_reads_the_missing_year_in_the_start_up_log(caplog):
+    from services.desk.__main__ import warn_calendar
+
+    with caplog.at_level("WARNING", logger="services.desk"):
+        warn_calendar(default_calendar(), date(2026, 12, 1))
+    assert "2027年的节假日和调休安排尚未录入" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="services.desk"):
+        assert warn_calendar(default_calendar(), date(2025, 12, 1)) == []  # 2025 and 2026 are known
+    assert caplog.text == ""

@@ -7,6 +7,7 @@ always brought to the newest Alembic revision before the service answers anythin
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +27,21 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _private_file(path: Path) -> None:
+    """Names, transcripts and phones live in this file: create it (and its folder) readable by its owner
+    only, before SQLite opens it (its -wal and -shm files take the same mode); narrow a wider existing one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    if path.stat().st_mode & 0o777 != 0o600:
+        path.chmod(0o600)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for `url`; for a SQLite file its folder is created first."""
+    """An engine for `url`; for a SQLite file its folder and the file (0600) are created first."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(parsed.database))
         connect_args = {"timeout": 30, "check_same_thread": False, **kwargs.pop("connect_args", {})}
         engine = create_engine(url, future=True, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
