@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, FollowupAction, SessionStarted, SlotSet
 
 from actions.base import EXIT_WORDS, CourtAction, end_of_grant, latest_entity_value, latest_intent
 from actions.settings import court_info
@@ -111,6 +111,8 @@ class ActionAnythingElse(CourtAction):
                     {"title": "我要投诉", "payload": f"/{Intent.FILE_COMPLAINT}"},
                 ],
             )
+        elif latest_intent(tracker) == Intent.AFFIRM and tracker.get_slot(Slot.WO_RETRY):
+            return [FollowupAction(Action.SUBMIT_WORKORDER)]  # 重新提交 after a failed submission: same key
         elif latest_intent(tracker) == Intent.OUT_OF_SCOPE:
             dispatcher.utter_message(response=Response.OUT_OF_SCOPE)
         else:

@@ -61,6 +61,7 @@ WO_FORM_SLOTS = (
     Slot.WO_PHONE,
     Slot.WO_SUMMARY,
     Slot.WO_CONFIRM,
+    Slot.WO_RETRY,
 )
 
 
@@ -466,7 +467,7 @@ class ActionSubmitWorkorder(CourtAction):
                 text="抱歉，工单暂时没能登记成功，您填写的信息还在。请稍后点“重新提交”，或拨打 12368 热线。",
                 buttons=[{"title": "重新提交", "payload": f"/{Intent.AFFIRM}"}],
             )
-            return [SlotSet(Slot.WO_CONFIRM, None)]
+            return [SlotSet(Slot.WO_RETRY, True)]  # confirmed and kept: 重新提交 submits the same order
         dispatcher.utter_message(text=confirmation(order))
         events: list[EventType] = [SlotSet(s, None) for s in WO_FORM_SLOTS]
         events.append(SlotSet(Slot.WORKORDER_NUMBER, order["number"]))

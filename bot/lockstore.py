@@ -18,8 +18,8 @@ Time is Redis's own clock (`TIME` inside the script), so replicas' clocks need n
 exceed the slowest turn, or a second turn would start while the first still runs; our actions' calls are
 bounded by the court-data and desk clients' timeouts (a few seconds each, docs/cluster.md), far below it.
 
-When Redis cannot be reached the store fails closed: `lock()` raises `LockError` (the channel answers with
-an error) and logs why, rather than running the turn unlocked.
+When Redis cannot be reached the store fails closed: `lock()` raises `LockError` (bot/store_guard.py answers
+the citizen: refused, send again, or 12368) and logs why, rather than running the turn unlocked.
 """
 
 from __future__ import annotations

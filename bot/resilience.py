@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kernel.names import Response
+from kernel.names import RETRY_SLOTS, Intent, Response
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +59,12 @@ class ResilienceSettings:
         return cls(action_timeout=value)
 
 
-async def unavailable_events(nlg: Any, tracker: Any, output_channel: Any) -> list[Any]:
-    """The citizen's answer for a failed action: the domain's response (or a built-in text), then listen."""
-    from rasa.shared.core.events import BotUttered, FollowupAction
+async def unavailable_events(nlg: Any, tracker: Any, output_channel: Any, action: str = "") -> list[Any]:
+    """The citizen's answer for a failed action: the domain's response (or a built-in text), then listen.
+
+    When the action leaves something to resend (a confirmed work order: kernel.names.RETRY_SLOTS), its
+    retry slot is set and a 重新提交 button offered: one tap submits it again under the same key."""
+    from rasa.shared.core.events import BotUttered, FollowupAction, SlotSet
 
     try:
         draft = await nlg.generate(RESPONSE, tracker, output_channel.name())
@@ -70,7 +73,13 @@ async def unavailable_events(nlg: Any, tracker: Any, output_channel: Any) -> lis
     draft = dict(draft or {"text": FALLBACK_TEXT})
     text = draft.pop("text", None) or FALLBACK_TEXT
     data = {k: v for k, v in draft.items() if k in ("buttons", "quick_replies", "custom") and v}
-    return [BotUttered(text, data, {"utter_action": RESPONSE}), FollowupAction("action_listen")]
+    retry = RETRY_SLOTS.get(action)
+    if retry:
+        data["buttons"] = [{"title": "重新提交", "payload": f"/{Intent.AFFIRM}"}, *data.get("buttons", [])]
+    events: list[Any] = [BotUttered(text, data, {"utter_action": RESPONSE})]
+    if retry:
+        events.append(SlotSet(retry, True))
+    return [*events, FollowupAction("action_listen")]
 
 
 class FailedTurns:
@@ -136,7 +145,8 @@ def guarded_run(original: Any, settings: ResilienceSettings, turns: FailedTurns 
                 time.monotonic() - started,
             )
             turns.mark(tracker)
-            return [*await unavailable_events(nlg, tracker, output_channel), *reset_events(tracker)]
+            answer = await unavailable_events(nlg, tracker, output_channel, self.name())
+            return [*answer, *reset_events(tracker)]
 
     run.__wrapped__ = original  # type: ignore[attr-defined]
     return run

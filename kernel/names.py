@@ -69,6 +69,8 @@ class Slot:
     WO_PHONE = "wo_phone"
     WO_SUMMARY = "wo_summary"
     WO_CONFIRM = "wo_confirm"
+    # confirmed but not stored (the desk or the action server was down): 重新提交 (affirm) submits it again
+    WO_RETRY = "wo_retry"
     WORKORDER_NUMBER = "workorder_number"
     # the open order whose staff reply is the latest thing in the conversation (set by the desk, see contracts)
     SUPPLEMENT_ORDER = "supplement_order"
@@ -121,6 +123,7 @@ class Response:
     CANCELLED = "utter_cancelled"
     SERVICE_ERROR = "utter_service_error"
     ACTION_UNAVAILABLE = "utter_action_unavailable"  # said by the Rasa server itself (bot/resilience.py)
+    STORE_UNAVAILABLE = "utter_store_unavailable"  # said by the Rasa server itself (bot/store_guard.py)
     ASK_CP_CASE_NUMBER = "utter_ask_cp_case_number"
     ASK_CP_IDENTITY = "utter_ask_cp_identity"
     ASK_WO_CASE_NUMBER = "utter_ask_wo_case_number"
@@ -158,3 +161,7 @@ INTENT_LABELS = {
     Intent.AFFIRM: "是的",
     Intent.DENY: "不是",
 }
+
+# Actions whose failure leaves something the citizen can resend with one tap (affirm): the slot that marks it.
+# bot/resilience.py sets it when the Rasa server could not reach the action; the action sets it itself.
+RETRY_SLOTS = {Action.SUBMIT_WORKORDER: Slot.WO_RETRY}

@@ -195,6 +195,7 @@ def start_stack(
             "WECHAT_ENCODING_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
             "WECHAT_API_BASE": f"http://127.0.0.1:{ports['wechat']}",
             "WECHAT_STUB_PORT": str(ports["wechat"]),
+            "RABBITMQ_PORT": "5672",  # endpoints.production.yml; a fault test puts a proxy in between
         }
     )
     env.update(extra_env or {})

@@ -171,6 +171,7 @@ def test_both_endpoint_files_send_the_token(name, monkeypatch) -> None:
         "REDIS_HOST",
         "REDIS_PORT",
         "RABBITMQ_HOST",
+        "RABBITMQ_PORT",
         "RABBITMQ_USER",
         "RABBITMQ_PASSWORD",
     ):

@@ -159,3 +159,16 @@ async def test_after_a_failure_the_rest_of_the_turn_is_skipped_and_the_asked_slo
     tracker.update(UserUttered("（2026）京0105民初8848号", message_id="m-2"))  # the citizen's next message
     app[MODE] = "ok"
     assert [e.text for e in await run(url, tracker) if isinstance(e, BotUttered)] == ["好的，已查到。"]
+
+
+async def test_a_failed_submission_can_be_resent_with_one_tap(guarded, action_server):
+    """The Rasa server could not reach action_submit_workorder: 重新提交 (affirm) will submit it again."""
+    app, url = action_server
+    app[MODE] = "500"
+    action = RemoteAction("action_submit_workorder", EndpointConfig(url))
+    nlg = TemplatedNaturalLanguageGenerator(DOMAIN.responses)
+    tracker = DialogueStateTracker.from_events("citizen-2", [], DOMAIN.slots)
+    events = await action.run(CollectingOutputChannel(), nlg, tracker, DOMAIN)
+    [uttered] = [e for e in events if isinstance(e, BotUttered)]
+    assert [b["payload"] for b in uttered.data["buttons"]] == ["/affirm"]
+    assert SlotSet("wo_retry", True) in events

@@ -100,7 +100,27 @@ def test_a_down_service_tells_no_number_and_keeps_what_was_filled_in(orders, cou
     messages, events = run(ActionSubmitWorkorder(), confirmed())
     assert orders.stored == [] and "GD" not in texts(messages)
     assert [b["title"] for b in messages[-1]["buttons"]] == ["重新提交"]
-    assert slots_of(events) == {Slot.WO_CONFIRM: None}  # name, phone, case and summary stay
+    assert slots_of(events) == {Slot.WO_RETRY: True}  # confirmed, name, phone, case and summary stay
+
+
+def test_resubmitting_after_the_service_is_back_stores_the_order_and_tells_its_number(orders, court):
+    from rasa_sdk.events import FollowupAction
+
+    from actions.core import ActionAnythingElse
+    from kernel.names import Action
+
+    orders.down = True
+    _, failed = run(ActionSubmitWorkorder(), confirmed())
+    orders.down = False
+    retry = make_tracker(
+        "重新提交", intent="affirm", slots={**CONFIRMED, **slots_of(failed)}, sender="conv-1"
+    )
+    _, events = run(ActionAnythingElse(), retry)  # the 重新提交 button outside any form
+    assert events == [FollowupAction(Action.SUBMIT_WORKORDER)]
+    messages, events = run(ActionSubmitWorkorder(), retry)
+    [order] = orders.stored
+    assert order["message_id"] == "msg-7" and order["number"] in texts(messages)  # the key fixed at the start
+    assert slots_of(events)[Slot.WO_RETRY] is None
 
 
 def test_an_expired_phone_asks_to_register_again_and_stores_nothing(orders, court):
