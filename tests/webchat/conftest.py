@@ -8,6 +8,7 @@ channel's output channel. What it answers depends on the text (see FakeBot.reply
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -159,13 +160,20 @@ class ChatClient:
             items.append(self.queues[name].get_nowait())
         return items
 
+    @staticmethod
+    def untimed(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The messages without their time, after checking each has one from the last minute."""
+        for message in messages:
+            assert abs(time.time() - message.pop("ts")) < 60, message
+        return messages
+
     async def join(self, session: dict[str, Any]) -> list[dict[str, Any]]:
         """A verified session: returns the history the server sent."""
         await self.sio.emit(
             "session_request", {"session_id": session["session_id"], "token": session["token"]}
         )
         await self.next("session_confirm")
-        return (await self.next("history"))["messages"]
+        return self.untimed((await self.next("history"))["messages"])
 
     async def say(self, text: str, **extra: Any) -> dict[str, Any]:
         return await self.sio.call("user_uttered", {"message": text, **extra}, timeout=10)
@@ -176,7 +184,7 @@ class ChatClient:
         assert ack == {"ok": True}
         assert await self.next("typing") == {"on": True}
         assert await self.next("typing") == {"on": False}
-        return self.pending("bot_uttered")
+        return self.untimed(self.pending("bot_uttered"))
 
 
 @pytest_asyncio.fixture
