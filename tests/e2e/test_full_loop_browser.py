@@ -128,6 +128,9 @@ def test_live_handoff_with_the_real_bot(stack, browser):
     told = last_bot(citizen).inner_text()
     assert "分钟" in told and "姓名" not in told  # the expected wait, and no form question
     number = NUMBER.search(told).group(0)
+    banner = citizen.locator("#waiting")  # the desk's expected wait stays above the text box
+    expect(banner).to_contain_text("预计等待约")
+    assert re.search(r"预计等待约 \d+ 分钟", banner.inner_text())
 
     take = desk.locator("#waiting button:has-text('接入')").first
     expect(take).to_be_visible(timeout=20_000)
@@ -136,6 +139,7 @@ def test_live_handoff_with_the_real_bot(stack, browser):
     desk.fill("#send-text", "您好，诉讼费可以在移动微法院网上缴纳。")
     desk.click("#send-form button[type=submit]")
     expect(citizen.locator("#messages .msg-staff .bubble").last).to_contain_text("移动微法院", timeout=15_000)
+    expect(banner).to_be_hidden()  # a person is here
 
     # the order the live request opened: the clerk fills in what the citizen told them in the chat
     order = desk.context.new_page()
