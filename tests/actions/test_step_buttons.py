@@ -118,3 +118,25 @@ def test_the_progress_answer_leads_with_a_card_and_states_the_hearing_once(court
     text = messages[-1]["text"]  # REST and WeChat: the card as lines, then the details
     assert text.index("当前阶段") < text.index("最近进展")
     assert text.count("12月10日") == 1 and card["details"].count("12月10日") == 0
+
+
+def test_wechat_shows_the_progress_once_as_plain_lines(court, monkeypatch):
+    from bot.channels.wechat.text import render
+
+    async def case_progress(case_number, token):
+        return demo_progress(case_number)
+
+    monkeypatch.setattr(court, "case_progress", case_progress, raising=False)
+    tracker = make_tracker(
+        "查进度", slots={Slot.CP_TOKEN: seal("conv-1", "grant", "grant-1"), Slot.VERIFIED_CASE: CASE}
+    )
+    messages, _ = run(ActionCaseProgress(), tracker)
+    # Rasa hands a channel the text (with buttons) and the custom payload as two messages
+    text, payloads = render(
+        [
+            {"text": messages[-1]["text"], "buttons": messages[-1]["buttons"]},
+            {"custom": messages[-1]["custom"]},
+        ]
+    )
+    assert text.count("当前阶段") == 1 and text.count("12月10日") == 1 and "最近进展" in text
+    assert payloads == [b["payload"] for b in messages[-1]["buttons"]]
