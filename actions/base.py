@@ -118,7 +118,23 @@ class FormValidation(CourtAction, ABC):
         form_goes_on = events and not any(event.get("event") == "active_loop" for event in events)
         if dispatcher.messages and form_goes_on:
             mark_asked(tracker)
+            offer_cancel(dispatcher.messages[-1], self.step_buttons(tracker, events))
         return events
+
+    def step_buttons(self, tracker: Tracker, events: list[EventType]) -> list[dict[str, str]]:
+        """Buttons under a question the validation asked in its own words (the step goes on): 取消, so
+        leaving a form never needs typing; [] where the next prompt brings its own."""
+        return [CANCEL_BUTTON]
+
+
+#: Sent as the word a citizen would type: CANCEL_WORDS ends any form, whatever the model makes of it.
+CANCEL_BUTTON = {"title": "取消", "payload": "取消"}
+
+
+def offer_cancel(message: dict[str, Any], buttons: list[dict[str, str]]) -> None:
+    """Add `buttons` to a plain text message that has none (a response template keeps its own)."""
+    if buttons and message.get("text") and not message.get("response") and not message.get("buttons"):
+        message["buttons"] = list(buttons)
 
 
 class AskSlot(CourtAction, ABC):
@@ -140,7 +156,9 @@ class AskSlot(CourtAction, ABC):
             and self.slot in REASK
             and asked_before(tracker, self.name())
         ):
-            dispatcher.utter_message(text=REASK[self.slot])  # after an aside: one short line, not the prompt
+            dispatcher.utter_message(
+                text=REASK[self.slot], buttons=[CANCEL_BUTTON]
+            )  # after an aside: one short line, not the prompt
         else:
             dispatcher.utter_message(response=f"utter_ask_{self.slot}")
         return []

@@ -9,6 +9,7 @@ citizen asks again in the same session without a new code; a new session starts 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -34,10 +35,12 @@ from kernel.clients.court import (
     Locked,
     Mismatch,
     NotFound,
+    ProgressNode,
     RateLimited,
     VerificationRequired,
     WrongCode,
 )
+from kernel.contracts import CARD_KEY
 from kernel.names import Action, Entity, Intent, Slot
 from kernel.nlu.extract import CASE_NUMBER, find_problems
 from kernel.privacy import mask_credit_code, mask_id
@@ -126,6 +129,13 @@ class ValidateCaseProgressForm(FormValidation):
         if not events and intent in DIGRESSIONS:
             return []  # nothing for the form: let the rules answer the digression
         return events
+
+    def step_buttons(self, tracker: Tracker, events: list[EventType]) -> list[dict[str, str]]:
+        """No 取消 under "验证码已发送…" or "验证码不正确": the code prompt follows with 重新发送 and 取消."""
+        set_now = {e.get("name"): e.get("value") for e in events if e.get("event") == "slot"}
+        verification = set_now.get(Slot.CP_VERIFICATION, tracker.get_slot(Slot.CP_VERIFICATION))
+        identity = set_now.get(Slot.CP_IDENTITY, tracker.get_slot(Slot.CP_IDENTITY))
+        return [] if verification and identity else super().step_buttons(tracker, events)
 
     def _already_verified(self, tracker: Tracker) -> list[EventType] | None:
         """Same session, same case (or no case named): no new code needed."""
@@ -366,39 +376,65 @@ class ActionCaseProgress(CourtAction):
         except CourtError as exc:
             dispatcher.utter_message(text=exc.message, buttons=[WORKORDER_BUTTON])
             return reset
+        card = progress_card(progress)
         dispatcher.utter_message(
-            text=render_progress(progress),
+            text=card_text(card),  # REST and WeChat: the card's lines, then the details
             buttons=[
                 {"title": "给法官留言", "payload": f"/{Intent.CONTACT_JUDGE}"},
                 {"title": "查询其他案件", "payload": f"/{Intent.QUERY_CASE_PROGRESS}"},
             ],
+            json_message={CARD_KEY: card},  # the web chat shows the card, then the details
         )
         return reset
 
 
-def render_progress(p: CaseProgress, latest: int = 4) -> str:
-    """Short lines for a phone screen: stage, latest nodes, next hearing, judge, time limit."""
-    s = p.summary
-    lines = [f"案件 {s.case_number}（{s.case_type}，{p.cause}）", f"当前阶段：{s.stage}", "最近进展："]
-    lines += [
-        f"· {n.date:%Y-%m-%d} {n.name}{('：' + n.detail) if n.detail else ''}" for n in p.nodes[-latest:]
-    ]
+def progress_card(p: CaseProgress, latest: int = 4) -> dict[str, Any]:
+    """What a citizen looks for first (stage, next date, judge and phone, time limit) as a short card,
+    the rest (latest steps, the judge's team, the legal basis) as details under it. The next hearing is
+    stated once: a step that only announces it keeps its name and date, not the repeated time."""
+    s, j = p.summary, p.judge
+    rows = [{"label": "当前阶段", "value": s.stage}]
     if p.next_hearing:
         h = p.next_hearing
-        lines.append(f"下次{h.kind}：{h.time:%Y年%m月%d日 %H:%M}，{h.courtroom}")
-    j = p.judge
-    lines.append(
-        f"承办法官：{j.name}（{j.division}），法官助理 {j.assistant.name}，书记员 {j.clerk.name}，"
-        f"办公电话 {j.office_phone}"
-    )
+        rows.append({"label": f"下次{h.kind}", "value": f"{h.time:%Y年%m月%d日 %H:%M}，{h.courtroom}"})
+    rows.append({"label": "承办法官", "value": f"{j.name}（{j.division}）"})
+    rows.append({"label": "联系电话", "value": j.office_phone})
     if p.time_limit:
         t = p.time_limit
         until = t.extended_to or t.deadline
-        lines.append(f"审理期限：{t.limit}，至 {until:%Y-%m-%d}（还剩 {t.days_left} 天；{t.basis}）")
+        rows.append({"label": "审理期限", "value": f"至 {until:%Y-%m-%d}（还剩 {t.days_left} 天）"})
     if p.outcome:
-        lines.append(f"结案方式：{p.outcome}")
-    lines.append("如需联系法官，可以点“给法官留言”，工作人员会在 1 个工作日内回电。")
-    return "\n".join(lines)
+        rows.append({"label": "结案方式", "value": p.outcome})
+    details = ["最近进展："]
+    details += [f"· {n.date:%Y-%m-%d} {n.name}{_node_detail(n, p)}" for n in p.nodes[-latest:]]
+    details.append(f"法官助理 {j.assistant.name}，书记员 {j.clerk.name}。")
+    if p.time_limit:
+        details.append(f"审理期限依据：{p.time_limit.limit}（{p.time_limit.basis}）。")
+    details.append("如需联系法官，可以点“给法官留言”，工作人员会在 1 个工作日内回电。")
+    return {
+        "title": f"案件 {s.case_number}",
+        "subtitle": f"{s.case_type}，{p.cause}",
+        "rows": rows,
+        "details": "\n".join(details),
+    }
+
+
+def _node_detail(node: ProgressNode, p: CaseProgress) -> str:
+    """A step's detail, unless it only repeats the next hearing's date shown on the card."""
+    if not node.detail:
+        return ""
+    if p.next_hearing:
+        t = p.next_hearing.time
+        if f"{t.year}年{t.month}月{t.day}日" in node.detail or f"{t:%Y年%m月%d日}" in node.detail:
+            return ""
+    return "：" + node.detail
+
+
+def card_text(card: dict[str, Any]) -> str:
+    """The card as plain lines (channels without cards), title first, details after."""
+    lines = [f"{card['title']}（{card['subtitle']}）"]
+    lines += [f"{row['label']}：{row['value']}" for row in card["rows"]]
+    return "\n".join(lines) + "\n" + card["details"]
 
 
 class ActionAskCpCaseNumber(AskSlot):

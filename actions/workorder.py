@@ -30,7 +30,7 @@ from actions.settings import shared_client, workorder_client
 from actions.stash import drop, stash, unstash
 from kernel.clients.court import CourtError
 from kernel.clients.workorders import WorkOrderError
-from kernel.contracts import CASE_OPTIONAL_KINDS, LIVE_CHANNELS, channel_of
+from kernel.contracts import CASE_OPTIONAL_KINDS, LIVE_CHANNELS, WAITING_KEY, channel_of
 from kernel.contracts import WorkOrderKind as Kind
 from kernel.names import Action, Entity, Intent, Response, Slot
 from kernel.nlu.extract import find_problems
@@ -150,7 +150,7 @@ async def live_first(dispatcher: CollectingDispatcher, tracker: Tracker, kind: s
         )
     except WorkOrderError:
         return None
-    dispatcher.utter_message(text=queue_notice(view))
+    dispatcher.utter_message(text=queue_notice(view), json_message={WAITING_KEY: waiting(view)})
     # as after the form: the pause stops Rasa's loop before it listens, so the listen is recorded here
     return [
         SlotSet(Slot.WORKORDER_NUMBER, view["number"]),
@@ -168,10 +168,15 @@ def first_words(tracker: Tracker) -> str:
     return "群众在线申请转人工"
 
 
+def waiting(view: dict[str, Any]) -> dict[str, int]:
+    """The place in the queue and the desk's expected wait in whole minutes (at least one)."""
+    minutes = max(1, -(-int(view.get("expected_wait_seconds") or 0) // 60))
+    return {"position": int(view.get("position") or 1), "minutes": minutes}
+
+
 def queue_notice(view: dict[str, Any]) -> str:
     """Place in the queue, expected wait and the order that keeps the request if nobody comes."""
-    minutes = max(1, -(-int(view.get("expected_wait_seconds") or 0) // 60))
-    position = int(view.get("position") or 1)
+    minutes, position = waiting(view)["minutes"], waiting(view)["position"]
     place = "您是下一位" if position <= 1 else f"您前面还有 {position - 1} 位"
     return (
         f"现在有工作人员在线，正在为您转接人工服务。{place}，预计等待约 {minutes} 分钟，"

@@ -97,6 +97,14 @@ def staff_label(metadata: Any) -> str | None:
     return None
 
 
+#: Keys of a bot message's `custom` payload (json_message) the web chat page renders; the same message's
+#: text says it all in plain lines for REST and WeChat, so those channels ignore the payload.
+#: CARD_KEY: {title, subtitle, rows: [{label, value}], details} (the case-progress answer);
+#: WAITING_KEY: {position, minutes} (a live handoff queued for a clerk).
+CARD_KEY = "card"
+WAITING_KEY = "waiting"
+
+
 #: Message metadata a channel sets (never the caller) naming the client a message came from, as a
 #: pseudonymous key: the action server counts debtor lookups per client as well as per conversation, so
 #: starting a new conversation for every lookup does not lift the limit.

@@ -49,6 +49,8 @@ def create_app(
     wiring = wiring or Wiring.from_settings(settings, store)
     if reply_sink is None:
         reply_sink = make_reply_sink(store.delivery_target, wiring.messenger, wiring.rasa)
+    if wiring.closed_notice is not None:  # a closed order is told to its citizen (channel, else SMS)
+        store.closed_sink = wiring.closed_notice.order_closed
     app = Flask(__name__, static_folder=None)
     secret = _secret(settings)
     if not settings.api_token:

@@ -10,6 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.stack import last_code, sms_messages
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 CHROMIUM = "/usr/bin/chromium"
@@ -128,6 +130,9 @@ def test_live_handoff_with_the_real_bot(stack, browser):
     told = last_bot(citizen).inner_text()
     assert "分钟" in told and "姓名" not in told  # the expected wait, and no form question
     number = NUMBER.search(told).group(0)
+    banner = citizen.locator("#waiting")  # the desk's expected wait stays above the text box
+    expect(banner).to_contain_text("预计等待约")
+    assert re.search(r"预计等待约 \d+ 分钟", banner.inner_text())
 
     take = desk.locator("#waiting button:has-text('接入')").first
     expect(take).to_be_visible(timeout=20_000)
@@ -136,6 +141,7 @@ def test_live_handoff_with_the_real_bot(stack, browser):
     desk.fill("#send-text", "您好，诉讼费可以在移动微法院网上缴纳。")
     desk.click("#send-form button[type=submit]")
     expect(citizen.locator("#messages .msg-staff .bubble").last).to_contain_text("移动微法院", timeout=15_000)
+    expect(banner).to_be_hidden()  # a person is here
 
     # the order the live request opened: the clerk fills in what the citizen told them in the chat
     order = desk.context.new_page()
@@ -155,3 +161,31 @@ def test_live_handoff_with_the_real_bot(stack, browser):
     expect(desk.locator("#chat-empty")).to_be_visible(timeout=15_000)
     say(citizen, "法院几点上班")
     expect(last_bot(citizen)).to_contain_text("9:00", timeout=30_000)  # the bot answers again
+
+
+def test_case_progress_by_taps_ends_in_a_card(stack, browser):
+    """A party on a phone: the lookup started by a tap, a second code by a tap (a second SMS), and the answer
+    as a card whose first line is on screen; no tap moved the focus into the text box."""
+    citizen = open_chat(browser, stack)
+    citizen.locator(".welcome").get_by_role("button", name="查询案件进度").click()
+    expect(last_bot(citizen)).to_contain_text("案号", timeout=30_000)
+    say(citizen, "（2026）京0105民初8848号")
+    expect(last_bot(citizen)).to_contain_text("身份", timeout=30_000)
+    say(citizen, "陈思远 11010519880615245X")
+    resend = citizen.locator("#messages .msg-bot").last.get_by_role("button", name="重新发送验证码")
+    expect(resend).to_be_visible(timeout=30_000)
+    sent = len(sms_messages(stack))
+    citizen.evaluate("document.activeElement.blur()")
+    resend.click()
+    expect(citizen.locator("#messages")).to_contain_text("已重新发送验证码", timeout=30_000)
+    assert len(sms_messages(stack)) == sent + 1  # the second SMS
+    assert citizen.evaluate("document.activeElement.id") != "input"
+    say(citizen, last_code(stack))
+    answer = citizen.locator("#messages .msg-bot").last
+    card = answer.locator(".card")
+    expect(card.locator("dt").first).to_have_text("当前阶段", timeout=30_000)
+    expect(card).to_contain_text("第十二法庭")
+    expect(card).to_contain_text("易泽俊")
+    assert answer.locator(".bubble").inner_text().count("12月10日") == 1  # the hearing once
+    chat, top = citizen.locator("#main").bounding_box(), answer.bounding_box()
+    assert chat and top and chat["y"] <= top["y"] < chat["y"] + 60  # the answer read from its start

@@ -8,6 +8,8 @@ channel's output channel. What it answers depends on the text (see FakeBot.reply
 from __future__ import annotations
 
 import asyncio
+import os
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -15,8 +17,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
+import pytest
 import pytest_asyncio
 import socketio
+from playwright.async_api import Browser, async_playwright
 from rasa.core.channels.channel import UserMessage
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.tracker_store import InMemoryTrackerStore
@@ -34,6 +38,43 @@ MENU = [
     {"title": "查询案件进度", "payload": "/query_case_progress"},
     {"title": "联系法官", "payload": "/contact_judge"},
 ]
+
+LONG_ANSWER = "开头第一行：案件 （2026）京0105民初8848号\n" + "\n".join(
+    f"第{i}行说明文字" for i in range(2, 41)
+)
+# Messages the real actions send with a custom payload or form buttons (actions/case_progress.py,
+# actions/workorder.py), in the shape Rasa hands them to the output channel.
+SPECIAL: dict[str, dict[str, Any]] = {
+    "查进度": {
+        "text": "案件 （2026）京0105民初8848号（民事一审，民间借贷纠纷）\n当前阶段：审理\n最近进展：…",
+        "buttons": [{"title": "给法官留言", "payload": "/contact_judge"}],
+        "custom": {
+            "card": {
+                "title": "案件 （2026）京0105民初8848号",
+                "subtitle": "民事一审，民间借贷纠纷",
+                "rows": [
+                    {"label": "当前阶段", "value": "审理"},
+                    {"label": "下次开庭", "value": "2026年12月10日 09:30，第十二法庭"},
+                    {"label": "承办法官", "value": "易泽俊（民事审判第一庭）"},
+                    {"label": "联系电话", "value": "010-65851234"},
+                    {"label": "审理期限", "value": "至 2027-01-08（还剩 38 天）"},
+                ],
+                "details": "最近进展：\n· 2026-10-09 立案：法院已立案受理本案\n· 2026-11-05 开庭排期",
+            }
+        },
+    },
+    "排队": {
+        "text": "现在有工作人员在线，正在为您转接人工服务。您前面还有 2 位，预计等待约 3 分钟。",
+        "custom": {"waiting": {"position": 3, "minutes": 3}},
+    },
+    "验证码": {
+        "text": "请输入短信中的 6 位验证码。",
+        "buttons": [
+            {"title": "重新发送验证码", "payload": "重新发送验证码"},
+            {"title": "取消", "payload": "取消"},
+        ],
+    },
+}
 
 
 @dataclass
@@ -55,6 +96,10 @@ class FakeBot:
             return None, []
         if text == "出错":
             raise RuntimeError("the action server is down")
+        if text == "长答复":
+            return LONG_ANSWER, []
+        if text in SPECIAL:
+            return SPECIAL[text]["text"], SPECIAL[text].get("buttons", [])
         return f"您说的是：{text}", []
 
     async def __call__(self, message: UserMessage) -> None:
@@ -68,10 +113,12 @@ class FakeBot:
             if message.text == "转人工":
                 tracker.update(ConversationPaused())
             if text:
+                custom = SPECIAL.get(message.text, {}).get("custom")
+                extra = {"custom": custom} if custom else {}
                 await message.output_channel.send_response(
-                    message.sender_id, {"text": text, "buttons": buttons}
+                    message.sender_id, {"text": text, "buttons": buttons, **extra}
                 )
-                tracker.update(BotUttered(text, {"buttons": buttons} if buttons else {}))
+                tracker.update(BotUttered(text, {**({"buttons": buttons} if buttons else {}), **extra}))
         await self.store.save(tracker)
 
 
@@ -159,13 +206,20 @@ class ChatClient:
             items.append(self.queues[name].get_nowait())
         return items
 
+    @staticmethod
+    def untimed(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The messages without their time, after checking each has one from the last minute."""
+        for message in messages:
+            assert abs(time.time() - message.pop("ts")) < 60, message
+        return messages
+
     async def join(self, session: dict[str, Any]) -> list[dict[str, Any]]:
         """A verified session: returns the history the server sent."""
         await self.sio.emit(
             "session_request", {"session_id": session["session_id"], "token": session["token"]}
         )
         await self.next("session_confirm")
-        return (await self.next("history"))["messages"]
+        return self.untimed((await self.next("history"))["messages"])
 
     async def say(self, text: str, **extra: Any) -> dict[str, Any]:
         return await self.sio.call("user_uttered", {"message": text, **extra}, timeout=10)
@@ -176,7 +230,7 @@ class ChatClient:
         assert ack == {"ok": True}
         assert await self.next("typing") == {"on": True}
         assert await self.next("typing") == {"on": False}
-        return self.pending("bot_uttered")
+        return self.untimed(self.pending("bot_uttered"))
 
 
 @pytest_asyncio.fixture
@@ -199,3 +253,27 @@ async def new_session(server: Server) -> dict[str, Any]:
         async with http.get(server.url + "/webhooks/webchat/session") as resp:
             assert resp.status == 200
             return await resp.json()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest_asyncio.fixture
+async def browser() -> AsyncIterator[Browser]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(
+            "Debian's chromium is missing: run scripts/ensure_chromium.sh (apt-get install -y chromium)"
+        )
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        await browser.close()

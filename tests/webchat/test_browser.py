@@ -3,44 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-import pytest_asyncio
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from kernel.contracts import STAFF_LABEL
 from tests.webchat.conftest import PUSH_TOKEN, Server
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PHONE = {"width": 390, "height": 844}
 SESSION_KEY = "court-webchat-session"
 XSS = "<img src=x onerror=alert(1)>"
-
-
-@pytest_asyncio.fixture
-async def browser() -> AsyncIterator[Browser]:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(
-            "Debian's chromium is missing: run scripts/ensure_chromium.sh (apt-get install -y chromium)"
-        )
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        await browser.close()
 
 
 async def open_chat(browser: Browser, server: Server, init_session: dict | None = None) -> Page:
@@ -226,7 +201,8 @@ async def test_new_conversation_button_forgets_the_old_one(browser, server) -> N
     await say(page, "你好")
     await expect(messages(page, "bot")).to_have_count(1)
     old = await stored_session(page)
-    await page.get_by_role("button", name="新对话").click()
+    await page.get_by_role("button", name="结束并开始新对话").click()
+    await page.get_by_role("dialog").get_by_role("button", name="确定").click()
     await expect(page.locator("#messages .msg-system")).to_have_text("已开始新的对话。")
     await expect(messages(page, "bot")).to_have_count(0)
     new = await stored_session(page)

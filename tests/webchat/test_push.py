@@ -33,7 +33,7 @@ async def test_push_reaches_the_connected_page_and_stays_in_history(server, clie
         "buttons": [{"title": "好的", "payload": "好的"}],
         "label": "诉讼服务工作人员",
     }
-    assert await client.next("bot_uttered") == staff
+    assert client.untimed([await client.next("bot_uttered")]) == [staff]
     await client.sio.disconnect()
     again = await clients()
     assert (await again.join(session))[-1] == staff

@@ -43,7 +43,13 @@ from bot.channels.common import (
     push_answer,
     read_push,
 )
-from bot.channels.webchat.history import bot_message, history_from_events, staff_message
+from bot.channels.webchat.history import (
+    bot_message,
+    card_of,
+    history_from_events,
+    staff_message,
+    waiting_of,
+)
 from bot.channels.webchat.token import DEFAULT_TTL_SECONDS, SessionSigner, TokenError, ephemeral_secret
 from kernel.contracts import CLIENT_METADATA_KEY, PushAnswer, client_key, staff_metadata
 from kernel.text import strip_invisible
@@ -112,6 +118,17 @@ class WebChatOutput(OutputChannel):
     async def emit(self, recipient_id: str, message: dict[str, Any]) -> None:
         await self.sio.emit("bot_uttered", message, room=room_of(recipient_id))
         self.sent += 1
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """A message with a card or a queue place is one message on the page (Rasa would send its text and
+        its custom payload as two); anything else as Rasa sends it."""
+        custom = message.get("custom")
+        if card_of(custom) or waiting_of(custom):
+            await self.emit(
+                recipient_id, bot_message(message.get("text"), message.get("buttons"), custom=custom)
+            )
+            return
+        await super().send_response(recipient_id, message)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.emit(recipient_id, bot_message(text))

@@ -4,6 +4,9 @@
  *   connection) resumes the same conversation: on every (re)connect the page presents both with
  *   `session_request` and the server answers with `session_confirm` and the `history`.
  * - Every text is put into the page with textContent / text nodes, never as HTML.
+ * - A new bot message is scrolled to its start (the first bot message of a turn), so a long answer is
+ *   read from its first line; the citizen's own messages and the typing dots scroll to the end.
+ * - Button taps never focus the text box (on a phone that would open the keyboard); only typing does.
  */
 (function () {
   "use strict";
@@ -26,9 +29,14 @@
     form: document.getElementById("composer"),
     input: document.getElementById("input"),
     large: document.getElementById("large-text"),
-    newChat: document.getElementById("new-chat")
+    newChat: document.getElementById("new-chat"),
+    confirm: document.getElementById("confirm-new"),
+    confirmOk: document.getElementById("confirm-ok"),
+    confirmCancel: document.getElementById("confirm-cancel"),
+    waiting: document.getElementById("waiting")
   };
-  var state = { socket: null, session: null, ready: false, outbox: [], retries: 0, notice: null };
+  // turnStart: the first bot message since the citizen last spoke (scrolled to, and kept in view)
+  var state = { socket: null, session: null, ready: false, outbox: [], retries: 0, notice: null, turnStart: null };
 
   /* ---------- storage (localStorage may be unavailable, e.g. private browsing) ---------- */
 
@@ -106,22 +114,88 @@
     item.appendChild(group);
   }
 
-  function render(message) {
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  /* HH:MM in the browser's own time zone; `ts` is epoch seconds (server) or absent (then: now). */
+  function renderTime(parent, ts) {
+    var when = typeof ts === "number" && isFinite(ts) ? new Date(ts * 1000) : new Date();
+    var time = document.createElement("time");
+    time.className = "at";
+    time.dateTime = when.toISOString();
+    time.textContent = pad(when.getHours()) + ":" + pad(when.getMinutes());
+    parent.appendChild(time);
+  }
+
+  /* The case-progress card: title, then label/value rows (phone numbers tappable). */
+  function renderCard(bubble, card) {
+    if (!card || !Array.isArray(card.rows)) { return; }
+    var box = document.createElement("section");
+    box.className = "card";
+    if (card.title) {
+      var title = document.createElement("p");
+      title.className = "card-title";
+      title.textContent = card.title;
+      box.appendChild(title);
+    }
+    if (card.subtitle) {
+      var sub = document.createElement("p");
+      sub.className = "card-sub";
+      sub.textContent = card.subtitle;
+      box.appendChild(sub);
+    }
+    var list = document.createElement("dl");
+    card.rows.forEach(function (row) {
+      var dt = document.createElement("dt");
+      dt.textContent = String(row.label || "");
+      var dd = document.createElement("dd");
+      appendLinked(dd, String(row.value || ""));
+      list.appendChild(dt);
+      list.appendChild(dd);
+    });
+    box.appendChild(list);
+    bubble.appendChild(box);
+  }
+
+  /* While a live handoff waits for a clerk: the place and the desk's expected wait, until a clerk speaks. */
+  function showWaiting(waiting) {
+    if (!waiting || typeof waiting.minutes !== "number") {
+      els.waiting.hidden = true;
+      els.waiting.textContent = "";
+      return;
+    }
+    var place = waiting.position > 1 ? "您前面还有 " + (waiting.position - 1) + " 位，" : "您是下一位，";
+    els.waiting.textContent = "正在为您转接人工服务：" + place + "预计等待约 " + waiting.minutes + " 分钟。";
+    els.waiting.hidden = false;
+  }
+
+  function render(message, options) {
     var from = message.from === "user" || message.from === "staff" || message.from === "system" ? message.from : "bot";
     if (from === "user") { disableOldButtons(); }
+    if (from === "staff") { showWaiting(null); }
+    if (from === "bot" && message.waiting) { showWaiting(message.waiting); }
     var item = document.createElement("li");
     item.className = "msg msg-" + from;
     var label = from === "staff" ? (message.label || "工作人员") : LABELS[from];
-    if (label) {
+    if (from !== "system") {  // who and when: 小助手 09:30
+      var head = document.createElement("div");
+      head.className = "meta";
       var who = document.createElement("span");
       who.className = "who";
       who.textContent = label;
-      item.appendChild(who);
+      head.appendChild(who);
+      if (message.ts || !(options && options.history)) { renderTime(head, message.ts); }
+      item.appendChild(head);
     }
     var bubble = document.createElement("div");
     bubble.className = "bubble";
+    if (from === "bot" && message.card) { renderCard(bubble, message.card); }
     if (message.text && from === "user") {
       bubble.textContent = message.text;
+    } else if (message.text && message.card) {  // the details under the card
+      var details = document.createElement("div");
+      details.className = "card-details";
+      appendLinked(details, message.text);
+      bubble.appendChild(details);
     } else if (message.text) {
       appendLinked(bubble, message.text);
     }
@@ -134,7 +208,13 @@
     item.appendChild(bubble);
     renderButtons(item, message.buttons);
     els.list.appendChild(item);
-    scrollDown();
+    if (from === "bot" || from === "staff") {
+      if (!state.turnStart) { state.turnStart = item; }
+      scrollToStart(state.turnStart);
+    } else {
+      state.turnStart = null;
+      scrollDown();
+    }
     return item;
   }
 
@@ -164,7 +244,9 @@
 
   function renderHistory(messages) {
     els.list.textContent = "";
-    messages.forEach(render);
+    state.turnStart = null;
+    showWaiting(null);
+    messages.forEach(function (m) { render(m, { history: true }); });  // a queue notice, then no clerk: waiting
     var last = messages[messages.length - 1];
     if (last && last.from === "user") { disableOldButtons(); }
     if (state.notice) {  // why this is a new conversation, shown once under its (empty) history
@@ -178,6 +260,12 @@
 
   function scrollDown() { els.main.scrollTop = els.main.scrollHeight; }
 
+  /* Scroll the conversation so that `item` starts at the top of what is visible (a little air above). */
+  function scrollToStart(item) {
+    var top = item.getBoundingClientRect().top - els.main.getBoundingClientRect().top + els.main.scrollTop;
+    els.main.scrollTop = Math.max(0, top - 8);
+  }
+
   function setStatus(kind, text) {
     els.status.className = "status" + (kind ? " " + kind : "");
     els.status.textContent = text;
@@ -185,7 +273,7 @@
 
   function showTyping(on) {
     els.typing.hidden = !on;
-    if (on) { scrollDown(); }
+    if (on && !state.turnStart) { scrollDown(); }  // never pull a bot answer's start out of view
   }
 
   /* ---------- sending: an outbox survives reconnects; the server drops resent duplicates ---------- */
@@ -197,7 +285,6 @@
     renderPending(entry);
     state.outbox.push(entry);
     flush();
-    els.input.focus();
   }
 
   function flush() {
@@ -310,10 +397,11 @@
   }
 
   function wire() {
-    function submitInput() {
+    function submitInput() {  // typed: the keyboard stays where it is
       var text = els.input.value;
       els.input.value = "";
       send(text);
+      els.input.focus();
     }
     els.form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -332,12 +420,36 @@
     els.large.addEventListener("click", function () {
       setLarge(els.large.getAttribute("aria-pressed") !== "true");
     });
-    els.newChat.addEventListener("click", function () {
-      state.outbox = [];
-      els.list.textContent = "";
-      state.retries = 0;
-      startNewSession("已开始新的对话。");
+    els.newChat.addEventListener("click", askNewChat);
+    els.confirmCancel.addEventListener("click", function () { closeConfirm(); });
+    els.confirmOk.addEventListener("click", function () {
+      closeConfirm();
+      newChat();
     });
+    els.confirm.addEventListener("cancel", function () { els.newChat.focus(); });  // Esc: nothing happens
+  }
+
+  /* 新对话 wipes the page's conversation: asked first, in a dialog (确定 / 取消). */
+  function askNewChat() {
+    if (typeof els.confirm.showModal === "function") {
+      els.confirm.showModal();
+      els.confirmCancel.focus();
+    } else if (window.confirm("开始新对话？当前对话记录将从本页清除。")) {  // very old browsers
+      newChat();
+    }
+  }
+
+  function closeConfirm() {
+    if (els.confirm.open) { els.confirm.close(); }
+  }
+
+  function newChat() {
+    state.outbox = [];
+    els.list.textContent = "";
+    state.turnStart = null;
+    showWaiting(null);
+    state.retries = 0;
+    startNewSession("已开始新的对话。");
   }
 
   function start() {

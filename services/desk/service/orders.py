@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import hmac
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -53,6 +54,8 @@ from .delivery import Target
 from .faults import Faults
 from .figures import compute_figures
 from .staff import StaffDirectory
+
+log = logging.getLogger(__name__)
 
 CREATE_ATTEMPTS = 3
 CITIZEN_SUPPLEMENT = "群众补充"
@@ -116,6 +119,8 @@ class DeskStore:
         self.staff = StaffDirectory(self._sessions, settings, hasher)
         # Logged-in staff: desk cookies and API tokens (server-side, deleted at logout).
         self.staff_sessions = SessionBook(self._sessions, settings)
+        # Called with an order's number after its close has committed (create_app: the citizen's notice).
+        self.closed_sink: Callable[[str], Any] | None = None
 
     @classmethod
     def open(
@@ -511,7 +516,19 @@ class DeskStore:
             self._apply(session, order, actor, action, note, now)
             self._audit(session, actor, action, order.number, f"{source}→{order.status}", now)
             session.flush()
-            return presenters.staff_detail(order, actor, now, self.settings.timezone)
+            view = presenters.staff_detail(order, actor, now, self.settings.timezone)
+        if view["status"] == lc.CLOSED:
+            self._closed(view["number"])
+        return view
+
+    def _closed(self, number: str) -> None:
+        """After a close has committed: tell `closed_sink` (the citizen's notice); its failure is not ours."""
+        if self.closed_sink is None:
+            return
+        try:
+            self.closed_sink(number)
+        except Exception:  # noqa: BLE001 - the order is closed whatever the notice does
+            log.exception("close notice for %s not handed over", number)
 
     def claim(self, actor: Actor, number: str, now: datetime | None = None) -> dict[str, Any]:
         """受理: the actor takes the order (pool orders become theirs)."""

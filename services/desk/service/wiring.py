@@ -24,7 +24,7 @@ from .casefacts import CaseFacts
 from .delivery import ChannelPush, Messenger
 from .handoff import HandoffService
 from .handoff_book import HandoffBook
-from .notify import CreationNotifier
+from .notify import ClosureNotifier, CreationNotifier
 from .orders import DeskStore
 from .rasa import RasaClient
 from .throttle import LoginThrottle
@@ -57,6 +57,7 @@ class Wiring:
     clock: Callable[[], datetime]
     logins: LoginThrottle
     created_sms: CreationNotifier
+    closed_notice: ClosureNotifier | None = None
 
     @classmethod
     def from_settings(
@@ -86,4 +87,5 @@ class Wiring:
             clock,
             LoginThrottle(kv or shared_kv(settings.redis_url)),
             CreationNotifier(sms),
+            ClosureNotifier(store.delivery_target, messenger),
         )
