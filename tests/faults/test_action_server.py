@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from tests.faults.conftest import Row
 from tests.stack import tracker_events
 
 pytestmark = pytest.mark.slow
@@ -34,7 +35,7 @@ def requested_slot(stack, sender: str) -> str | None:
 
 
 @pytest.mark.parametrize("fault", ["hung", "crashed"])
-def test_a_dead_action_server_costs_one_answer_not_the_conversation(chat, stack, fault):
+def test_a_dead_action_server_costs_one_answer_not_the_conversation(chat, stack, fault, fault_report):
     chat.text("我想查一下我的案子到哪一步了")
     assert requested_slot(stack, chat.sender) == "cp_case_number"
     stack.signal("actions", signal.SIGSTOP if fault == "hung" else signal.SIGKILL)
@@ -50,3 +51,4 @@ def test_a_dead_action_server_costs_one_answer_not_the_conversation(chat, stack,
     again, took = timed(chat, CASE)  # the citizen sends the case number again
     assert took < BUDGET and "12368" not in again, again
     assert requested_slot(stack, chat.sender) == "cp_identity"  # the same form went on to the next step
+    fault_report.add(Row(f"action server {fault} mid-form", "系统暂时繁忙 … 12368", took))

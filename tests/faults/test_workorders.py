@@ -1,0 +1,80 @@
+"""A work order survives the desk or the action server dying around its submission: the citizen is never
+told a number that was not stored, 重新提交 stores it, and it is stored exactly once.
+
+Real processes (the session's stack); every process stopped here is running again when a test ends.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import time
+
+import pytest
+import sqlalchemy
+
+pytestmark = pytest.mark.slow
+
+NUMBER = re.compile(r"[A-Z]{2}\d{8}-\d{4}")
+RESUBMIT = "/affirm"  # the 重新提交 button's payload
+BUDGET = 5.0
+
+
+def fill_up_to_confirm(chat) -> None:
+    chat.text("打了好多次电话都找不到承办法官，想让法官给我回个电话")
+    chat.text("（2026）京0105民初8848号")
+    chat.text("陈思远")
+    assert "139****1001" in chat.text("13900001001")
+
+
+def stored_numbers(stack, sender: str) -> list[str]:
+    engine = sqlalchemy.create_engine(stack.env["DESK_DATABASE_URL"])
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sqlalchemy.text("SELECT number FROM work_orders WHERE conversation_id = :c"), {"c": sender}
+        )
+        numbers = [r[0] for r in rows]
+    engine.dispose()
+    return numbers
+
+
+def buttons(messages: list[dict]) -> list[str]:
+    return [b.get("payload") for m in messages for b in m.get("buttons") or []]
+
+
+def test_the_desk_down_at_submission_tells_no_number_and_resubmitting_stores_one(chat, stack):
+    fill_up_to_confirm(chat)
+    stack.signal("desk", signal.SIGKILL)
+    try:
+        started = time.monotonic()
+        refused = chat.say("确认提交")
+        took = time.monotonic() - started
+    finally:
+        stack.restart("desk")
+    text = "\n".join(m.get("text") or "" for m in refused)
+    assert not NUMBER.search(text) and "12368" in text and took < BUDGET, (text, took)
+    assert RESUBMIT in buttons(refused) and stored_numbers(stack, chat.sender) == []
+
+    done = chat.text(RESUBMIT)
+    [number] = stored_numbers(stack, chat.sender)
+    assert number in done
+
+
+def test_the_action_server_killed_mid_submission_leaves_one_order_and_the_retry_tells_it(chat, stack):
+    fill_up_to_confirm(chat)
+    stack.signal("desk", signal.SIGSTOP)  # the action server's create call hangs inside the desk
+    try:
+        started = time.monotonic()
+        busy = chat.say("确认提交")
+        took = time.monotonic() - started
+        stack.signal("actions", signal.SIGKILL)  # dies with the call in flight
+    finally:
+        stack.signal("desk", signal.SIGCONT)  # the desk may now store the order nobody hears of
+        stack.restart("actions")
+    text = "\n".join(m.get("text") or "" for m in busy)
+    assert not NUMBER.search(text) and "12368" in text and took < BUDGET, (text, took)
+    assert RESUBMIT in buttons(busy)
+
+    done = chat.text(RESUBMIT)
+    numbers = stored_numbers(stack, chat.sender)
+    assert len(numbers) == 1 and numbers[0] in done, (numbers, done)  # not lost, not doubled, told
