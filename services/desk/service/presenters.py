@@ -16,6 +16,7 @@ from ..db.models import AuditEntry, StaffUser, WorkOrder
 from ..domain import lifecycle as lc
 from ..domain.access import Actor, permitted_actions
 from ..domain.clock import iso_local, label_local
+from .transcript_view import readable, split_turns
 
 SATISFACTION_LABELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 # Who handles it, as the citizen may be told (no judge's name: that is a case fact).
@@ -74,9 +75,12 @@ def staff_summary(order: WorkOrder, now: datetime, tz: str) -> dict[str, Any]:
 def staff_detail(order: WorkOrder, actor: Actor, now: datetime, tz: str) -> dict[str, Any]:
     """The work-order page: the row plus transcript, history, callbacks, replies and allowed actions."""
     view = staff_summary(order, now, tz)
+    earlier, own = split_turns(order.transcript or [], order.created_at)
     view.update(
         case_judge=order.case_judge,
-        transcript=order.transcript,
+        transcript=[readable(t) for t in order.transcript or []],
+        transcript_own=own,
+        transcript_earlier=earlier,
         satisfaction_comment=order.satisfaction_comment,
         visited_at=iso_local(order.visited_at, tz),
         closed_at=iso_local(order.closed_at, tz),
