@@ -42,7 +42,9 @@ def presence():
 def handoff_console():
     _live_only()
     return render_template(
-        "handoff.html", canned=canned_for(wiring().canned, g.actor.role), available=wiring().handoffs.book.availability(g.actor)
+        "handoff.html",
+        canned=canned_for(wiring().canned, g.actor.role),
+        available=wiring().handoffs.book.availability(g.actor),
     )
 
 

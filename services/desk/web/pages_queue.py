@@ -8,6 +8,7 @@ from flask import current_app, g, jsonify, render_template, request
 
 from ..db.queries import OrderFilter
 from ..domain import lifecycle as lc
+from ..domain.clock import iso_local
 from ..domain.terms import CHANNELS, KINDS
 from .base import desk, now_local, store, wiring
 
@@ -68,8 +69,12 @@ def queue():
         kinds=KINDS,
         channels=CHANNELS,
         poll_seconds=current_app.config["DESK_SETTINGS"].queue_poll_seconds,
-        due_by=store().due_soon_by(wiring().clock()) if flt.due_soon else None,
+        due_by=_local_iso(store().due_soon_by(wiring().clock())) if flt.due_soon else None,
     )
+
+
+def _local_iso(moment) -> str | None:
+    return iso_local(moment, current_app.config["DESK_SETTINGS"].timezone)
 
 
 @desk.get("/queue/updates.json")

@@ -1,0 +1,234 @@
+"""The work-order page and the queue as a clerk uses them (issue 13): the order found by phone, the
+transcript with what the citizen tapped, 回访并办结 in one post, 即将到期, new orders polled, canned replies
+by role."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import timedelta
+
+import pytest
+
+from services.desk.domain.clock import utcnow
+from services.desk.service.orders import DeskStore
+from tests.desk.conftest import FAST_HASHER, PASSWORD
+from tests.desk.helpers import local, login, new_order
+
+JUDGE_CASE = "（2026）京0105民初8848号"
+
+
+def text(answer) -> str:
+    return answer.get_data(as_text=True)
+
+
+def rows(html: str) -> set[str]:
+    """The order numbers listed in the queue table."""
+    return set(re.findall(r'<td><a href="/desk/orders/([^"]+)">', html))
+
+
+def audit_actions(store, actor, number) -> list[str]:
+    return [entry["action"] for entry in store.audit_log(actor, number)]
+
+
+# --------------------------------------------------------------------------------------- search
+
+
+@pytest.fixture
+def three_for_one_phone(store):
+    """Three orders of one citizen (phone 13900001234), one of somebody else's whose number also
+    contains 1234 in the middle, and one complaint of the same citizen."""
+    mine = [new_order(store, callback_phone="13900001234", citizen_name="王五")["number"] for _ in range(3)]
+    other = new_order(store, callback_phone="13912345678", citizen_name="赵六")["number"]
+    complaint = new_order(store, callback_phone="13900001234", kind="投诉举报")["number"]
+    return mine, other, complaint
+
+
+@pytest.mark.parametrize("term", ["13900001234", "139 0000 1234", "+86 139-0000-1234", "1234"])
+def test_a_clerk_finds_every_order_of_a_phone_in_one_search(pages, three_for_one_phone, term):
+    mine, other, complaint = three_for_one_phone
+    login(pages, "clerk", PASSWORD)
+    html = text(pages.get("/desk/", query_string={"q": term}))
+    assert rows(html) == set(mine)  # not the other citizen's, not the complaint (clerks never see those)
+    table = html.split('<table class="queue">')[1]
+    assert "共 3 件" in html and "139****1234" in table and "13900001234" not in table
+
+
+def test_search_by_name_number_and_case_number(pages, store):
+    first = new_order(store, citizen_name="钱七", case_number=JUDGE_CASE)["number"]
+    second = new_order(store, citizen_name="孙八")["number"]
+    login(pages, "clerk", PASSWORD)
+    assert rows(text(pages.get("/desk/", query_string={"q": "钱七"}))) == {first}
+    assert rows(text(pages.get("/desk/", query_string={"q": "民初8848"}))) == {first}
+    assert rows(text(pages.get("/desk/", query_string={"q": second}))) == {second}
+
+
+def test_a_judge_searching_a_phone_finds_only_his_own_orders(pages, store):
+    own = new_order(store, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊")["number"]
+    pool = new_order(store)["number"]  # same default phone, in the clerks' pool
+    login(pages, "judge_yi", PASSWORD)
+    assert rows(text(pages.get("/desk/", query_string={"q": "5678"}))) == {own}
+    assert pool != own
+
+
+# ----------------------------------------------------------------------------------- transcript
+
+
+def test_the_transcript_shows_what_the_citizen_tapped_and_folds_earlier_turns(pages, store):
+    now = utcnow()
+    long_ago = (now - timedelta(hours=2)).isoformat() + "+00:00"
+    recent = (now - timedelta(minutes=1)).isoformat() + "+00:00"
+    number = new_order(
+        store,
+        now=now,
+        transcript=[
+            {"sender": "user", "text": "查一下另一个案件的进度", "at": long_ago},
+            {"sender": "bot", "text": "另一个案件处于审理阶段", "at": long_ago},
+            {"sender": "user", "text": "我要给法官留言", "at": recent},
+            {"sender": "bot", "text": "确认提交吗？", "at": recent},
+            {"sender": "user", "text": "/affirm", "at": recent},
+            {"sender": "user", "text": "（点击按钮 deny）", "at": recent},
+        ],
+    )["number"]
+    login(pages, "clerk", PASSWORD)
+    html = text(pages.get(f"/desk/orders/{number}"))
+    earlier, own = html.split('<ol class="transcript own">')
+    assert "另一个案件处于审理阶段" in earlier.split('class="earlier"')[1]  # folded into 展开更早的对话
+    assert "展开更早的对话（2 条）" in html
+    assert re.search(r"群众</span><span class=\"text\">是的<", own)
+    assert re.search(r"群众</span><span class=\"text\">不是<", own)
+    assert "/affirm" not in html and "点击按钮" not in html
+
+
+# ----------------------------------------------------------------------------- closing in one step
+
+
+def _answered(pages, store) -> tuple[str, str]:
+    number = new_order(store, channel="rest")["number"]
+    token = login(pages, "clerk", PASSWORD)
+    pages.post(f"/desk/orders/{number}/claim", data={"csrf_token": token})
+    pages.post(f"/desk/orders/{number}/reply", data={"csrf_token": token, "body": "请带身份证来立案。"})
+    return number, token
+
+
+def test_one_post_records_the_callback_the_rating_and_closes(pages, store, actors):
+    number, token = _answered(pages, store)
+    assert 'id="finish-form"' in text(pages.get(f"/desk/orders/{number}"))
+    answer = pages.post(
+        f"/desk/orders/{number}/finish",
+        data={
+            "csrf_token": token,
+            "method": "电话",
+            "outcome": "接通",
+            "score": "5",
+            "comment": "办得快，电话13812345678",
+            "note": "群众表示满意",
+            "close": "1",
+        },
+        follow_redirects=True,
+    )
+    assert "回访已记录，工单已办结" in text(answer)
+    detail = store.get_order(actors["supervisor"], number)
+    assert detail["status"] == "已关闭" and detail["satisfaction"] == 5
+    assert detail["satisfaction_comment"] == "办得快，电话138****5678"
+    assert [(c["purpose"], c["outcome"]) for c in detail["callbacks"]] == [("回访", "接通")]
+    steps = [(h["from"], h["action"], h["to"]) for h in detail["history"] if h["from"]]
+    assert steps[-2:] == [("已答复", "回访", "已回访"), ("已回访", "关闭", "已关闭")]
+    trail = audit_actions(store, actors["supervisor"], number)
+    assert {"记录回访", "回访", "记录满意度", "关闭"} <= set(trail)
+
+
+def test_a_citizen_not_reached_is_not_closed_and_nothing_half_stored(pages, store, actors):
+    number, token = _answered(pages, store)
+    refused = pages.post(
+        f"/desk/orders/{number}/finish",
+        data={"csrf_token": token, "method": "电话", "outcome": "未接通", "close": "1"},
+        headers={"Referer": f"http://localhost/desk/orders/{number}"},
+        follow_redirects=True,
+    )
+    assert "不能关闭" in text(refused)
+    detail = store.get_order(actors["clerk"], number)
+    assert detail["status"] == "已答复" and detail["callbacks"] == []
+    pages.post(
+        f"/desk/orders/{number}/finish",
+        data={"csrf_token": token, "method": "电话", "outcome": "未接通"},
+    )
+    detail = store.get_order(actors["clerk"], number)
+    assert detail["status"] == "已答复" and [c["outcome"] for c in detail["callbacks"]] == ["未接通"]
+
+
+def test_a_judge_is_not_offered_and_may_not_post_the_closing_step(pages, store, actors):
+    number = new_order(store, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊")["number"]
+    store.claim(actors["judge_yi"], number)
+    store.add_reply(actors["judge_yi"], number, "已电话联系")
+    token = login(pages, "judge_yi", PASSWORD)
+    html = text(pages.get(f"/desk/orders/{number}"))
+    assert 'id="finish-form"' not in html
+    answer = pages.post(
+        f"/desk/orders/{number}/finish",
+        data={"csrf_token": token, "method": "电话", "outcome": "接通", "close": "1"},
+    )
+    assert answer.status_code == 403
+    assert store.get_order(actors["supervisor"], number)["status"] == "已答复"
+
+
+# ------------------------------------------------------------------------------ canned by role
+
+
+def test_canned_replies_follow_the_role(pages, store, actors):
+    number = new_order(store, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊")["number"]
+    store.claim(actors["judge_yi"], number)
+    login(pages, "judge_yi", PASSWORD)
+    judge_page = text(pages.get(f"/desk/orders/{number}"))
+    assert 'id="reply-form"' in judge_page and ">网上立案<" in judge_page
+    assert "已转承办法官" not in judge_page
+    pool = new_order(store)["number"]
+    token = login(pages, "clerk", PASSWORD)
+    pages.post(f"/desk/orders/{pool}/claim", data={"csrf_token": token})
+    assert ">已转承办法官<" in text(pages.get(f"/desk/orders/{pool}"))
+
+
+# ---------------------------------------------------------------------------------- due soon
+
+
+def test_due_soon_lists_deadlines_by_the_next_working_day_and_not_late_ones(pages, store, clock):
+    clock.now = local("2026-12-02 10:00")  # a Wednesday
+    tomorrow = new_order(store, now=local("2026-12-02 09:00"))["number"]  # first contact due Thu 17:30
+    today = new_order(store, now=local("2026-12-01 09:00"))["number"]  # due Wed 17:30
+    late = new_order(store, now=local("2026-11-27 09:00"))["number"]  # due Mon: overdue
+    login(pages, "clerk", PASSWORD)
+    html = text(pages.get("/desk/?due_soon=1&sort=due"))
+    assert rows(html) == {today, tomorrow} and late not in rows(html)
+    assert "12-03 17:30 之前" in html
+    assert re.search(rf"{today}.*{tomorrow}", html, re.S)  # by deadline
+
+
+def test_due_soon_hours_narrow_the_window(backend, settings, store, actors):
+    now = local("2026-12-02 10:00")
+    today = new_order(store, now=local("2026-12-01 09:00"))["number"]  # due in 7.5 hours
+    new_order(store, now=local("2026-12-02 09:00"))  # due in 31.5 hours
+    narrow = DeskStore(backend, dataclasses.replace(settings, due_soon_hours=8), hasher=FAST_HASHER)
+    from services.desk.db.queries import OrderFilter
+
+    found = narrow.list_orders(actors["clerk"], OrderFilter(due_soon=True), now)
+    assert [o["number"] for o in found["items"]] == [today]
+
+
+# ------------------------------------------------------------------------------- new orders poll
+
+
+def test_the_queue_learns_of_new_orders_it_may_see(pages, store):
+    login(pages, "clerk", PASSWORD)
+    first = pages.get("/desk/queue/updates.json").json
+    assert first["new"] == []
+    fresh = new_order(store, summary="想问诉讼费")["number"]
+    new_order(store, kind="投诉举报")  # supervision only
+    update = pages.get("/desk/queue/updates.json", query_string={"after": first["cursor"]}).json
+    assert [o["number"] for o in update["new"]] == [fresh] and update["new"][0]["summary"] == "想问诉讼费"
+    again = pages.get("/desk/queue/updates.json", query_string={"after": update["cursor"]}).json
+    assert again["new"] == []
+
+
+def test_the_updates_need_a_login(pages):
+    answer = pages.get("/desk/queue/updates.json")
+    assert answer.status_code == 401 and answer.json["error"] == "login"
