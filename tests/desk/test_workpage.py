@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 
+from services.desk.db.queries import OrderFilter
 from services.desk.domain.clock import utcnow
 from services.desk.service.orders import DeskStore
 from tests.desk.conftest import FAST_HASHER, PASSWORD
@@ -208,8 +209,6 @@ def test_due_soon_hours_narrow_the_window(backend, settings, store, actors):
     today = new_order(store, now=local("2026-12-01 09:00"))["number"]  # due in 7.5 hours
     new_order(store, now=local("2026-12-02 09:00"))  # due in 31.5 hours
     narrow = DeskStore(backend, dataclasses.replace(settings, due_soon_hours=8), hasher=FAST_HASHER)
-    from services.desk.db.queries import OrderFilter
-
     found = narrow.list_orders(actors["clerk"], OrderFilter(due_soon=True), now)
     assert [o["number"] for o in found["items"]] == [today]
 
