@@ -231,3 +231,92 @@ def test_the_queue_learns_of_new_orders_it_may_see(pages, store):
 def test_the_updates_need_a_login(pages):
     answer = pages.get("/desk/queue/updates.json")
     assert answer.status_code == 401 and answer.json["error"] == "login"
+
+
+# ------------------------------------------------------------------ notes, 催办, 改派, other orders
+
+
+def test_a_supervisor_urges_the_handler_who_sees_it_until_he_answers(pages, store, actors):
+    number = new_order(store)["number"]
+    store.claim(actors["clerk"], number)
+    token = login(pages, "supervisor", PASSWORD)
+    pages.post(
+        f"/desk/orders/{number}/urge", data={"csrf_token": token, "body": "群众第三次来电，请今天回复"}
+    )
+    assert "催办" in audit_actions(store, actors["supervisor"], number)
+    token = login(pages, "clerk", PASSWORD)
+    page = text(pages.get(f"/desk/orders/{number}"))
+    assert re.search(r'id="urge-notice".*群众第三次来电，请今天回复', page)
+    assert re.search(rf"{number}.*?tag late\">催办<", text(pages.get("/desk/")), re.S)
+    pages.post(f"/desk/orders/{number}/reply", data={"csrf_token": token, "body": "已答复"})
+    assert 'id="urge-notice"' not in text(pages.get(f"/desk/orders/{number}"))
+    assert ">催办<" not in text(pages.get("/desk/"))
+
+
+def test_only_a_supervisor_urges_or_reassigns(pages, store, actors):
+    number = new_order(store)["number"]
+    store.claim(actors["clerk"], number)
+    token = login(pages, "clerk", PASSWORD)
+    assert 'id="urge-form"' not in text(pages.get(f"/desk/orders/{number}"))
+    assert (
+        pages.post(f"/desk/orders/{number}/urge", data={"csrf_token": token, "body": "x"}).status_code == 403
+    )
+    judge_id = actors["judge_yi"].id
+    answer = pages.post(
+        f"/desk/orders/{number}/reassign", data={"csrf_token": token, "target_id": judge_id, "note": "x"}
+    )
+    assert answer.status_code == 403
+    assert store.get_order(actors["supervisor"], number)["assignee"] == "周敏"
+
+
+def test_a_supervisor_reassigns_a_worked_order_with_a_reason(pages, store, actors):
+    number = new_order(store, kind="联系法官")["number"]
+    store.claim(actors["clerk"], number)
+    token = login(pages, "supervisor", PASSWORD)
+    page = text(pages.get(f"/desk/orders/{number}"))
+    assert re.search(rf'<option value="{actors["judge_yi"].id}">易泽俊（法官）', page)
+    refused = pages.post(
+        f"/desk/orders/{number}/reassign",
+        data={"csrf_token": token, "target_id": actors["judge_yi"].id},
+        headers={"Referer": f"http://localhost/desk/orders/{number}"},
+        follow_redirects=True,
+    )
+    assert "缺少改派原因" in text(refused)
+    pages.post(
+        f"/desk/orders/{number}/reassign",
+        data={"csrf_token": token, "target_id": actors["judge_yi"].id, "note": "涉及庭审安排，由法官答复"},
+    )
+    detail = store.get_order(actors["judge_yi"], number)  # the judge now sees it: it is his
+    assert detail["assignee"] == "易泽俊" and detail["status"] == "处理中"
+    assert detail["notes"][-1]["kind"] == "改派" and "周敏 → 易泽俊" in detail["notes"][-1]["body"]
+    assert "改派" in audit_actions(store, actors["supervisor"], number)
+    fresh = new_order(store)["number"]  # nobody works it yet: 派发, not 改派
+    answer = pages.post(
+        f"/desk/orders/{fresh}/reassign",
+        data={"csrf_token": token, "target_id": actors["judge_yi"].id, "note": "x"},
+        headers={"Referer": f"http://localhost/desk/orders/{fresh}"},
+        follow_redirects=True,
+    )
+    assert "不能改派" in text(answer)
+
+
+def test_internal_notes_are_for_staff_only(pages, store, actors, client):
+    number = new_order(store, channel="rest")["number"]
+    token = login(pages, "clerk", PASSWORD)
+    pages.post(f"/desk/orders/{number}/note", data={"csrf_token": token, "body": "群众情绪激动，回电请耐心"})
+    assert "群众情绪激动，回电请耐心" in text(pages.get(f"/desk/orders/{number}"))
+    assert "内部备注" in audit_actions(store, actors["supervisor"], number)
+    assert "群众情绪激动" not in str(store.lookup(number, "13812345678"))
+    login(pages, "admin", PASSWORD)
+    assert 'id="note-form"' not in text(pages.get(f"/desk/orders/{number}"))
+
+
+def test_the_order_page_lists_the_citizens_other_orders(pages, three_for_one_phone):
+    mine, other, complaint = three_for_one_phone
+    login(pages, "clerk", PASSWORD)
+    section = text(pages.get(f"/desk/orders/{mine[0]}")).split('id="other-orders"')[1].split("</section>")[0]
+    assert set(re.findall(r'/desk/orders/([^"]+)"', section)) == {mine[1], mine[2]}
+    login(pages, "supervisor", PASSWORD)
+    section = text(pages.get(f"/desk/orders/{mine[0]}")).split('id="other-orders"')[1].split("</section>")[0]
+    assert set(re.findall(r'/desk/orders/([^"]+)"', section)) == {mine[1], mine[2], complaint}
+    assert other not in section

@@ -59,6 +59,7 @@ from .delivery import Target
 from .faults import Faults
 from .figures import compute_figures
 from .staff import StaffDirectory
+from .supervision import SupervisionMixin
 
 CREATE_ATTEMPTS = 3
 CITIZEN_SUPPLEMENT = "群众补充"
@@ -99,7 +100,7 @@ def _handles(actor: Actor, order: WorkOrder) -> bool:
     return actor.role == (lc.SUPERVISOR if order.route == ROUTE_SUPERVISION else lc.CLERK)
 
 
-class DeskStore:
+class DeskStore(SupervisionMixin):
     """Work orders, their history and the staff who handle them, on one database."""
 
     def __init__(

@@ -20,6 +20,7 @@ from ..domain.validation import (
     text_field,
 )
 from ..service.delivery import deliver_reply
+from ..service.supervision import REASSIGNABLE
 from ..service.throttle import TooManyAttempts
 from ..service.wiring import canned_for
 from . import security
@@ -117,6 +118,10 @@ def order_page(number: str):
         and g.actor.role in (lc.CLERK, lc.SUPERVISOR)
         and order["status"] in (lc.ANSWERED, lc.VISITED),
         reached_outcomes=SUCCESSFUL_OUTCOMES,
+        other_orders=store().other_orders(g.actor, number, wiring().clock()),
+        reassign_targets=store().reassign_targets(order)
+        if g.actor.role == lc.SUPERVISOR and order["status"] in REASSIGNABLE
+        else [],
         handoff=wiring().handoffs.book.open_for_order(order["number"]),
         methods=CALLBACK_METHODS,
         purposes=CALLBACK_PURPOSES,
