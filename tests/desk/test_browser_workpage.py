@@ -232,3 +232,29 @@ def test_a_judge_is_not_offered_the_transferred_to_judge_reply(served, tab):
     expect(tab.locator("#reply-form select.canned")).to_be_focused()
     assert in_first_screen(tab, "#reply-body")
     assert tab.problems == []
+
+
+def test_supervisor_urges_and_reassigns_with_notes_and_the_citizens_other_orders(served, tab):
+    base, store = served
+    earlier = create_order(base, callback_phone="13700007777", summary="上个月的咨询")["number"]
+    number = claimed_order(base, tab, callback_phone="13700007777", summary="想咨询诉讼费")
+    expect(tab.locator("#other-orders")).to_contain_text(earlier)
+    tab.fill("#note-form input[name=body]", "群众下午才方便接电话")
+    tab.click("#note-form button[type=submit]")
+    expect(tab.locator("#notes")).to_contain_text("群众下午才方便接电话")
+    tab.click("form[action='/desk/logout'] button")
+    log_in(tab, base, "supervisor")
+    tab.goto(f"{base}/desk/orders/{number}")
+    tab.click("details.more summary")
+    tab.fill("#urge-form input[name=body]", "请今天内答复")
+    tab.click("#urge-form button[type=submit]")
+    expect(tab.locator("#urge-notice")).to_contain_text("请今天内答复")
+    tab.click("details.more summary")
+    tab.select_option("#reassign-form select[name=target_id]", label="易泽俊（法官）")
+    tab.fill("#reassign-form input[name=note]", "涉及庭审安排")
+    tab.click("#reassign-form button[type=submit]")
+    expect(tab.locator(".flash-ok")).to_contain_text("已改派给易泽俊")
+    expect(tab.locator("#notes")).to_contain_text("周敏 → 易泽俊：涉及庭审安排")
+    judge = store.staff.authenticate("judge_yi", PASSWORD)
+    assert store.get_order(judge, number)["assignee"] == "易泽俊"
+    assert tab.problems == []
