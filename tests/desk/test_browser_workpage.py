@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import Page, expect, sync_playwright
 
 from services.desk.app import create_app
@@ -20,7 +21,7 @@ from services.desk.service.orders import DeskStore
 from services.desk.settings import DeskSettings
 from tests.desk.conftest import API_TOKEN, FAST_HASHER, PASSWORD
 from tests.desk.fakes import PUSH_TOKEN, RASA_TOKEN, FakeRasa, Served
-from tests.desk.test_browser import CHROMIUM, CHROMIUM_ARGS, create_order, log_in
+from tests.desk.test_browser import CHROMIUM, CHROMIUM_ARGS, SERVICE, create_order, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -92,6 +93,15 @@ def in_first_screen(page: Page, selector: str) -> bool:
         and box["y"] >= 0
         and box["y"] + box["height"] <= height
     )
+
+
+def wait_until(page: Page, script: str, seconds: float) -> bool:
+    """Poll a condition (wait_for_function evaluates a string inside the page, which the desk's CSP forbids)."""
+    for _ in range(int(seconds * 4)):
+        if page.evaluate(script):
+            return True
+        page.wait_for_timeout(250)
+    return False
 
 
 def long_transcript() -> list[dict]:
@@ -194,13 +204,22 @@ def test_the_queue_refreshes_itself_with_a_beep_and_a_notification(served, tab):
     create_order(base)
     log_in(tab, base, "clerk")
     tab.wait_for_timeout(500)  # the first poll learns the cursor
-    fresh = create_order(base, summary="想咨询诉讼费怎么交")["number"]
+    fresh = create_order(base, summary="想咨询诉讼费怎么交", conversation_id="web-poll-1")["number"]
     expect(tab.locator("#new-orders")).to_contain_text(fresh, timeout=10000)
     assert tab.evaluate("window.__beeps") >= 1
     notes = tab.evaluate("window.__notes")
     assert any(fresh in note["title"] and "诉讼费" in note["body"] for note in notes)
     expect(tab).to_have_title(re.compile(r"^（1）"))
     tab.screenshot(path=str(SCREENSHOTS / f"desk_queue_{tab.size}.png"))
+    answer = requests.post(  # a citizen asks for a person: the next heartbeat beeps and notifies
+        f"{base}/api/v1/handoff",
+        headers=SERVICE,
+        timeout=5,
+        json={"number": fresh, "conversation_id": "web-poll-1", "channel": "web"},
+    )
+    assert answer.status_code == 201
+    assert wait_until(tab, "() => window.__notes.some((n) => n.title === '在线咨询')", seconds=15)
+    expect(tab.locator("#waiting-badge")).to_have_text("1")
     assert tab.problems == []
 
 
