@@ -320,3 +320,24 @@ def test_the_order_page_lists_the_citizens_other_orders(pages, three_for_one_pho
     section = text(pages.get(f"/desk/orders/{mine[0]}")).split('id="other-orders"')[1].split("</section>")[0]
     assert set(re.findall(r'/desk/orders/([^"]+)"', section)) == {mine[1], mine[2], complaint}
     assert other not in section
+
+
+def test_the_staff_api_closes_in_one_call_too(client, store, actors):
+    number = new_order(store, channel="rest")["number"]
+    store.claim(actors["clerk"], number)
+    store.add_reply(actors["clerk"], number, "已答复")
+    token = client.post("/api/v1/staff/login", json={"username": "clerk", "password": PASSWORD}).json["token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    refused = client.post(
+        f"/api/v1/staff/workorders/{number}/finish",
+        json={"method": "电话", "outcome": "未接通", "close": True},
+        headers=auth,
+    )
+    assert refused.status_code == 409 and "不能关闭" in refused.json["message"]
+    done = client.post(
+        f"/api/v1/staff/workorders/{number}/finish",
+        json={"method": "电话", "outcome": "接通", "score": 3, "close": True},
+        headers=auth,
+    )
+    assert done.status_code == 200 and done.json["status"] == "已关闭" and done.json["satisfaction"] == 3
+    assert len(done.json["callbacks"]) == 1
