@@ -277,3 +277,19 @@ def test_supervisor_urges_and_reassigns_with_notes_and_the_citizens_other_orders
     judge = store.staff.authenticate("judge_yi", PASSWORD)
     assert store.get_order(judge, number)["assignee"] == "易泽俊"
     assert tab.problems == []
+
+
+def test_a_clerk_merges_a_duplicate_from_the_other_orders_list(served, tab):
+    base, store = served
+    kept = create_order(base, callback_phone="13600002222", summary="想问开庭时间")["number"]
+    duplicate = create_order(base, callback_phone="13600002222", summary="又来问开庭时间")["number"]
+    log_in(tab, base, "clerk")
+    tab.goto(f"{base}/desk/orders/{duplicate}")
+    tab.once("dialog", lambda dialog: dialog.accept())
+    tab.click(f"#other-orders form:has(input[value='{kept}']) button")
+    expect(tab.locator(".flash-ok")).to_contain_text(f"工单 {duplicate} 已作为重复工单关闭并并入本单")
+    expect(tab.locator(".order-head h1")).to_contain_text(kept)
+    expect(tab.locator("#notes")).to_contain_text(f"并入重复工单 {duplicate}")
+    clerk = store.staff.authenticate("clerk", PASSWORD)
+    assert store.get_order(clerk, duplicate)["status"] == "已关闭"
+    assert tab.problems == []

@@ -341,3 +341,39 @@ def test_the_staff_api_closes_in_one_call_too(client, store, actors):
     )
     assert done.status_code == 200 and done.json["status"] == "已关闭" and done.json["satisfaction"] == 3
     assert len(done.json["callbacks"]) == 1
+
+
+def test_a_duplicate_is_merged_into_the_open_order_in_one_step(pages, store, actors):
+    kept = new_order(store, callback_phone="13600002222", summary="第一次来电：想问开庭时间")["number"]
+    duplicate = new_order(store, callback_phone="13600002222", summary="又问开庭时间")["number"]
+    store.claim(actors["clerk"], kept)
+    token = login(pages, "clerk", PASSWORD)
+    page = text(pages.get(f"/desk/orders/{duplicate}"))
+    assert re.search(rf'name="into" value="{kept}"', page)  # offered on the duplicate's page
+    answer = pages.post(
+        f"/desk/orders/{duplicate}/merge", data={"csrf_token": token, "into": kept}, follow_redirects=True
+    )
+    assert f"工单 {duplicate} 已作为重复工单关闭并并入本单" in text(answer)
+    gone = store.get_order(actors["clerk"], duplicate)
+    assert gone["status"] == "已关闭" and gone["history"][-1]["note"] == f"重复工单，已并入 {kept}"
+    assert any(
+        f"并入重复工单 {duplicate}：又问开庭时间" in n["body"]
+        for n in store.get_order(actors["clerk"], kept)["notes"]
+    )
+    assert {"关闭", "合并"} <= set(audit_actions(store, actors["supervisor"], duplicate))
+
+
+def test_an_order_being_worked_is_not_merged_away(pages, store, actors):
+    kept = new_order(store, callback_phone="13600003333")["number"]
+    worked = new_order(store, callback_phone="13600003333")["number"]
+    store.claim(actors["clerk"], worked)
+    token = login(pages, "clerk", PASSWORD)
+    assert 'class="inline merge-form"' not in text(pages.get(f"/desk/orders/{worked}"))
+    refused = pages.post(
+        f"/desk/orders/{worked}/merge",
+        data={"csrf_token": token, "into": kept},
+        headers={"Referer": f"http://localhost/desk/orders/{worked}"},
+        follow_redirects=True,
+    )
+    assert "不能作为重复工单关闭" in text(refused)
+    assert store.get_order(actors["clerk"], worked)["status"] == "处理中"

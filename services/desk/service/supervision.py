@@ -1,4 +1,4 @@
-"""内部备注, 催办 and 改派 on an order, and the same citizen's other orders (issue 13, item 4).
+"""内部备注, 催办, 改派 and 合并 on an order, and the same citizen's other orders (issue 13, item 4).
 
 A mixin of `DeskStore` (it uses the store's transaction, loading and audit helpers), kept apart so the
 store's file stays about creation and the lifecycle. Notes are for staff only: no citizen view carries them.
@@ -7,6 +7,10 @@ store's file stays about creation and the lifecycle. Notes are for staff only: n
   of the order page and as a tag in the queue until the order is answered.
 - 改派: a supervisor moves an order that somebody is working to another handler, with a reason; the
   status stays (the transition table has no step for it), only who handles it changes.
+- 合并: a clerk or supervisor closes a duplicate into another open order. The close is the table's own
+  关闭 step with the reason 重复工单, so it is allowed exactly where the table allows closing with a reason
+  (新建, 已退回; 已回访; 已答复 for supervision); an order being worked is returned or answered first.
+  Both orders get a note pointing at the other.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from ..domain.routing import COMPLAINT
 from ..domain.terms import ROUTE_JUDGE, ROUTE_POOL, ROUTE_SUPERVISION
 from . import presenters
 
-NOTE, URGE, REASSIGN = "备注", "催办", "改派"
+NOTE, URGE, REASSIGN, MERGE = "备注", "催办", "改派", "合并"
 OTHER_ORDERS_SHOWN = 10
 # Orders someone is working: 改派 moves these; a pool order is 派发ed instead.
 REASSIGNABLE = (lc.DISPATCHED, lc.IN_PROGRESS, lc.ANSWERED, lc.VISITED)
@@ -76,6 +80,36 @@ class SupervisionMixin:
             self._note(session, order, actor, REASSIGN, detail, now)
             self._audit(session, actor, REASSIGN, order.number, detail[:500], now)
             return self._detail(order, actor, now)
+
+    def merge(self, actor: Actor, number: str, into: str, now: datetime | None = None) -> dict[str, Any]:
+        """合并: close `number` as a duplicate of the open order `into`; returns the kept order's view."""
+        now = now or utcnow()
+        with self._write() as session:
+            duplicate = self._load(session, number)
+            kept = self._load(session, into)
+            if duplicate.id == kept.id:
+                raise lc.TransitionError("不能与自身合并")
+            check_may_work(actor, duplicate)
+            check_may_work(actor, kept)
+            if kept.status == lc.CLOSED:
+                raise lc.TransitionError(f"工单 {kept.number} 已关闭，请并入未办结的工单")
+            if lc.CLOSE not in lc.allowed_actions(duplicate.status, actor.role):
+                raise lc.TransitionError(
+                    f"工单 {duplicate.number} 为“{duplicate.status}”，不能作为重复工单关闭；请先退回或办结后再合并"
+                )
+            reason = f"重复工单，已并入 {kept.number}"
+            self._step(session, duplicate, actor, lc.CLOSE, reason, now)
+            self._note(session, duplicate, actor, MERGE, reason, now)
+            self._note(
+                session,
+                kept,
+                actor,
+                MERGE,
+                f"并入重复工单 {duplicate.number}：{duplicate.summary[:200]}",
+                now,
+            )
+            self._audit(session, actor, MERGE, duplicate.number, f"{duplicate.number} → {kept.number}", now)
+            return self._detail(kept, actor, now)
 
     def reassign_targets(self, order: dict[str, Any]) -> list[dict[str, Any]]:
         """Who an order may be moved to: supervisors for a complaint, else active judges and clerks (not the

@@ -1,4 +1,5 @@
-"""The order page's staff-only forms: 内部备注, and for supervisors 催办 and 改派 (service/supervision.py)."""
+"""The order page's staff-only forms: 内部备注, 合并 of a duplicate, and for supervisors 催办 and 改派
+(service/supervision.py)."""
 
 from __future__ import annotations
 
@@ -33,3 +34,12 @@ def reassign(number: str):
     target = request.form.get("target_id") or ""
     view = store().reassign(g.actor, number, int(target) if target.isdigit() else None, reason)
     return _back(number, f"已改派给{view['assignee']}")
+
+
+@desk.post("/orders/<number>/merge")
+def merge(number: str):
+    """This order is a duplicate of `into`: closed with that reason; the page goes to the kept order."""
+    into = (request.form.get("into") or "").strip()[:32]
+    store().merge(g.actor, number, into)
+    flash(f"工单 {number} 已作为重复工单关闭并并入本单", "ok")
+    return redirect(url_for("desk.order_page", number=into))
