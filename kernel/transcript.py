@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kernel.contracts import staff_label
+from kernel.names import INTENT_LABELS
+
+_CLICK_FALLBACK = "（点击按钮 "
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,23 @@ def clean_buttons(buttons: Any) -> list[dict[str, str]]:
 
 
 def _clicked(text: str, titles: dict[str, str]) -> str:
-    """A click is stored as its payload (`/intent{...}`): show the title, or name the intent."""
+    """A click is stored as its payload (`/intent{...}`): show the title, or what the intent means."""
     if text in titles:
         return titles[text]
+    return button_text(text)
+
+
+def button_text(text: str) -> str:
+    """What a person reads for a click whose button is unknown: `/affirm` (or an older stored
+    `（点击按钮 affirm）`) becomes the intent's label (是的); an unknown intent keeps its name."""
     if text.startswith("/"):
-        return f"（点击按钮 {text[1:].split('{', 1)[0]}）"
-    return text
+        intent = text[1:].split("{", 1)[0].strip()
+    elif text.startswith(_CLICK_FALLBACK) and text.endswith("）"):
+        intent = text[len(_CLICK_FALLBACK) : -1].strip()
+    else:
+        return text
+    label = INTENT_LABELS.get(intent)
+    return label if label else f"{_CLICK_FALLBACK}{intent}）"
 
 
 def _timestamp(event: dict[str, Any]) -> float | None:

@@ -74,6 +74,10 @@ class DeskSettings:
     session_idle_minutes: int = 30
     cookie_secure: bool = False
     canned_replies: str = ""
+    # 即将到期 view: deadlines within this many hours; 0 = by the end of the next working day.
+    due_soon_hours: int = 0
+    # How often the queue page asks for new orders (seconds).
+    queue_poll_seconds: int = 15
     # The Rasa server and the channels' staff push (live handoff, reply delivery).
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = ""
@@ -136,6 +140,8 @@ class DeskSettings:
             session_idle_minutes=int(env.get("DESK_SESSION_IDLE_MINUTES") or defaults.session_idle_minutes),
             cookie_secure=_bool(env.get("DESK_COOKIE_SECURE"), defaults.cookie_secure),
             canned_replies=env.get("DESK_CANNED_REPLIES", ""),
+            due_soon_hours=int(env.get("DESK_DUE_SOON_HOURS") or defaults.due_soon_hours),
+            queue_poll_seconds=int(env.get("DESK_QUEUE_POLL_SECONDS") or defaults.queue_poll_seconds),
             rasa_url=(env.get("RASA_URL") or defaults.rasa_url).rstrip("/"),
             rasa_token=env.get("RASA_TOKEN", ""),
             channel_push_token=env.get("CHANNEL_PUSH_TOKEN", ""),

@@ -2,7 +2,8 @@
 
 A work order is created through the service API as the action server would; a clerk logs in, claims it,
 answers with a canned reply (delivered to the citizen's open chat through the fake Rasa process), records
-the satisfaction callback, and the figures page shows the change. The live-chat console is driven too.
+the satisfaction callback and closes in one step (回访并办结), and the figures page shows the change.
+The live-chat console is driven too.
 Screenshots go to /tmp (desk_queue.png, desk_order.png, desk_figures.png, desk_console.png).
 """
 
@@ -122,10 +123,11 @@ def test_clerk_claims_answers_calls_back_and_the_figures_follow(served_desk, pag
     page.click("#reveal-phone")
     expect(page.locator("#phone")).to_have_text("13812345678")
 
-    page.select_option("#callback-form select[name=purpose]", "回访")
-    page.select_option("#callback-form select[name=outcome]", "接通")
-    page.click("#callback-form button[type=submit]")
-    expect(page.locator(".order-head .status")).to_have_text("已回访")
+    page.select_option("#finish-form select[name=outcome]", "接通")
+    page.select_option("#finish-form select[name=score]", "5")
+    page.click("#finish-form button[type=submit]")
+    expect(page.locator(".flash-ok")).to_contain_text("工单已办结")
+    expect(page.locator(".order-head .status")).to_have_text("已关闭")
     page.screenshot(path="/tmp/desk_order.png", full_page=True)
 
     page.click("text=统计")

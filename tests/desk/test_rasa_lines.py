@@ -27,7 +27,7 @@ BUTTONS = {"buttons": [{"title": "确认提交", "payload": "/affirm"}]}
             [{"event": "bot", "text": "确认吗", "data": BUTTONS}, {"event": "user", "text": "/affirm"}],
             [("bot", "确认吗", None), ("user", "确认提交", None)],
         ),
-        ([{"event": "user", "text": "/request_human"}], [("user", "（点击按钮 request_human）", None)]),
+        ([{"event": "user", "text": "/request_human"}], [("user", "转人工服务", None)]),
         (
             [{"event": "user", "text": "身份证110105199001011234"}],
             [("user", "身份证110105********1234", None)],

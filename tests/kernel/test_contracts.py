@@ -84,8 +84,12 @@ def test_kinds_serialise_as_the_stored_labels() -> None:
         ),  # a click shows as its title
         (
             [{"event": "user", "text": "/affirm"}],
-            [(0, "user", "（点击按钮 affirm）", None)],
-        ),  # no title known
+            [(0, "user", "是的", None)],
+        ),  # no title known: what the intent means
+        (
+            [{"event": "user", "text": "/no_such_intent"}],
+            [(0, "user", "（点击按钮 no_such_intent）", None)],
+        ),  # nor a label: the intent's name
         (
             [{"event": "bot", "text": "我是王法官", "metadata": staff_metadata("王法官")}],
             [(0, "staff", "我是王法官", "王法官")],

@@ -96,6 +96,7 @@ class WorkOrder(Base):
     callbacks = relationship("CallbackRecord", order_by="CallbackRecord.id", lazy="selectin")
     replies = relationship("Reply", order_by="Reply.id", lazy="selectin")
     supplements = relationship("Supplement", order_by="Supplement.id", lazy="selectin")
+    notes = relationship("StaffNote", order_by="StaffNote.id", lazy="selectin")
 
 
 class NumberCounter(Base):
@@ -161,6 +162,20 @@ class Supplement(Base):
     work_order_id = Column(Integer, ForeignKey("work_orders.id"), nullable=False, index=True)
     channel = Column(String(16), nullable=False)
     message_id = Column(String(128), nullable=False)
+    body = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False)
+
+
+class StaffNote(Base):
+    """内部备注 on an order, for staff only (never in the citizen's view): a plain note, a supervisor's
+    催办 to the handler, or the reason of a 改派. Migration 0006_notes."""
+
+    __tablename__ = "staff_notes"
+    id = Column(Integer, primary_key=True)
+    work_order_id = Column(Integer, ForeignKey("work_orders.id"), nullable=False, index=True)
+    kind = Column(String(8), nullable=False)
+    author_id = Column(Integer, ForeignKey("staff_users.id"))
+    author_name = Column(String(64), nullable=False)
     body = Column(Text, nullable=False)
     created_at = Column(DateTime, nullable=False)
 

@@ -38,6 +38,9 @@ class OrderFilter:
     kind: str | None = None
     channel: str | None = None
     overdue: bool = False
+    # 即将到期: a pending deadline between now and `due_by` (set by DeskStore.list_orders from settings)
+    due_soon: bool = False
+    due_by: datetime | None = None
     mine: bool = False
     open_only: bool = False
     search: str | None = None
@@ -62,6 +65,18 @@ def overdue_clause(now: datetime) -> ColumnElement:
     )
 
 
+def due_soon_clause(now: datetime, due_by: datetime) -> ColumnElement:
+    """Not closed, not late yet, and the deadline that still counts falls before `due_by`."""
+    return and_(
+        WorkOrder.status != lc.CLOSED,
+        or_(
+            and_(WorkOrder.first_contact_at.is_(None), WorkOrder.first_contact_due.between(now, due_by)),
+            and_(WorkOrder.answered_at.is_(None), WorkOrder.answer_due.between(now, due_by)),
+        ),
+        ~overdue_clause(now),
+    )
+
+
 def _conditions(actor: Actor, flt: OrderFilter, now: datetime, tz: str) -> list[ColumnElement]:
     conditions = [visible_clause(actor)]
     for column, value in (
@@ -73,6 +88,8 @@ def _conditions(actor: Actor, flt: OrderFilter, now: datetime, tz: str) -> list[
             conditions.append(column == value)
     if flt.overdue:
         conditions.append(overdue_clause(now))
+    if flt.due_soon and flt.due_by is not None:
+        conditions.append(due_soon_clause(now, flt.due_by))
     if flt.mine:
         conditions.append(WorkOrder.assignee_id == actor.id)
     if flt.open_only:
@@ -117,3 +134,18 @@ def filtered_orders(
         .limit(per_page)
     )
     return list(session.execute(query).scalars().unique()), total
+
+
+def orders_after(session: Session, actor: Actor, after: int, limit: int = 20) -> tuple[list[WorkOrder], int]:
+    """Orders `actor` may see created after the row id `after` (oldest first, at most `limit`), and the
+    newest visible id: the queue page's cursor for "new since I last looked"."""
+    visible = visible_clause(actor)
+    latest = session.execute(select(func.max(WorkOrder.id)).where(visible)).scalar_one() or 0
+    rows = session.execute(
+        select(WorkOrder)
+        .where(visible, WorkOrder.id > after)
+        .order_by(WorkOrder.id)
+        .options(lazyload(WorkOrder.history), lazyload(WorkOrder.callbacks), lazyload(WorkOrder.replies))
+        .limit(limit)
+    )
+    return list(rows.scalars().unique()), int(latest)

@@ -182,6 +182,36 @@ def parse_rating(data: Any) -> tuple[int, str | None]:
     return score, mask_text(comment) if comment else None
 
 
+@dataclass(frozen=True)
+class Finish:
+    """回访并办结: the callback, the rating the citizen gave in it (None: not asked or declined) and
+    whether to close the order in the same step."""
+
+    callback: NewCallback
+    score: int | None
+    comment: str | None
+    close: bool
+    close_note: str | None
+
+
+def parse_finish(data: Any) -> Finish:
+    """The one closing form (a satisfaction callback), read from strings as a form posts them."""
+    if not isinstance(data, dict):
+        raise InvalidInput("body", "请求内容应为 JSON 对象")
+    callback = parse_callback({**data, "purpose": "回访"})
+    raw = data.get("score")
+    score, comment = None, None
+    if raw not in (None, ""):
+        try:
+            number = int(str(raw))
+        except ValueError as exc:
+            raise InvalidInput("score", "满意度应为1到5的整数") from exc
+        score, comment = parse_rating({"score": number, "comment": data.get("comment") or None})
+    close = str(data.get("close") or "").lower() in ("1", "true", "on", "yes")
+    note = text_field(data, "close_note", "办结说明", 1000, required=False)
+    return Finish(callback, score, comment, close, note)
+
+
 def parse_reply(data: Any) -> str:
     if not isinstance(data, dict):
         raise InvalidInput("body", "请求内容应为 JSON 对象")

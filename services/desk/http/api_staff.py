@@ -15,7 +15,14 @@ from ..db.queries import OrderFilter
 from ..domain import lifecycle as lc
 from ..domain.clock import to_local, utcnow
 from ..domain.terms import CHANNELS, KINDS
-from ..domain.validation import InvalidInput, parse_callback, parse_rating, parse_reply, text_field
+from ..domain.validation import (
+    InvalidInput,
+    parse_callback,
+    parse_finish,
+    parse_rating,
+    parse_reply,
+    text_field,
+)
 from ..service.delivery import deliver_reply
 from ..service.throttle import TooManyAttempts
 from .auth import issue_staff_token, require_staff, staff_bearer
@@ -170,6 +177,12 @@ def callback(number: str):
 def rating(number: str):
     score, comment = parse_rating(json_body())
     return jsonify(_store().rate(g.actor, number, score, comment))
+
+
+@staff_api.post("/workorders/<number>/finish")
+def finish(number: str):
+    """回访并办结 in one call: {method, outcome, note?, score?, comment?, close?, close_note?}."""
+    return jsonify(_store().finish(g.actor, number, parse_finish(json_body())))
 
 
 @staff_api.get("/transitions")

@@ -39,14 +39,20 @@ from ..db.models import (
     WorkOrder,
 )
 from ..db.phones import PhoneVault
-from ..db.queries import OrderFilter, filtered_orders, overdue_clause
+from ..db.queries import OrderFilter, filtered_orders, orders_after, overdue_clause
 from ..db.sessions import SessionBook
 from ..domain import lifecycle as lc
 from ..domain.access import SYSTEM_ACTOR, AccessDenied, Actor, check_dispatch_target, check_may_work, may_view
 from ..domain.clock import label_local, to_local, to_stored, utcnow
 from ..domain.routing import CLERK_POOL, SUPERVISION_OFFICE, route_for
 from ..domain.terms import ROUTE_JUDGE, ROUTE_POOL, ROUTE_SUPERVISION, SUCCESSFUL_OUTCOMES
-from ..domain.validation import MAX_TRANSCRIPT_TURNS, NewCallback, NewWorkOrder, normalize_phone
+from ..domain.validation import (
+    MAX_TRANSCRIPT_TURNS,
+    Finish,
+    NewCallback,
+    NewWorkOrder,
+    normalize_phone,
+)
 from ..domain.workdays import WorkCalendar, deadline, load_calendar
 from ..settings import DeskSettings
 from . import presenters
@@ -54,6 +60,7 @@ from .delivery import Target
 from .faults import Faults
 from .figures import compute_figures
 from .staff import StaffDirectory
+from .supervision import SupervisionMixin
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +103,7 @@ def _handles(actor: Actor, order: WorkOrder) -> bool:
     return actor.role == (lc.SUPERVISOR if order.route == ROUTE_SUPERVISION else lc.CLERK)
 
 
-class DeskStore:
+class DeskStore(SupervisionMixin):
     """Work orders, their history and the staff who handle them, on one database."""
 
     def __init__(
@@ -403,10 +410,28 @@ class DeskStore:
         """The queue as `actor` may see it, filtered and paged."""
         now = now or utcnow()
         flt = self._phone_search(flt)
+        if flt.due_soon:
+            flt = dataclasses.replace(flt, due_by=self.due_soon_by(now))
         with self._sessions() as session:
             rows, total = filtered_orders(session, actor, flt, now, self.settings.timezone)
             items = [presenters.staff_summary(o, now, self.settings.timezone) for o in rows]
         return {"items": items, "total": total, "page": flt.page, "per_page": flt.per_page}
+
+    def queue_updates(self, actor: Actor, after: int | None, now: datetime | None = None) -> dict[str, Any]:
+        """What the open queue page polls: the newest visible id (its cursor) and the orders after
+        `after` (none on the first call, which only learns the cursor)."""
+        now = now or utcnow()
+        with self._sessions() as session:
+            rows, latest = orders_after(session, actor, after if after is not None else 2**62)
+            items = [presenters.staff_summary(o, now, self.settings.timezone) for o in rows]
+        return {"cursor": latest if after is None else max(latest, after), "new": items}
+
+    def due_soon_by(self, now: datetime) -> datetime:
+        """The end of the 即将到期 window: DESK_DUE_SOON_HOURS from now, or (0) the end of office hours on
+        the next working day, so on Friday afternoon Monday's deadlines show."""
+        if self.settings.due_soon_hours > 0:
+            return now + timedelta(hours=self.settings.due_soon_hours)
+        return self._due(now, 1)
 
     def _phone_search(self, flt: OrderFilter) -> OrderFilter:
         """A search that is a phone number (or its last four digits) matches the keyed hashes."""
@@ -589,28 +614,69 @@ class DeskStore:
         with self._write() as session:
             order = self._load(session, number)
             check_may_work(actor, order)
-            reached = cb.outcome in SUCCESSFUL_OUTCOMES
             if cb.purpose == "回访":
                 self._check_visit(actor, order)
-            order.callbacks.append(
-                CallbackRecord(
-                    method=cb.method,
-                    purpose=cb.purpose,
-                    outcome=cb.outcome,
-                    note=cb.note,
-                    at=now,
-                    by_id=actor.id,
-                    by_name=actor.name,
-                )
+            self._add_callback(session, order, actor, cb, now)
+            session.flush()
+            return presenters.staff_detail(order, actor, now, self.settings.timezone)
+
+    def _add_callback(
+        self, session: Session, order: WorkOrder, actor: Actor, cb: NewCallback, now: datetime
+    ) -> None:
+        """Store the record; a reached 回访 on an answered order is the 回访 step (audited as such)."""
+        reached = cb.outcome in SUCCESSFUL_OUTCOMES
+        order.callbacks.append(
+            CallbackRecord(
+                method=cb.method,
+                purpose=cb.purpose,
+                outcome=cb.outcome,
+                note=cb.note,
+                at=now,
+                by_id=actor.id,
+                by_name=actor.name,
             )
-            if reached and order.first_contact_at is None:
-                order.first_contact_at = now
-            if cb.purpose == "回访" and reached and order.status == lc.ANSWERED:
-                self._apply(session, order, actor, lc.VISIT, cb.note, now)
-            order.updated_at = now
-            self._audit(
-                session, actor, "记录回访", order.number, f"{cb.method}/{cb.purpose}/{cb.outcome}", now
-            )
+        )
+        if reached and order.first_contact_at is None:
+            order.first_contact_at = now
+        self._audit(session, actor, "记录回访", order.number, f"{cb.method}/{cb.purpose}/{cb.outcome}", now)
+        if cb.purpose == "回访" and reached and order.status == lc.ANSWERED:
+            self._step(session, order, actor, lc.VISIT, cb.note, now)
+        order.updated_at = now
+
+    def _step(
+        self, session: Session, order: WorkOrder, actor: Actor, action: str, note: str | None, now: datetime
+    ) -> None:
+        """One transition with its audit entry (from → to), as `transition` records it."""
+        source = order.status
+        self._apply(session, order, actor, action, note, now)
+        self._audit(session, actor, action, order.number, f"{source}→{order.status}", now)
+
+    def finish(
+        self,
+        actor: Actor,
+        number: str,
+        done: Finish,
+        now: datetime | None = None,
+    ) -> dict[str, Any]:
+        """回访并办结 in one step: the callback record, the satisfaction rating and the close, in one
+        transaction, each step of the transition table taken and audited as if done one by one. If the
+        table refuses the close (the citizen was not reached, so the order is still 已答复, which only
+        supervision closes, with a reason), nothing is stored and the reason is raised."""
+        now = now or utcnow()
+        with self._write() as session:
+            order = self._load(session, number)
+            check_may_work(actor, order)
+            self._check_visit(actor, order)
+            self._add_callback(session, order, actor, done.callback, now)
+            if done.score is not None:
+                order.satisfaction, order.satisfaction_comment = done.score, done.comment
+                self._audit(session, actor, "记录满意度", order.number, f"满意度{done.score}", now)
+            if done.close and order.status != lc.CLOSED:
+                if order.status == lc.ANSWERED and actor.role != lc.SUPERVISOR:
+                    raise lc.TransitionError(
+                        "未联系上群众，工单仍为“已答复”，不能关闭；请取消“同时办结”只保存回访记录"
+                    )
+                self._step(session, order, actor, lc.CLOSE, done.close_note, now)
             session.flush()
             return presenters.staff_detail(order, actor, now, self.settings.timezone)
 

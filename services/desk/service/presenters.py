@@ -16,7 +16,9 @@ from ..db.models import AuditEntry, StaffUser, WorkOrder
 from ..domain import lifecycle as lc
 from ..domain.access import Actor, permitted_actions
 from ..domain.clock import iso_local, label_local
+from .transcript_view import readable, split_turns
 
+URGE_NOTE = "催办"  # service/supervision.py's kind of note
 SATISFACTION_LABELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 # Who handles it, as the citizen may be told (no judge's name: that is a case fact).
 CITIZEN_ASSIGNEE_LABELS = {"judge": "承办法官", "supervision": "法院督查部门", "pool": "诉讼服务中心工作人员"}
@@ -40,6 +42,14 @@ def overdue_now(order: WorkOrder, now: datetime) -> bool:
     contact_late = order.first_contact_at is None and order.first_contact_due < now
     answer_late = order.answered_at is None and order.answer_due < now
     return contact_late or answer_late
+
+
+def _urged(order: WorkOrder) -> bool:
+    """A 催办 stands until the order is answered after it (or closed): the queue tags it for the handler."""
+    if order.status == lc.CLOSED:
+        return False
+    urges = [n.created_at for n in order.notes if n.kind == URGE_NOTE]
+    return bool(urges) and (order.answered_at is None or max(urges) > order.answered_at)
 
 
 def staff_summary(order: WorkOrder, now: datetime, tz: str) -> dict[str, Any]:
@@ -68,15 +78,19 @@ def staff_summary(order: WorkOrder, now: datetime, tz: str) -> dict[str, Any]:
         "was_overdue": bool(order.overdue),
         "satisfaction": order.satisfaction,
         "citizen_update_unread": bool(order.citizen_update_unread),
+        "urged": _urged(order),
     }
 
 
 def staff_detail(order: WorkOrder, actor: Actor, now: datetime, tz: str) -> dict[str, Any]:
     """The work-order page: the row plus transcript, history, callbacks, replies and allowed actions."""
     view = staff_summary(order, now, tz)
+    earlier, own = split_turns(order.transcript or [], order.created_at)
     view.update(
         case_judge=order.case_judge,
-        transcript=order.transcript,
+        transcript=[readable(t) for t in order.transcript or []],
+        transcript_own=own,
+        transcript_earlier=earlier,
         satisfaction_comment=order.satisfaction_comment,
         visited_at=iso_local(order.visited_at, tz),
         closed_at=iso_local(order.closed_at, tz),
@@ -106,6 +120,10 @@ def staff_detail(order: WorkOrder, actor: Actor, now: datetime, tz: str) -> dict
         ],
         replies=[reply_view(r, tz) for r in order.replies],
         supplements=[supplement_view(s, tz) for s in order.supplements],
+        notes=[
+            {"kind": n.kind, "by": n.author_name, "body": n.body, "at": iso_local(n.created_at, tz)}
+            for n in order.notes
+        ],
     )
     # 群众补充 are events of the order too: shown in its history in time order, by the citizen
     view["history"] = sorted(

@@ -32,14 +32,27 @@ from .throttle import LoginThrottle
 DEFAULT_CANNED = Path(__file__).parent.parent / "canned_replies.yml"  # beside the package, with the data
 
 
-def load_canned(path: str = "") -> list[dict[str, str]]:
-    """常用回复: [{title, text}] from DESK_CANNED_REPLIES or the packaged file."""
+def load_canned(path: str = "") -> list[dict[str, Any]]:
+    """常用回复: [{title, text, roles}] from DESK_CANNED_REPLIES or the packaged file; `roles` (optional)
+    names who is offered it, so a judge is not offered "已转承办法官" about himself."""
     data: Any = yaml.safe_load(Path(path or DEFAULT_CANNED).read_text(encoding="utf-8")) or []
     return [
-        {"title": str(item["title"]), "text": str(item["text"])}
+        {"title": str(item["title"]), "text": str(item["text"]), "roles": _roles(item.get("roles"))}
         for item in data
         if isinstance(item, dict) and item.get("title") and item.get("text")
     ]
+
+
+def _roles(value: Any) -> tuple[str, ...]:
+    """The roles of a canned reply: a list of role labels, one label, or none (everyone)."""
+    if isinstance(value, str):
+        value = [value]
+    return tuple(str(role) for role in value) if isinstance(value, list) else ()
+
+
+def canned_for(canned: list[dict[str, Any]], role: str) -> list[dict[str, Any]]:
+    """The canned replies offered to `role`: those without roles, and those naming it."""
+    return [c for c in canned if not c.get("roles") or role in c["roles"]]
 
 
 def sms_gateway(settings: DeskSettings) -> SmsGateway:
@@ -53,7 +66,7 @@ class Wiring:
     messenger: Messenger
     handoffs: HandoffService
     case_facts: CaseFacts
-    canned: list[dict[str, str]]
+    canned: list[dict[str, Any]]
     clock: Callable[[], datetime]
     logins: LoginThrottle
     created_sms: CreationNotifier

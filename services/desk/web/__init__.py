@@ -1,8 +1,9 @@
 """The staff desk: server-rendered Chinese pages under /desk (Jinja2, autoescaped) and the /dev/sms demo page.
 
 Pages call the same `DeskStore` as the JSON API, as the logged-in `Actor`. Scripts are small static files
-(no inline code, see security.CSP). Modules: base (the blueprint and what every page needs), security (session, CSRF, headers), errors, pages_orders
-(queue, work-order page), pages_handoff (live chat console), pages_figures, pages_admin (accounts, audit,
+(no inline code, see security.CSP). Modules: base (the blueprint and what every page needs), security
+(session, CSRF, headers), errors, pages_orders (work-order page), pages_queue (queue, 即将到期, new-order
+polling), pages_supervision (内部备注, 催办, 改派), pages_handoff (live chat console), pages_figures, pages_admin (accounts, audit,
 holiday schedule; administrators see a banner on every page while this or next year has none), pages_dev
 (SMS outbox).
 """
@@ -13,11 +14,22 @@ from flask import Flask, g, redirect, url_for
 
 from ..domain import lifecycle as lc
 from ..settings import DeskSettings
-from . import errors, formatting, pages_admin, pages_dev, pages_figures, pages_handoff, pages_orders, security
+from . import (
+    errors,
+    formatting,
+    pages_admin,
+    pages_dev,
+    pages_figures,
+    pages_handoff,
+    pages_orders,
+    pages_queue,
+    pages_supervision,
+    security,
+)
 from .base import calendar_warnings, desk
 
 # Importing the page modules above attaches their routes and the error handler to `desk`.
-_PAGES = (errors, pages_admin, pages_figures, pages_handoff, pages_orders)
+_PAGES = (errors, pages_admin, pages_figures, pages_handoff, pages_orders, pages_queue, pages_supervision)
 
 
 def _context() -> dict:

@@ -12,6 +12,7 @@ from flask import g, jsonify, render_template, request
 from ..domain.access import AccessDenied
 from ..domain.validation import InvalidInput, text_field
 from ..service.handoff_book import LIVE_ROLES
+from ..service.wiring import canned_for
 from .base import desk, wiring
 from .formatting import CHANNEL_LABELS
 
@@ -41,7 +42,9 @@ def presence():
 def handoff_console():
     _live_only()
     return render_template(
-        "handoff.html", canned=wiring().canned, available=wiring().handoffs.book.availability(g.actor)
+        "handoff.html",
+        canned=canned_for(wiring().canned, g.actor.role),
+        available=wiring().handoffs.book.availability(g.actor),
     )
 
 

@@ -1,34 +1,33 @@
-"""Login, the queue and the work-order page with its actions (claim, reply, callback, transitions, rating)."""
+"""Login and the work-order page with its actions (claim, reply, callback, 回访并办结, transitions, rating)."""
 
 from __future__ import annotations
 
 import logging
-from datetime import date
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 
-from ..db.queries import OrderFilter
 from ..domain import lifecycle as lc
 from ..domain.access import AccessDenied
-from ..domain.terms import CALLBACK_METHODS, CALLBACK_OUTCOMES, CALLBACK_PURPOSES, CHANNELS, KINDS
+from ..domain.terms import CALLBACK_METHODS, CALLBACK_OUTCOMES, CALLBACK_PURPOSES, SUCCESSFUL_OUTCOMES
 from ..domain.validation import (
     InvalidInput,
     parse_callback,
+    parse_finish,
     parse_rating,
     parse_reply,
     phone_field,
     text_field,
 )
 from ..service.delivery import deliver_reply
+from ..service.supervision import REASSIGNABLE
 from ..service.throttle import TooManyAttempts
+from ..service.wiring import canned_for
 from . import security
 from .base import desk, now_local, store, wiring
 from .formatting import CHANNEL_LABELS
 
 log = logging.getLogger(__name__)
-
-PER_PAGE = 30
 
 
 # ------------------------------------------------------------------------------------------ login
@@ -74,61 +73,6 @@ def logout():
     return redirect(url_for("desk.login"))
 
 
-# ------------------------------------------------------------------------------------------ queue
-
-
-def _choice(name: str, choices: tuple[str, ...]) -> str | None:
-    value = request.args.get(name) or None
-    return value if value in choices else None
-
-
-def _date_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
-
-
-def _queue_filter() -> OrderFilter:
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
-    return OrderFilter(
-        status=_choice("status", lc.STATUSES),
-        kind=_choice("kind", KINDS),
-        channel=_choice("channel", CHANNELS),
-        overdue=request.args.get("overdue") == "1",
-        mine=request.args.get("mine") == "1",
-        open_only=request.args.get("open") == "1",
-        search=(request.args.get("q") or "").strip()[:64] or None,
-        created_from=_date_arg("from"),
-        created_to=_date_arg("to"),
-        sort="due" if request.args.get("sort") == "due" else "created",
-        page=page,
-        per_page=PER_PAGE,
-    )
-
-
-@desk.get("/")
-def queue():
-    flt = _queue_filter()
-    result = store().list_orders(g.actor, flt, wiring().clock())
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
-    pages = max(1, -(-result["total"] // PER_PAGE))
-    return render_template(
-        "queue.html",
-        result=result,
-        flt=flt,
-        args=args,
-        pages=pages,
-        now=now_local(),
-        statuses=lc.STATUSES,
-        kinds=KINDS,
-        channels=CHANNELS,
-    )
-
-
 # ----------------------------------------------------------------------------------- order page
 
 
@@ -169,7 +113,15 @@ def order_page(number: str):
         may_rate=may_work
         and g.actor.role in (lc.CLERK, lc.SUPERVISOR)
         and order["status"] in (lc.ANSWERED, lc.VISITED, lc.CLOSED),
-        canned=wiring().canned,
+        canned=canned_for(wiring().canned, g.actor.role),
+        may_finish=may_work
+        and g.actor.role in (lc.CLERK, lc.SUPERVISOR)
+        and order["status"] in (lc.ANSWERED, lc.VISITED),
+        reached_outcomes=SUCCESSFUL_OUTCOMES,
+        other_orders=store().other_orders(g.actor, number, wiring().clock()),
+        reassign_targets=store().reassign_targets(order)
+        if g.actor.role == lc.SUPERVISOR and order["status"] in REASSIGNABLE
+        else [],
         handoff=wiring().handoffs.book.open_for_order(order["number"]),
         methods=CALLBACK_METHODS,
         purposes=CALLBACK_PURPOSES,
@@ -215,6 +167,17 @@ def rating(number: str):
     score, comment = parse_rating({"score": score, "comment": request.form.get("comment") or None})
     store().rate(g.actor, number, score, comment)
     return _back_to(number, "满意度已记录")
+
+
+@desk.post("/orders/<number>/finish")
+def finish(number: str):
+    """回访并办结: callback, satisfaction and close in one post (DeskStore.finish)."""
+    fields = ("method", "outcome", "note", "score", "comment", "close", "close_note")
+    done = parse_finish({k: request.form.get(k) or None for k in fields})
+    view = store().finish(g.actor, number, done)
+    if view["status"] == lc.CLOSED:
+        return _back_to(number, "回访已记录，工单已办结")
+    return _back_to(number, f"回访已记录，工单状态：{view['status']}")
 
 
 @desk.post("/orders/<number>/transition")

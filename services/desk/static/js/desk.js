@@ -2,6 +2,8 @@
 // - heartbeat: clerks' and supervisors' pages report in every 10 s (that is "online" for live handoff)
 // - SLA clocks re-rendered every 30 s from their deadline
 // - canned replies, "show full phone" (audited), confirmations
+// - alerts: a short WebAudio beep and a desktop Notification (when permitted) for new orders and handoffs
+// - the work-order page: 回访并办结 follows the outcome; keys r (reply box) and / (canned replies)
 "use strict";
 
 const Desk = (() => {
@@ -48,11 +50,90 @@ const Desk = (() => {
     });
   }
 
+  let audio = null;
+  function beep() {
+    // A short two-tone beep made here (no sound file to fetch); browsers allow it after a first click or key.
+    try {
+      const Ctx = window.AudioContext || window.webkitAudioContext;
+      if (!Ctx) return;
+      audio = audio || new Ctx();
+      if (audio.state === "suspended" && audio.resume) audio.resume();
+      [880, 1320].forEach((freq, i) => {
+        const osc = audio.createOscillator(), gain = audio.createGain();
+        const at = audio.currentTime + i * 0.16;
+        osc.type = "sine";
+        osc.frequency.value = freq;
+        gain.gain.setValueAtTime(0.15, at);
+        gain.gain.exponentialRampToValueAtTime(0.001, at + 0.15);
+        osc.connect(gain).connect(audio.destination);
+        osc.start(at);
+        osc.stop(at + 0.15);
+      });
+    } catch (e) { /* no sound: the banner and the badge still show it */ }
+  }
+
+  function notify(title, body, url) {
+    beep();
+    if (!("Notification" in window) || Notification.permission !== "granted") return;
+    try {
+      const note = new Notification(title, { body, tag: url || title });
+      if (url) note.onclick = () => { window.focus(); window.location.href = url; };
+    } catch (e) { /* some browsers only notify from a service worker: the banner is enough */ }
+  }
+
+  function wireNotifyToggle() {
+    const button = document.getElementById("notify-toggle");
+    if (!button || !("Notification" in window)) return;
+    button.hidden = Notification.permission !== "default";
+    button.addEventListener("click", async () => {
+      beep();  // this click also lets the page play sound later
+      try { await Notification.requestPermission(); } catch (e) { /* refused */ }
+      button.hidden = Notification.permission !== "default";
+    });
+  }
+
+  let lastWaiting = null;
   function setBadge(waiting) {
     const badge = document.getElementById("waiting-badge");
+    if (lastWaiting !== null && waiting > lastWaiting) {
+      notify("在线咨询", "有群众请求人工服务（等待 " + waiting + " 人）", badge && badge.parentElement.href);
+    }
+    lastWaiting = waiting;
     if (!badge) return;
     badge.textContent = String(waiting);
     badge.hidden = !waiting;
+  }
+
+  function typing(event) {
+    const el = event.target;
+    return el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+  }
+
+  function wireOrderPage() {
+    const outcome = document.getElementById("finish-outcome");
+    if (outcome) {
+      const reached = outcome.dataset.reached.split(",");
+      const close = document.getElementById("finish-close"), submit = document.getElementById("finish-submit");
+      const follow = () => {
+        const ok = reached.includes(outcome.value);
+        close.checked = ok;
+        close.disabled = !ok;
+        submit.textContent = ok ? "保存回访并办结" : "保存回访记录（未联系上，不办结）";
+      };
+      outcome.addEventListener("change", follow);
+      close.addEventListener("change", () => { submit.textContent = close.checked ? "保存回访并办结" : "保存回访记录"; });
+      follow();
+    }
+    const body = document.getElementById("reply-body");
+    if (!body) return;
+    document.addEventListener("keydown", (event) => {
+      if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.key === "r") { event.preventDefault(); body.focus(); }
+      if (event.key === "/") {
+        const canned = document.querySelector("#reply-form select.canned");
+        if (canned) { event.preventDefault(); canned.focus(); }
+      }
+    });
   }
 
   async function heartbeat(available) {
@@ -101,13 +182,15 @@ const Desk = (() => {
     wireCanned();
     wirePhone();
     wireConfirm();
+    wireNotifyToggle();
+    wireOrderPage();
     if (document.body.dataset.heartbeat === "1") {
       heartbeat();
       setInterval(() => heartbeat(), 10000);
     }
   }
 
-  return { send, getJSON, heartbeat, setBadge, start };
+  return { send, getJSON, heartbeat, setBadge, notify, typing, start };
 })();
 
 document.addEventListener("DOMContentLoaded", Desk.start);
