@@ -25,7 +25,9 @@ from tests.desk.test_browser import CHROMIUM, CHROMIUM_ARGS, SERVICE, create_ord
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# SCREENSHOTS_DIR=docs/screenshots refreshes the ones in the docs (a test run never rewrites committed files)
+SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or "/tmp/court-screenshots")
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 JUDGE_CASE = "（2026）京0105民初8848号"
 # Records what the page asks of the speaker and of desktop notifications (headless Chromium has neither).

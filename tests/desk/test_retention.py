@@ -46,6 +46,7 @@ def closed_order(store, actors, closed_at: datetime) -> str:
     )["number"]
     store.claim(actors["clerk"], number, now=closed_at - timedelta(days=2))
     store.add_reply(actors["clerk"], number, "张三您好，立案需要起诉状", now=closed_at - timedelta(days=1))
+    store.add_note(actors["clerk"], number, "张三说下午方便接电话", now=closed_at - timedelta(days=1))
     store.transition(actors["supervisor"], number, "关闭", note="已电话告知张三", now=closed_at)
     return number
 
@@ -68,6 +69,7 @@ def test_closed_orders_past_the_policy_lose_the_person_and_keep_the_facts(store,
     stored = json.dumps(
         [after.citizen_name, after.summary, after.transcript, after.callback_phone_masked]
         + [r.body for r in after.replies]
+        + [n.body for n in after.notes]
         + [t.note for t in after.history],
         ensure_ascii=False,
     )

@@ -19,8 +19,9 @@ from tests.webchat.test_browser import connected, messages, say, stored_session
 pytestmark = pytest.mark.browser
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
-# The phone screenshots; WEBCHAT_SCREENSHOTS_DIR=docs/screenshots refreshes the ones in the docs.
-SCREENSHOTS = Path(os.environ.get("WEBCHAT_SCREENSHOTS_DIR") or "/tmp/webchat-screenshots")
+# The phone screenshots; SCREENSHOTS_DIR=docs/screenshots refreshes the ones in the docs (a test run
+# never rewrites committed files by itself).
+SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or "/tmp/court-screenshots")
 
 
 @pytest.fixture(params=list(VIEWPORTS))

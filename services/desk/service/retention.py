@@ -50,6 +50,8 @@ def _blank(order: WorkOrder, phones: PhoneVault) -> None:
         reply.body = PURGED
     for supplement in order.supplements:
         supplement.body = PURGED
+    for note in order.notes:  # staff notes may quote the citizen (内部备注, 催办, 改派 reasons)
+        note.body = PURGED
     for record in (*order.callbacks, *order.history):
         record.note = None
 
