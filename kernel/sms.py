@@ -26,6 +26,7 @@ from kernel.privacy import mask_phone
 
 DEFAULT_OUTBOX = "var/sms_outbox.jsonl"
 DEFAULT_SIGN_NAME = "北京市第三中级人民法院"
+DEFAULT_SPOOL = "var/sms_spool.jsonl"  # notifications the gateway refused (kernel/sms_spool.py)
 
 
 class SmsError(RuntimeError):
@@ -118,6 +119,13 @@ class HttpGateway:
             raise SmsError("gateway answered without a message_id") from exc
 
 
+def innermost(gateway: SmsGateway) -> SmsGateway:
+    """The gateway that really sends, under wrappers such as the spool (their `inner`)."""
+    while hasattr(gateway, "inner"):
+        gateway = gateway.inner
+    return gateway
+
+
 def make_gateway(
     backend: str = "outbox",
     *,
@@ -148,17 +156,23 @@ class SmsValues(Protocol):
     def sms_http_key(self) -> str: ...
     @property
     def sms_sign_name(self) -> str: ...
+    @property
+    def sms_spool(self) -> str: ...
 
 
 def gateway_for(settings: SmsValues) -> SmsGateway:
-    """The gateway a process's settings name (one reading of the five SMS_* values for every process)."""
-    return make_gateway(
+    """The gateway a process's settings name (one reading of the SMS_* values for every process), keeping
+    what it refuses in the spool (SMS_SPOOL, kernel/sms_spool.py) to be sent again."""
+    from kernel.sms_spool import SpoolingGateway
+
+    gateway = make_gateway(
         settings.sms_backend,
         outbox=settings.sms_outbox,
         http_url=settings.sms_http_url,
         http_key=settings.sms_http_key,
         sign_name=settings.sms_sign_name,
     )
+    return SpoolingGateway(gateway, settings.sms_spool) if settings.sms_spool else gateway
 
 
 def read_messages(path: str | os.PathLike[str] = DEFAULT_OUTBOX, limit: int = 10) -> list[SmsMessage]:

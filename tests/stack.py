@@ -180,6 +180,7 @@ def start_stack(
             # the desk's retention job purges this stack's conversations, not those of var/ in the checkout
             "RETENTION_TRACKER_DB_URL": f"sqlite:///{workdir / 'tracker.db'}",
             "SMS_OUTBOX": str(workdir / "sms_outbox.jsonl"),
+            "SMS_SPOOL": str(workdir / "sms_spool.jsonl"),
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports['actions']}/webhook",
             "RASA_URL": f"http://127.0.0.1:{ports['rasa']}",
             "RASA_TOKEN": "test-rasa-token",

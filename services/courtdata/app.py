@@ -20,7 +20,7 @@ from flask import Blueprint, Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from kernel.kv import KV, shared_kv
-from kernel.sms import OutboxGateway, SmsGateway
+from kernel.sms import OutboxGateway, SmsGateway, innermost
 from services.courtdata.audit import AuditLog
 from services.courtdata.errors import ApiError, bad_request, not_found_case
 from services.courtdata.settings import Settings
@@ -314,7 +314,7 @@ def create_app(
     audit log to settings.audit_log (created on first write; `python -m services.courtdata` creates it
     at start); `clock` (returning an aware datetime) lets tests pin "now" to the data's as_of date."""
     sms = sms if sms is not None else settings.sms_gateway()
-    if store.is_demo and not isinstance(sms, OutboxGateway):
+    if store.is_demo and not isinstance(innermost(sms), OutboxGateway):
         raise ValueError(
             "the court-data file is demo data (meta.demo=true): its phone numbers are made up, "
             "so only SMS_BACKEND=outbox may be used with it"

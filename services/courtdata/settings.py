@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
-from kernel.sms import DEFAULT_OUTBOX, DEFAULT_SIGN_NAME, SmsGateway, gateway_for
+from kernel.sms import DEFAULT_OUTBOX, DEFAULT_SIGN_NAME, DEFAULT_SPOOL, SmsGateway, gateway_for
 
 DEFAULT_FILE = Path(__file__).with_name("demo_data.json")
 ENV = {  # field -> environment variable
@@ -37,6 +37,7 @@ ENV = {  # field -> environment variable
     "sms_http_url": "SMS_HTTP_URL",
     "sms_http_key": "SMS_HTTP_KEY",
     "sms_sign_name": "SMS_SIGN_NAME",
+    "sms_spool": "SMS_SPOOL",
     "redis_url": "REDIS_URL",
 }
 
@@ -74,6 +75,7 @@ class Settings:
     sms_http_url: str = ""
     sms_http_key: str = ""
     sms_sign_name: str = DEFAULT_SIGN_NAME
+    sms_spool: str = DEFAULT_SPOOL
     redis_url: str = ""  # empty: in-process (one worker); Redis to share them between replicas
 
     def sms_gateway(self) -> SmsGateway:

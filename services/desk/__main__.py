@@ -5,7 +5,8 @@ wrong, then migrates the database to the newest schema and seeds the demo staff 
 threads: one flags overdue orders every DESK_OVERDUE_SWEEP_SECONDS so the lasting flag and the audit log keep
 up; the other (every DESK_HANDOFF_SWEEP_SECONDS) ends live-handoff requests nobody took within
 HANDOFF_WAIT_SECONDS, hands back abandoned chats and retries failed resumes. A third runs the retention job
-(retention.py: RETENTION_DAYS) a minute after start-up and then once a day.
+(retention.py: RETENTION_DAYS) a minute after start-up and then once a day. A fourth sends again the SMS
+any process on this machine could not send (SMS_SPOOL, kernel/sms_spool.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 from waitress import serve
 
 from kernel import logmask
+from kernel.sms_spool import SpoolingGateway
 
 from .app import create_app
 from .domain.workdays import HolidayFileError, WorkCalendar, coverage_warnings
@@ -24,6 +26,8 @@ from .retention import DAY_SECONDS, run_retention
 from .service.background import Sweeper
 from .service.orders import DeskStore
 from .settings import DEFAULT_DEMO_PASSWORD, DeskSettings
+
+SMS_RETRY_SECONDS = 5.0  # how often the SMS spool (SMS_SPOOL) is looked at for messages due again
 
 log = logging.getLogger("services.desk")
 
@@ -72,6 +76,9 @@ def main() -> None:
         Sweeper("overdue", settings.overdue_sweep_seconds, store.flag_overdue).start(),
         Sweeper("handoff", settings.handoff_sweep_seconds, wiring.handoffs.sweep).start(),
     ]
+    spool = wiring.created_sms.sms  # the one gateway of this process (Messenger shares it)
+    if isinstance(spool, SpoolingGateway):  # notifications any process on this machine could not send
+        sweepers.append(Sweeper("sms-spool", SMS_RETRY_SECONDS, spool.retry_due, first=5).start())
     if settings.retention_days > 0:  # a minute after start-up, then daily (retention.py)
         retention = Sweeper("retention", DAY_SECONDS, lambda: run_retention(settings, store), first=60)
         sweepers.append(retention.start())

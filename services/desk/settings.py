@@ -12,7 +12,7 @@ from datetime import time
 from pathlib import Path
 
 from kernel.retention import TrackerConfigError, tracker_db_url
-from kernel.sms import DEFAULT_SIGN_NAME
+from kernel.sms import DEFAULT_SIGN_NAME, DEFAULT_SPOOL
 
 
 def _bool(value: str | None, default: bool) -> bool:
@@ -95,6 +95,7 @@ class DeskSettings:
     sms_http_url: str = ""
     sms_http_key: str = ""
     sms_sign_name: str = DEFAULT_SIGN_NAME
+    sms_spool: str = DEFAULT_SPOOL
     court_api_url: str = "http://127.0.0.1:8010"
     court_api_key: str = ""
     court_client: str = ""  # module:factory of a real court-system adapter (configured by its own variables)
@@ -159,6 +160,7 @@ class DeskSettings:
             sms_http_url=env.get("SMS_HTTP_URL", ""),
             sms_http_key=env.get("SMS_HTTP_KEY", ""),
             sms_sign_name=env.get("SMS_SIGN_NAME") or defaults.sms_sign_name,
+            sms_spool=env.get("SMS_SPOOL", defaults.sms_spool),
             court_api_url=(env.get("COURT_API_URL") or defaults.court_api_url).rstrip("/"),
             court_api_key=env.get("COURT_API_KEY", ""),
             court_client=env.get("COURT_CLIENT", "").strip(),

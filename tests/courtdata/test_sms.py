@@ -12,10 +12,12 @@ from kernel.sms import (
     HttpGateway,
     OutboxGateway,
     SmsError,
+    innermost,
     latest_messages,
     main,
     read_messages,
 )
+from kernel.sms_spool import SpoolingGateway
 from services.courtdata import Settings, create_app
 from tests.courtdata.conftest import API_KEY, Served
 
@@ -86,18 +88,21 @@ def test_http_gateway_errors_become_sms_errors(gateway):
 
 
 def test_backend_chosen_by_environment(tmp_path):
-    outbox = Settings.from_env({"SMS_OUTBOX": str(tmp_path / "o.jsonl")}).sms_gateway()
+    outbox = innermost(Settings.from_env({"SMS_OUTBOX": str(tmp_path / "o.jsonl")}).sms_gateway())
     assert isinstance(outbox, OutboxGateway) and outbox.path == tmp_path / "o.jsonl"
     http = Settings.from_env({"SMS_BACKEND": "http", "SMS_HTTP_URL": "http://x/send", "SMS_HTTP_KEY": "k"})
-    assert isinstance(http.sms_gateway(), HttpGateway)
+    assert isinstance(innermost(http.sms_gateway()), HttpGateway)
     with pytest.raises(ValueError, match="SMS_BACKEND"):
         Settings.from_env({"SMS_BACKEND": "pigeon"}).sms_gateway()
 
 
-def test_demo_data_never_goes_to_a_real_gateway(store):
+def test_demo_data_never_goes_to_a_real_gateway(store, tmp_path):
     """Demo phone numbers are made up: texting them through a real operator must be impossible."""
     with pytest.raises(ValueError, match="demo data"):
         create_app(Settings(), store, kv=MemoryKV(), sms=HttpGateway("http://127.0.0.1:9/send", "k"))
+    kept = SpoolingGateway(HttpGateway("http://127.0.0.1:9/send", "k"), tmp_path / "spool.jsonl")
+    with pytest.raises(ValueError, match="demo data"):  # not through the spool either
+        create_app(Settings(), store, kv=MemoryKV(), sms=kept)
 
 
 class BrokenGateway:

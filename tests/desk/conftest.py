@@ -94,6 +94,7 @@ def settings(tmp_path) -> DeskSettings:
         secret_key="test-secret",
         demo_password=PASSWORD,
         sms_outbox=str(tmp_path / "sms_outbox.jsonl"),
+        sms_spool=str(tmp_path / "sms_spool.jsonl"),
         rasa_url=CLOSED_URL,
         court_api_url=CLOSED_URL,
         phone_key=PHONE_KEY,

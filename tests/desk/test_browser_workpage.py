@@ -54,6 +54,7 @@ def served(tmp_path):
             secret_key="browser-secret",
             demo_password=PASSWORD,
             sms_outbox=str(tmp_path / "sms.jsonl"),
+            sms_spool=str(tmp_path / "sms_spool.jsonl"),
             rasa_url=rasa.url,
             rasa_token=RASA_TOKEN,
             channel_push_token=PUSH_TOKEN,

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from kernel.sms import OutboxGateway
+from kernel.sms_spool import SpoolingGateway
 from services.desk.service.delivery import ChannelPush, Messenger, PushUnavailable, Target
 from tests.desk.conftest import API_TOKEN, CLOSED_URL, PASSWORD
 from tests.desk.fakes import PUSH_TOKEN
@@ -92,7 +93,7 @@ def test_rest_conversations_get_sms_without_any_push(desk_app, store, fake_rasa,
     assert fake_rasa.pushes == []
 
 
-def test_when_nothing_works_the_reply_is_kept_and_marked_failed(wired_settings, store, tmp_path, fake_rasa):
+def test_when_nothing_works_the_reply_is_kept_and_its_sms_spooled(wired_settings, store, tmp_path, fake_rasa):
     from services.desk.app import create_app
 
     fake_rasa.web_delivered = False
@@ -102,7 +103,8 @@ def test_when_nothing_works_the_reply_is_kept_and_marked_failed(wired_settings, 
     )  # a directory: unwritable
     app = create_app(broken, store)
     order = new_order(store, channel="web")
-    assert answer(app, store, order["number"])["delivery"] == "发送失败"
+    assert answer(app, store, order["number"])["delivery"] == "短信待重发"  # kept in the spool, not lost
+    assert [e["purpose"] for e in SpoolingGateway(None, broken.sms_spool).pending()] == ["workorder"]
     clerk = store.staff.authenticate("clerk", PASSWORD)
     assert store.get_order(clerk, order["number"])["replies"][0]["body"].startswith("您的材料已收到")
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.channels.wechat.security import aes_key
 from kernel.kv import KV, shared_kv
-from kernel.sms import DEFAULT_OUTBOX, DEFAULT_SIGN_NAME, SmsGateway, gateway_for
+from kernel.sms import DEFAULT_OUTBOX, DEFAULT_SIGN_NAME, DEFAULT_SPOOL, SmsGateway, gateway_for
 
 DEFAULT_API_BASE = "https://api.weixin.qq.com"
 
@@ -33,6 +33,7 @@ _SOURCES: dict[str, tuple[str, str]] = {
     "sms_http_url": ("SMS_HTTP_URL", ""),
     "sms_http_key": ("SMS_HTTP_KEY", ""),
     "sms_sign_name": ("SMS_SIGN_NAME", DEFAULT_SIGN_NAME),
+    "sms_spool": ("SMS_SPOOL", DEFAULT_SPOOL),
     "court_settings": ("COURT_SETTINGS", ""),
 }
 
@@ -62,6 +63,7 @@ class WeChatSettings:
     sms_http_url: str = ""
     sms_http_key: str = field(default="", repr=False)
     sms_sign_name: str = DEFAULT_SIGN_NAME
+    sms_spool: str = DEFAULT_SPOOL
     court_settings: str = ""  # empty: the packaged kernel/court.yml
 
     def __post_init__(self) -> None:

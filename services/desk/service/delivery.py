@@ -18,6 +18,7 @@ import requests
 
 from kernel.contracts import PUSH_PATHS, SENDER_LABEL_MAX, STAFF_LABEL, supplement_event
 from kernel.sms import SmsError, SmsGateway
+from kernel.sms_spool import SPOOLED_PREFIX
 
 from ..domain import lifecycle as lc
 
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 DELIVERED = {"web": "已送达（网页）", "wechat": "已送达（微信）", "sms": "已送达（短信）"}
 FAILED = "发送失败"
+QUEUED = "短信待重发"  # the gateway refused it; kept in the SMS spool and sent again (kernel/sms_spool.py)
 
 
 class PushUnavailable(RuntimeError):
@@ -128,10 +130,12 @@ class Messenger:
             log.warning("no callback phone on work order %s yet: no SMS sent", target.number)
             return Sent(FAILED, "none", False, recorded)
         try:
-            self.sms.send(target.phone, text, purpose="workorder")
+            message_id = self.sms.send(target.phone, text, purpose="workorder")
         except SmsError as exc:
             log.warning("SMS for work order %s failed: %s", target.number, exc)
             return Sent(FAILED, "none", False, recorded)
+        if message_id.startswith(SPOOLED_PREFIX):
+            return Sent(QUEUED, "sms", False, recorded)
         return Sent(DELIVERED["sms"], "sms", True, recorded)
 
     def deliver(self, target: Target, text: str, sms_text: str, label: str = STAFF_LABEL) -> Sent:
