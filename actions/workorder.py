@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import (
@@ -32,7 +32,7 @@ from kernel.clients.court import CourtError
 from kernel.clients.workorders import WorkOrderError
 from kernel.contracts import CASE_OPTIONAL_KINDS, LIVE_CHANNELS, WAITING_KEY, channel_of
 from kernel.contracts import WorkOrderKind as Kind
-from kernel.names import Action, Entity, Intent, Response, Slot
+from kernel.names import ACTION_LISTEN, Action, Entity, Intent, Response, Slot
 from kernel.nlu.extract import find_problems
 from kernel.nlu.identity import read_identity
 from kernel.privacy import ORDER_NUMBER, mask_phone, mask_text
@@ -439,6 +439,12 @@ class ActionSubmitWorkorder(CourtAction):
         return Action.SUBMIT_WORKORDER
 
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
+        """Always ends the turn: run as 重新提交's follow-up no rule follows it, and the policies would
+        otherwise fall back to 没太明白 until the prediction limit."""
+        events = await self._submit(dispatcher, tracker)
+        return [*events, FollowupAction(ACTION_LISTEN)]
+
+    async def _submit(self, dispatcher, tracker) -> list[EventType]:
         if tracker.get_slot(Slot.WO_CONFIRM) != "yes":
             return []
         phone = unstash(tracker.sender_id, "wo_phone")

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kernel.names import RETRY_SLOTS, Intent, Response
+from kernel.names import ACTION_LISTEN, RETRY_SLOTS, Intent, Response
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ async def unavailable_events(nlg: Any, tracker: Any, output_channel: Any, action
     events: list[Any] = [BotUttered(text, data, {"utter_action": RESPONSE})]
     if retry:
         events.append(SlotSet(retry, True))
-    return [*events, FollowupAction("action_listen")]
+    return [*events, FollowupAction(ACTION_LISTEN)]
 
 
 class FailedTurns:

@@ -165,3 +165,5 @@ INTENT_LABELS = {
 # Actions whose failure leaves something the citizen can resend with one tap (affirm): the slot that marks it.
 # bot/resilience.py sets it when the Rasa server could not reach the action; the action sets it itself.
 RETRY_SLOTS = {Action.SUBMIT_WORKORDER: Slot.WO_RETRY}
+
+ACTION_LISTEN = "action_listen"  # Rasa's own: wait for the citizen (not in domain.yml, so not in Action)

@@ -310,6 +310,13 @@ class Chat:
     def text(self, text: str) -> str:
         return "\n".join(m.get("text", "") for m in self.say(text))
 
+    def say_nowait(self, text: str) -> None:
+        """Send and do not wait for the answer (the server is about to be killed)."""
+        try:
+            requests.post(self.url, json={"sender": self.posted, "message": text}, timeout=0.5)
+        except requests.RequestException:
+            pass
+
 
 if __name__ == "__main__":  # manual: python tests/stack.py MODEL → runs until Ctrl-C
     import tempfile

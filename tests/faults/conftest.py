@@ -1,11 +1,16 @@
 """The fault suite's table (issue 12): each test adds the row of what it measured; pytest prints the rows
-at the end of the run (`make faults`, and the slow tier of `make test`)."""
+at the end of the run (`make faults`, and the slow tier of `make test`). `engines`: one production-path
+stack (PostgreSQL, Redis, RabbitMQ) whose Rasa server reaches each engine through a cuttable proxy."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict, dataclass
 
 import pytest
+
+from tests.faults.proxy import CuttableProxy
+from tests.stack import start_stack
 
 ROWS: list[dict] = []
 COLUMNS = ("fault", "citizen saw", "answer (s)", "events lost", "orders lost/doubled", "recovery")
@@ -29,6 +34,45 @@ class Report:
 @pytest.fixture
 def fault_report() -> Report:
     return Report()
+
+
+PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture(scope="package")
+def engines(trained_model, tmp_path_factory):
+    proxies = {
+        "postgres": CuttableProxy(("127.0.0.1", 5432)).start(),
+        "redis": CuttableProxy(("127.0.0.1", 6379)).start(),
+        "rabbitmq": CuttableProxy(("127.0.0.1", 5672)).start(),
+    }
+    schema = f"desk_fault_{uuid.uuid4().hex[:8]}"
+    running = start_stack(
+        trained_model,
+        tmp_path_factory.mktemp("engines"),
+        endpoints="endpoints.production.yml",
+        extra_env={
+            # the other processes (desk, court data) keep the direct Redis: the outage is the Rasa server's
+            "REDIS_URL": "redis://127.0.0.1:6379/4",
+            "DESK_DATABASE_URL": f"{PG_URL}?options=-csearch_path%3D{schema}",
+            "TRACKER_DB_HOST": "127.0.0.1",
+            "TRACKER_DB_PORT": str(proxies["postgres"].port),
+            "TRACKER_DB_NAME": "test",
+            "TRACKER_DB_USER": "postgres",
+            "TRACKER_DB_PASSWORD": "",
+            "REDIS_HOST": "127.0.0.1",
+            "REDIS_PORT": str(proxies["redis"].port),
+            "RABBITMQ_HOST": "127.0.0.1",
+            "RABBITMQ_PORT": str(proxies["rabbitmq"].port),
+            "RABBITMQ_USER": "guest",
+            "RABBITMQ_PASSWORD": "guest",
+        },
+        pg_schema=(PG_URL, schema),
+    )
+    yield running, proxies
+    running.stop()
+    for proxy in proxies.values():
+        proxy.cut()
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

@@ -19,8 +19,7 @@ import uuid
 import pytest
 
 from tests.faults.conftest import Row
-from tests.faults.proxy import CuttableProxy
-from tests.stack import Chat, start_stack
+from tests.stack import Chat
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis, pytest.mark.rabbitmq]
 
@@ -30,42 +29,6 @@ CASE = "（2026）京0105民初8848号"
 OUTAGE_SECONDS = 15
 BUDGET = 5.0
 REFUSED = "系统暂时"  # the refusals of bot/store_guard.py and bot/resilience.py; an FAQ answer may name 12368
-
-
-@pytest.fixture(scope="module")
-def engines(trained_model, tmp_path_factory):
-    proxies = {
-        "postgres": CuttableProxy(("127.0.0.1", 5432)).start(),
-        "redis": CuttableProxy(("127.0.0.1", 6379)).start(),
-        "rabbitmq": CuttableProxy(("127.0.0.1", 5672)).start(),
-    }
-    schema = f"desk_fault_{uuid.uuid4().hex[:8]}"
-    running = start_stack(
-        trained_model,
-        tmp_path_factory.mktemp("engines"),
-        endpoints="endpoints.production.yml",
-        extra_env={
-            # the other processes (desk, court data) keep the direct Redis: the outage is the Rasa server's
-            "REDIS_URL": "redis://127.0.0.1:6379/4",
-            "DESK_DATABASE_URL": f"{PG_URL}?options=-csearch_path%3D{schema}",
-            "TRACKER_DB_HOST": "127.0.0.1",
-            "TRACKER_DB_PORT": str(proxies["postgres"].port),
-            "TRACKER_DB_NAME": "test",
-            "TRACKER_DB_USER": "postgres",
-            "TRACKER_DB_PASSWORD": "",
-            "REDIS_HOST": "127.0.0.1",
-            "REDIS_PORT": str(proxies["redis"].port),
-            "RABBITMQ_HOST": "127.0.0.1",
-            "RABBITMQ_PORT": str(proxies["rabbitmq"].port),
-            "RABBITMQ_USER": "guest",
-            "RABBITMQ_PASSWORD": "guest",
-        },
-        pg_schema=(PG_URL, schema),
-    )
-    yield running, proxies
-    running.stop()
-    for proxy in proxies.values():
-        proxy.cut()
 
 
 def stored(sender: str) -> list[dict]:
