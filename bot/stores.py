@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import copy
 import re
+from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from rasa.core.tracker_store import TrackerStore, create_tracker_store
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
@@ -63,8 +66,15 @@ def _mask_slot_value(key: str, value: Any) -> Any:
 
 def mask_events(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Masked copies of serialised events (pure: table-tested in tests/test_stores.py)."""
+    return mask_events_from(events, None)[0]
+
+
+def mask_events_from(
+    events: Iterable[dict[str, Any]], requested: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Masked copies of events that follow a point where `requested` was the slot being asked, and the
+    slot being asked after them: so a turn's new events can be masked without the ones before."""
     masked: list[dict[str, Any]] = []
-    requested: str | None = None
     for event in events:
         item = copy.deepcopy(event)
         kind = item.get("event")
@@ -83,12 +93,62 @@ def mask_events(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         elif kind == "active_loop" and item.get("name") is None:
             requested = None
         masked.append(item)
-    return masked
+    return masked, requested
 
 
 def masked_tracker(tracker: DialogueStateTracker, domain: Domain) -> DialogueStateTracker:
     events = mask_events(e.as_dict() for e in tracker.events)
     return DialogueStateTracker.from_dict(tracker.sender_id, events, domain.slots)
+
+
+def events_only_tracker(sender_id: str, events: list[Event], domain: Domain) -> DialogueStateTracker:
+    """A tracker that holds `events` without replaying them: what the inner stores read of a tracker
+    they save is its events (SQL appends the new ones, in-memory and Redis serialise the dialogue), and
+    replaying every event on every save was most of a save's time in a long conversation."""
+    tracker = DialogueStateTracker(sender_id, domain.slots)
+    tracker.events.extend(events)
+    return tracker
+
+
+@dataclass
+class _Masked:
+    """The masked form of a conversation's first `count` events, as last saved by this process."""
+
+    count: int
+    last_timestamp: float
+    requested: str | None
+    events: list[Event]
+
+
+class MaskCache:
+    """Per conversation, the events already masked, so a save masks only the turn's new events.
+
+    Used only while the tracker still starts with exactly those events (same count and the same timestamp
+    at the end of them); anything else (another replica saved in between, a new session) masks it all."""
+
+    def __init__(self, size: int = 2000) -> None:
+        self._items: OrderedDict[str, _Masked] = OrderedDict()
+        self._size = size
+
+    def masked(self, tracker: DialogueStateTracker) -> list[Event]:
+        events = list(tracker.events)
+        known = self._items.get(tracker.sender_id)
+        if (
+            known
+            and 0 < known.count <= len(events)
+            and events[known.count - 1].timestamp == known.last_timestamp
+        ):
+            start, prefix, requested = known.count, known.events, known.requested
+        else:
+            start, prefix, requested = 0, [], None
+        new, requested = mask_events_from((e.as_dict() for e in events[start:]), requested)
+        masked = [*prefix, *(Event.from_parameters(item) for item in new)]
+        if events:
+            self._items[tracker.sender_id] = _Masked(len(events), events[-1].timestamp, requested, masked)
+            self._items.move_to_end(tracker.sender_id)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return masked
 
 
 class MaskingTrackerStore(TrackerStore):
@@ -108,6 +168,7 @@ class MaskingTrackerStore(TrackerStore):
             EndpointConfig(url=host, type=inner_type, **kwargs) if inner_type != "in_memory" else None
         )
         self.inner = create_tracker_store(inner_config, domain, event_broker)
+        self._cache = MaskCache()
 
     @property
     def domain(self) -> Domain:
@@ -119,7 +180,8 @@ class MaskingTrackerStore(TrackerStore):
         self._domain = self.inner.domain
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await self.inner.save(masked_tracker(tracker, self.domain))
+        masked = self._cache.masked(tracker)
+        await self.inner.save(events_only_tracker(tracker.sender_id, masked, self.domain))
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         return await self.inner.retrieve(sender_id)

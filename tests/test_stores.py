@@ -75,3 +75,51 @@ async def test_store_saves_masked_tracker_but_turn_sees_raw():
     dumped = json.dumps(stored.current_state(), ensure_ascii=False)
     assert RAW_ID not in dumped and RAW_PHONE not in dumped
     assert "110105********8573" in dumped
+
+
+def _turns(n: int) -> list[list]:
+    """A conversation in turns; the code prompt in one turn, the code in the next (the cache boundary)."""
+    turns = []
+    for i in range(n):
+        turns.append(
+            [
+                ActionExecuted("action_listen"),
+                UserUttered(f"第{i}次，身份证{RAW_ID}"),
+                BotUttered("好的，请稍等"),
+            ]
+        )
+    turns.append([SlotSet("requested_slot", "cp_code"), BotUttered("验证码已发送")])
+    turns.append([ActionExecuted("action_listen"), UserUttered("628401"), SlotSet("cp_code", "628401")])
+    return turns
+
+
+@pytest.mark.parametrize("inner", ["in_memory", "sql"])
+async def test_masking_only_the_new_events_stores_what_masking_all_would(inner, tmp_path):
+    """Saved turn by turn through the cache, the stored conversation equals the fully masked one."""
+    domain = Domain.from_yaml(open("domain.yml", encoding="utf-8").read())
+    kwargs = {"dialect": "sqlite", "db": str(tmp_path / "t.db")} if inner == "sql" else {}
+    store = MaskingTrackerStore(domain=domain, inner_type=inner, **kwargs)
+    tracker = DialogueStateTracker("c2", domain.slots)
+    for turn in _turns(5):
+        tracker = await store.retrieve("c2") or tracker
+        for event in turn:
+            tracker.update(event)
+        await store.save(tracker)
+    stored = await store.retrieve_full_tracker("c2")
+    expected = mask_events(e.as_dict() for e in tracker.events)
+    assert [e.as_dict() for e in stored.events] == expected
+    dumped = json.dumps([e.as_dict() for e in stored.events], ensure_ascii=False)
+    assert (
+        RAW_ID not in dumped and "628401" not in dumped
+    )  # the code masked although its prompt was saved earlier
+
+
+async def test_a_conversation_changed_elsewhere_is_masked_whole_again():
+    domain = Domain.from_yaml(open("domain.yml", encoding="utf-8").read())
+    store = MaskingTrackerStore(domain=domain)
+    first = DialogueStateTracker.from_events("c3", _turns(2)[0], domain.slots)
+    await store.save(first)
+    other = DialogueStateTracker.from_events("c3", [UserUttered(f"另一台服务器 {RAW_ID}")], domain.slots)
+    await store.save(other)  # not the cached prefix: nothing of it may be reused
+    stored = await store.retrieve_full_tracker("c3")
+    assert [e.as_dict() for e in stored.events] == mask_events(e.as_dict() for e in other.events)
