@@ -221,16 +221,23 @@ def fault_switch():
 
 
 def _authorise() -> None:
-    """Bearer key on /api/v1 when one is configured; the admin switch only exists with a key."""
-    key = current_app.extensions["courtdata"]["settings"].api_key
+    """Bearer data key on /api/v1 when one is configured; the admin switch takes its own key, and exists
+    only when that key is set. Neither key opens the other's paths."""
+    settings = current_app.extensions["courtdata"]["settings"]
     if not request.path.startswith("/api/"):
         return
-    if request.path.startswith("/api/v1/admin/") and not key:
-        raise ApiError(404, "not_found", "没有这个接口")
-    if key:
-        given = request.headers.get("Authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {key}".encode()):
-            raise ApiError(401, "unauthorized", "接口密钥无效")
+    if request.path.startswith("/api/v1/admin/"):
+        if not settings.admin_key:
+            raise ApiError(404, "not_found", "没有这个接口")
+        _require_bearer(settings.admin_key)
+    elif settings.api_key:
+        _require_bearer(settings.api_key)
+
+
+def _require_bearer(key: str) -> None:
+    given = request.headers.get("Authorization", "")
+    if not hmac.compare_digest(given.encode(), f"Bearer {key}".encode()):
+        raise ApiError(401, "unauthorized", "接口密钥无效")
 
 
 def _rate_limit() -> None:

@@ -16,6 +16,7 @@ ENV = {  # field -> environment variable
     "host": "COURTDATA_HOST",
     "port": "COURTDATA_PORT",
     "api_key": "COURTDATA_API_KEY",
+    "admin_key": "COURTDATA_ADMIN_KEY",
     "otp_ttl": "COURTDATA_OTP_TTL",
     "token_ttl": "COURTDATA_TOKEN_TTL",
     "max_attempts": "COURTDATA_MAX_ATTEMPTS",
@@ -49,7 +50,10 @@ class Settings:
     data_file: Path = DEFAULT_FILE
     host: str = "127.0.0.1"
     port: int = 8010
-    api_key: str = ""  # empty: no bearer key required (local demo); the admin fault switch is then off
+    api_key: str = ""  # empty: no bearer key required (local demo)
+    # the admin fault switch's own key: whoever reads data must not be able to take the service down;
+    # empty: the switch does not exist (404)
+    admin_key: str = ""
     otp_ttl: int = 300
     token_ttl: int = 1800
     max_attempts: int = 3
