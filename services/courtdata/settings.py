@@ -32,6 +32,7 @@ ENV = {  # field -> environment variable
     "trusted_callers": "COURTDATA_TRUSTED_CALLERS",
     "client_address_header": "COURTDATA_CLIENT_ADDRESS_HEADER",
     "audit_log": "COURTDATA_AUDIT_LOG",
+    "debtor_daily_limit": "COURTDATA_DEBTOR_DAILY_LIMIT",
     # shared with the other processes (kernel/sms.py, kernel/kv.py)
     "sms_backend": "SMS_BACKEND",
     "sms_outbox": "SMS_OUTBOX",
@@ -73,6 +74,9 @@ class Settings:
     trusted_callers: str = ""
     client_address_header: str = "X-Client-Address"
     audit_log: Path = Path("var/courtdata_audit.jsonl")
+    # dishonest-debtor searches per end client (its address, or the key a trusted caller forwards) per
+    # day: a brake on walking the list; the assistant's own per-citizen limit is lower. 0 switches it off
+    debtor_daily_limit: int = 100
     # the SMS gateway that sends the codes, and the store of codes, counters and locks
     sms_backend: str = "outbox"
     sms_outbox: str = DEFAULT_OUTBOX
