@@ -7,6 +7,8 @@ counts them, shared by all action-server processes). Results show the published 
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 
 from rasa_sdk import Tracker
@@ -32,6 +34,7 @@ from kernel.nlu.extract import CASE_NUMBER, find_problems
 from kernel.nlu.identity import CREDIT_KIND, ID_KIND
 from kernel.privacy import mask_credit_code, mask_id
 
+log = logging.getLogger(__name__)
 SURNAME_ONLY = re.compile(r"^(?:姓)?[\u4e00-\u9fa5](?:某|先生|女士|总|老板)?$|^(?:姓)[\u4e00-\u9fa5]")
 DIGRESSIONS = BASE_DIGRESSIONS - {Intent.QUERY_DISHONEST_DEBTOR}
 FORM_SLOTS = (Slot.DEBTOR_NAME, Slot.DEBTOR_IDENTITY)
@@ -47,8 +50,19 @@ CONSEQUENCES = (
 )
 
 
-def limits() -> tuple[int, int]:
-    """(per conversation, per day), from the process's settings (DEBTOR_LIMIT_PER_*)."""
+CLIENT_LIMITED = (
+    "查询次数已达上限（为防止名单信息被批量获取，每个对话和每天的查询次数有限）。"
+    "请明天再试，或到“信用中国”、中国执行信息公开网查询。"
+)
+IDENTITY_LIMITED = (
+    "今天对该被执行人的查询次数已达上限（为防止名单信息被批量获取）。"
+    "请明天再试，或到“信用中国”、中国执行信息公开网查询。"
+)
+DAY = 24 * 3600
+
+
+def limits() -> tuple[int, int, int]:
+    """(per conversation, per client a day, per searched identity a day), from DEBTOR_LIMIT_PER_*."""
     return debtor_limits()
 
 
@@ -61,16 +75,28 @@ def client_of(tracker: Tracker) -> str | None:
     return None
 
 
-def allow_lookup(tracker: Tracker) -> bool:
-    """Counts this lookup; False once the per-conversation limit or the day's limit is reached.
+def identity_key(name: str, identifier: str) -> str:
+    """The KV key of one searched person or organisation: hashed, so no ID number sits in the store."""
+    digest = hashlib.sha256(f"debtor-identity:{name}:{identifier}".encode()).hexdigest()[:24]
+    return f"debtor:who:{digest}"
 
-    The day's limit counts per client where the channel knows it (a new conversation for every lookup
-    does not lift it), otherwise per conversation (WeChat: the OpenID)."""
-    per_conversation, per_day = limits()
+
+def refusal(tracker: Tracker, name: str, identifier: str) -> str | None:
+    """Counts this lookup; the citizen's message when a limit is reached, None when it may run.
+
+    The requester's limits come first: per conversation, and per client a day (the client is the socket's
+    address on the web chat, the OpenID on WeChat, so a new conversation or sender id for every lookup
+    does not lift it; where a channel knows no client, the conversation). Only a lookup they allow counts
+    towards the searched identity's daily limit, so one client cannot use up another's lookups of a name."""
+    per_conversation, per_day, per_identity = limits()
     store = kv()
-    in_conversation = store.incr(f"debtor:conv:{tracker.sender_id}", ttl=24 * 3600)
-    today = store.incr(f"debtor:day:{client_of(tracker) or tracker.sender_id}", ttl=24 * 3600)
-    return in_conversation <= per_conversation and today <= per_day
+    in_conversation = store.incr(f"debtor:conv:{tracker.sender_id}", ttl=DAY)
+    today = store.incr(f"debtor:day:{client_of(tracker) or tracker.sender_id}", ttl=DAY)
+    if in_conversation > per_conversation or today > per_day:
+        return CLIENT_LIMITED
+    if store.incr(identity_key(name, identifier), ttl=DAY) > per_identity:
+        return IDENTITY_LIMITED
+    return None
 
 
 class ValidateDebtorForm(FormValidation):
@@ -132,15 +158,17 @@ class ActionDebtorLookup(CourtAction):
         stashed = unstash(tracker.sender_id, "debtor_identifier")
         if not name or not stashed:
             return reset
-        if not allow_lookup(tracker):
-            dispatcher.utter_message(
-                text="查询次数已达上限（为防止名单信息被批量获取，每个对话和每天的查询次数有限）。"
-                "请明天再试，或到“信用中国”、中国执行信息公开网查询。"
-            )
-            return reset
         kind, _, identifier = stashed.partition(":")
+        refused = refusal(tracker, name, identifier)
+        if refused is not None:
+            shown = mask_id(identifier) if kind == "id_number" else mask_credit_code(identifier)
+            log.info("DEBTOR_REFUSED %s client=%s", shown, client_of(tracker) or "-")
+            dispatcher.utter_message(text=refused)
+            return reset
         try:
-            result = await shared_client().search_debtors(name, **{kind: identifier})
+            result = await shared_client().search_debtors(
+                name, **{kind: identifier}, client=client_of(tracker)
+            )
         except CourtError as exc:
             dispatcher.utter_message(
                 text=exc.message, buttons=[{"title": "留言给工作人员", "payload": f"/{Intent.REQUEST_HUMAN}"}]

@@ -61,6 +61,8 @@ class ActionSettings:
     redis_url: str = ""  # empty: an in-process store
     debtor_limit_per_conversation: int = 5
     debtor_limit_per_day: int = 10
+    # lookups of one name+ID (or organisation+credit code) per day across every client: an enumeration brake
+    debtor_limit_per_identity: int = 20
     court_settings: str = ""  # empty: kernel/court.yml
     production: bool = False
     # handed to a COURT_CLIENT adapter, which reads its own variables; not compared, not shown
@@ -85,6 +87,9 @@ class ActionSettings:
                 env, "DEBTOR_LIMIT_PER_CONVERSATION", d.debtor_limit_per_conversation, int
             ),
             debtor_limit_per_day=_number(env, "DEBTOR_LIMIT_PER_DAY", d.debtor_limit_per_day, int),
+            debtor_limit_per_identity=_number(
+                env, "DEBTOR_LIMIT_PER_IDENTITY", d.debtor_limit_per_identity, int
+            ),
             court_settings=env.get("COURT_SETTINGS", "").strip(),
             production=(env.get("COURT_MODE") or "").strip().lower() == "production",
             adapter_env=env,
@@ -173,7 +178,11 @@ def court_info() -> dict[str, str]:
     return load_court_settings(settings().court_settings)
 
 
-def debtor_limits() -> tuple[int, int]:
-    """Dishonest-debtor lookups allowed (per conversation, per day)."""
+def debtor_limits() -> tuple[int, int, int]:
+    """Dishonest-debtor lookups allowed (per conversation, per client a day, per searched identity a day)."""
     current = settings()
-    return current.debtor_limit_per_conversation, current.debtor_limit_per_day
+    return (
+        current.debtor_limit_per_conversation,
+        current.debtor_limit_per_day,
+        current.debtor_limit_per_identity,
+    )

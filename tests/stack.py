@@ -165,6 +165,7 @@ def start_stack(
             "COURTDATA_PORT": str(ports["court"]),
             "COURT_API_URL": f"http://127.0.0.1:{ports['court']}",
             "COURTDATA_API_KEY": "test-court-key",
+            "COURTDATA_ADMIN_KEY": "test-court-admin-key",  # the fault switch (set_court_fault)
             "COURT_API_KEY": "test-court-key",
             # tests verify the same demo people many times a minute; the throttles themselves are tested
             # in tests/courtdata
@@ -274,7 +275,7 @@ def set_court_fault(stack: Stack, mode: str, delay: float = 0) -> None:
     requests.put(
         stack.urls["court"] + "/api/v1/admin/fault",
         json={"mode": mode, "delay_seconds": delay},
-        headers={"Authorization": "Bearer " + stack.env["COURTDATA_API_KEY"]},
+        headers={"Authorization": "Bearer " + stack.env["COURTDATA_ADMIN_KEY"]},
         timeout=5,
     ).raise_for_status()
 

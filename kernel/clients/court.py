@@ -393,8 +393,16 @@ class CourtDataClient(Protocol):
     def case_progress(self, case_number: str, access_token: str) -> CaseProgress: ...
 
     def search_debtors(
-        self, name: str, *, id_number: str | None = None, credit_code: str | None = None
-    ) -> DebtorSearchResult: ...
+        self,
+        name: str,
+        *,
+        id_number: str | None = None,
+        credit_code: str | None = None,
+        client: str | None = None,
+    ) -> DebtorSearchResult:
+        """`client`: the end client's pseudonymous key (kernel.contracts.client_key), forwarded so the
+        service limits lookups per citizen and not only per calling key; None when unknown."""
+        ...
 
     def health(self) -> bool: ...
 
@@ -443,6 +451,11 @@ def _session(retry: Retry, api_key: str) -> requests.Session:
     if api_key:
         session.headers["Authorization"] = f"Bearer {api_key}"
     return session
+
+
+#: The header the end client's key travels in to the reference service, which believes it only from a
+#: caller listed in COURTDATA_TRUSTED_CALLERS (its COURTDATA_CLIENT_ADDRESS_HEADER, same default).
+CLIENT_ADDRESS_HEADER = "X-Client-Address"
 
 
 class HttpCourtClient:
@@ -549,12 +562,18 @@ class HttpCourtClient:
         return self._parse(CaseProgress.from_json, body)
 
     def search_debtors(
-        self, name: str, *, id_number: str | None = None, credit_code: str | None = None
+        self,
+        name: str,
+        *,
+        id_number: str | None = None,
+        credit_code: str | None = None,
+        client: str | None = None,
     ) -> DebtorSearchResult:
         params = {
             k: v for k, v in {"name": name, "id_number": id_number, "credit_code": credit_code}.items() if v
         }
-        body = self._request("GET", "/api/v1/dishonest-debtors", params=params)
+        headers = {CLIENT_ADDRESS_HEADER: client} if client else {}
+        body = self._request("GET", "/api/v1/dishonest-debtors", params=params, headers=headers)
         return self._parse(
             lambda b: DebtorSearchResult(tuple(DebtorEntry.from_json(e) for e in b["entries"])), body
         )
@@ -612,9 +631,16 @@ class AsyncCourtClient:
         return await self._run("case_progress", case_number, access_token)
 
     async def search_debtors(
-        self, name: str, *, id_number: str | None = None, credit_code: str | None = None
+        self,
+        name: str,
+        *,
+        id_number: str | None = None,
+        credit_code: str | None = None,
+        client: str | None = None,
     ) -> DebtorSearchResult:
-        return await self._run("search_debtors", name, id_number=id_number, credit_code=credit_code)
+        return await self._run(
+            "search_debtors", name, id_number=id_number, credit_code=credit_code, client=client
+        )
 
     async def health(self) -> bool:
         try:

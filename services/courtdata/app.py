@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import ipaddress
 import logging
+import re
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -22,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 from kernel.kv import KV, shared_kv
 from kernel.sms import OutboxGateway, SmsGateway, innermost
 from services.courtdata.audit import AuditLog
+from services.courtdata.debtors import audit_search, count_search
 from services.courtdata.errors import ApiError, bad_request, not_found_case
 from services.courtdata.settings import Settings
 from services.courtdata.store import CourtStore
@@ -44,6 +46,10 @@ NUMBER_CHECKS = {
     "credit_code": lambda v, today: credit_code_error(v),
     "license_number": lambda v, today: license_number_error(v),
 }
+
+#: What a trusted caller may forward besides an IP address: the pseudonymous key of a client it has no
+#: address for, or will not pass on (kernel.contracts.client_key: 16 hex digits; a WeChat OpenID's key).
+CLIENT_KEY = re.compile(r"[0-9a-f]{16}")
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 public = Blueprint("public", __name__)
@@ -79,8 +85,9 @@ def client_address() -> str:
 
     The forwarded header (COURTDATA_CLIENT_ADDRESS_HEADER, default X-Client-Address) is read only from a
     caller named in COURTDATA_TRUSTED_CALLERS; from anyone else it is ignored, so nobody can pick the
-    address their failures are counted on. A trusted caller sending something that is not one IP address
-    is a bug on its side: 400."""
+    address their failures are counted on. Besides one IP address it may hold a client key (16 hex digits,
+    the assistant's pseudonym of a citizen, returned as `key:…`); anything else from a trusted caller is a
+    bug on its side: 400."""
     settings = _state()["settings"]
     caller = request.remote_addr or "-"
     forwarded = request.headers.get(settings.client_address_header, "").strip()
@@ -89,6 +96,8 @@ def client_address() -> str:
         return UNKNOWN_CLIENT  # the assistant on behalf of a citizen whose address it does not know
     if not forwarded or not trusted:
         return caller
+    if CLIENT_KEY.fullmatch(forwarded):
+        return "key:" + forwarded
     try:
         return str(ipaddress.ip_address(forwarded))
     except ValueError:
@@ -192,12 +201,17 @@ def dishonest_debtors():
         raise bad_request(reason, "identifier_required")
     name = _name(args)
     kind, number = _identifier(args)
-    entries = _state()["store"].find_debtors(name, **{kind: number})
+    state, client = _state(), client_address()
+    audit = state["verifier"].audit
+    count_search(state["kv"], state["settings"].debtor_daily_limit, client, audit, name, kind, number)
+    entries = state["store"].find_debtors(name, **{kind: number})
     shown = [debtor_entry(e) for e in entries]
+    on_list = sum(1 for e in shown if e["on_list"])
+    audit_search(audit, name, kind, number, client, "answered", total=len(shown), on_list=on_list)
     return jsonify(
         query={"name": name, "kind": "person" if kind == "id_number" else "organisation"},
         total=len(shown),
-        on_list=sum(1 for e in shown if e["on_list"]),
+        on_list=on_list,
         entries=shown,
     )
 
@@ -221,16 +235,23 @@ def fault_switch():
 
 
 def _authorise() -> None:
-    """Bearer key on /api/v1 when one is configured; the admin switch only exists with a key."""
-    key = current_app.extensions["courtdata"]["settings"].api_key
+    """Bearer data key on /api/v1 when one is configured; the admin switch takes its own key, and exists
+    only when that key is set. Neither key opens the other's paths."""
+    settings = current_app.extensions["courtdata"]["settings"]
     if not request.path.startswith("/api/"):
         return
-    if request.path.startswith("/api/v1/admin/") and not key:
-        raise ApiError(404, "not_found", "没有这个接口")
-    if key:
-        given = request.headers.get("Authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {key}".encode()):
-            raise ApiError(401, "unauthorized", "接口密钥无效")
+    if request.path.startswith("/api/v1/admin/"):
+        if not settings.admin_key:
+            raise ApiError(404, "not_found", "没有这个接口")
+        _require_bearer(settings.admin_key)
+    elif settings.api_key:
+        _require_bearer(settings.api_key)
+
+
+def _require_bearer(key: str) -> None:
+    given = request.headers.get("Authorization", "")
+    if not hmac.compare_digest(given.encode(), f"Bearer {key}".encode()):
+        raise ApiError(401, "unauthorized", "接口密钥无效")
 
 
 def _rate_limit() -> None:

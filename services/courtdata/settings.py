@@ -16,6 +16,7 @@ ENV = {  # field -> environment variable
     "host": "COURTDATA_HOST",
     "port": "COURTDATA_PORT",
     "api_key": "COURTDATA_API_KEY",
+    "admin_key": "COURTDATA_ADMIN_KEY",
     "otp_ttl": "COURTDATA_OTP_TTL",
     "token_ttl": "COURTDATA_TOKEN_TTL",
     "max_attempts": "COURTDATA_MAX_ATTEMPTS",
@@ -31,6 +32,7 @@ ENV = {  # field -> environment variable
     "trusted_callers": "COURTDATA_TRUSTED_CALLERS",
     "client_address_header": "COURTDATA_CLIENT_ADDRESS_HEADER",
     "audit_log": "COURTDATA_AUDIT_LOG",
+    "debtor_daily_limit": "COURTDATA_DEBTOR_DAILY_LIMIT",
     # shared with the other processes (kernel/sms.py, kernel/kv.py)
     "sms_backend": "SMS_BACKEND",
     "sms_outbox": "SMS_OUTBOX",
@@ -49,7 +51,10 @@ class Settings:
     data_file: Path = DEFAULT_FILE
     host: str = "127.0.0.1"
     port: int = 8010
-    api_key: str = ""  # empty: no bearer key required (local demo); the admin fault switch is then off
+    api_key: str = ""  # empty: no bearer key required (local demo)
+    # the admin fault switch's own key: whoever reads data must not be able to take the service down;
+    # empty: the switch does not exist (404)
+    admin_key: str = ""
     otp_ttl: int = 300
     token_ttl: int = 1800
     max_attempts: int = 3
@@ -69,6 +74,9 @@ class Settings:
     trusted_callers: str = ""
     client_address_header: str = "X-Client-Address"
     audit_log: Path = Path("var/courtdata_audit.jsonl")
+    # dishonest-debtor searches per end client (its address, or the key a trusted caller forwards) per
+    # day: a brake on walking the list; the assistant's own per-citizen limit is lower. 0 switches it off
+    debtor_daily_limit: int = 100
     # the SMS gateway that sends the codes, and the store of codes, counters and locks
     sms_backend: str = "outbox"
     sms_outbox: str = DEFAULT_OUTBOX

@@ -79,6 +79,7 @@ class FakeCourt:
     parties: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (case, name, identifier) → phone
     sent: list[dict] = field(default_factory=list)
     debtor_queries: list[dict] = field(default_factory=list)
+    debtor_clients: list[str | None] = field(default_factory=list)  # the client key forwarded
 
     async def case_summary(self, case_number: str):
         return {"case_number": case_number}
@@ -98,10 +99,11 @@ class FakeCourt:
             raise WrongCode(code="wrong_code", attempts_left=2)
         return AccessGrant("grant-1", self.sent[-1]["case"], "party", 1800)
 
-    async def search_debtors(self, name, *, id_number=None, credit_code=None):
+    async def search_debtors(self, name, *, id_number=None, credit_code=None, client=None):
         from kernel.clients.court import DebtorSearchResult
 
         self.debtor_queries.append({"name": name, "id_number": id_number, "credit_code": credit_code})
+        self.debtor_clients.append(client)
         return DebtorSearchResult(entries=())
 
     async def case_routing(self, case_number):

@@ -22,6 +22,7 @@ from kernel.clients.court import (
     VerificationRequired,
 )
 from kernel.clients.workorders import WorkOrderError
+from kernel.contracts import client_key
 from kernel.names import Slot
 from tests.actions.conftest import make_tracker, run, slots_of
 
@@ -201,7 +202,7 @@ def _debtor_tracker(sender: str = "conv-d"):
 
 
 def test_an_entry_on_the_list_is_shown_masked_with_the_way_off_it(court, monkeypatch):
-    async def found(name, **identifier):
+    async def found(name, client=None, **identifier):
         court.debtor_queries.append({"name": name, **identifier})
         return DebtorSearchResult(entries=(_entry(),))
 
@@ -215,7 +216,7 @@ def test_an_entry_on_the_list_is_shown_masked_with_the_way_off_it(court, monkeyp
 
 
 def test_a_deleted_entry_says_not_on_the_list(court, monkeypatch):
-    async def deleted(name, **identifier):
+    async def deleted(name, client=None, **identifier):
         return DebtorSearchResult(entries=(_entry(on_list=False),))
 
     monkeypatch.setattr(court, "search_debtors", deleted)
@@ -290,3 +291,45 @@ def test_a_new_conversation_for_every_lookup_does_not_lift_the_days_limit(court)
     refused = texts(run(ActionDebtorLookup(), _from_client("fresh-9", "client-a"))[0])
     allowed = texts(run(ActionDebtorLookup(), _from_client("other", "client-b"))[0])
     assert "上限" in refused and "上限" not in allowed and len(court.debtor_queries) == 4
+
+
+def _lookup_of(sender: str, client: str | None, identifier: str = "110105198506152453", name: str = "胡波刚"):
+    stash(sender, "debtor_identifier", f"id_number:{identifier}")
+    metadata = {"client": client} if client else {}
+    return make_tracker(name, slots={Slot.DEBTOR_NAME: name}, sender=sender, metadata=metadata)
+
+
+def test_two_clients_rotating_sender_ids_are_limited_per_address(court):
+    """Each address's lookups count together whatever sender id they come with, and apart from the
+    other address's; the address's key is what the court-data service is told."""
+    configure(ActionSettings.from_env({"DEBTOR_LIMIT_PER_DAY": "2", "DEBTOR_LIMIT_PER_IDENTITY": "100"}))
+    first, second = client_key("198.51.100.7"), client_key("198.51.100.8")
+    answers = {first: [], second: []}
+    for n in range(3):
+        for address in (first, second):
+            shown = texts(run(ActionDebtorLookup(), _lookup_of(f"{address}-{n}", address))[0])
+            answers[address].append("上限" in shown)
+    assert answers == {first: [False, False, True], second: [False, False, True]}
+    assert court.debtor_clients == [first, second, first, second]
+
+
+def test_one_identity_is_looked_up_at_most_n_times_a_day_across_clients(court):
+    configure(ActionSettings.from_env({"DEBTOR_LIMIT_PER_IDENTITY": "3"}))
+    for n in range(3):
+        run(ActionDebtorLookup(), _lookup_of(f"s{n}", client_key(f"203.0.113.{n}")))
+    refused = texts(run(ActionDebtorLookup(), _lookup_of("s9", client_key("203.0.113.9")))[0])
+    other = texts(
+        run(ActionDebtorLookup(), _lookup_of("s10", client_key("203.0.113.9"), "11010519780315149X", "王伟"))[
+            0
+        ]
+    )
+    assert "该被执行人" in refused and "上限" not in other and len(court.debtor_queries) == 4
+
+
+def test_a_client_over_its_own_limit_does_not_use_up_an_identity(court):
+    configure(ActionSettings.from_env({"DEBTOR_LIMIT_PER_DAY": "1", "DEBTOR_LIMIT_PER_IDENTITY": "2"}))
+    greedy = client_key("198.51.100.66")
+    for n in range(5):
+        run(ActionDebtorLookup(), _lookup_of(f"g{n}", greedy))
+    shown = texts(run(ActionDebtorLookup(), _lookup_of("honest", client_key("198.51.100.1")))[0])
+    assert "上限" not in shown and len(court.debtor_queries) == 2

@@ -24,6 +24,7 @@ from services.courtdata import CourtStore, Settings, create_app
 from services.courtdata.settings import DEFAULT_FILE
 
 API_KEY = "test-courtdata-key"
+ADMIN_KEY = "test-courtdata-admin-key"  # the fault switch's own key
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=timezone(timedelta(hours=8)))
 
 
@@ -123,7 +124,7 @@ def start_service(store, tmp_path) -> Iterator:
 
     def start(kv=None, clock=None, **overrides) -> Running:
         audit = tmp_path / f"audit_{len(started)}.jsonl"
-        settings = replace(Settings(api_key=API_KEY, audit_log=audit), **overrides)
+        settings = replace(Settings(api_key=API_KEY, admin_key=ADMIN_KEY, audit_log=audit), **overrides)
         outbox = tmp_path / f"sms_outbox_{len(started)}.jsonl"
         kv = kv if kv is not None else MemoryKV()
         app = create_app(settings, store, kv=kv, sms=OutboxGateway(outbox), clock=clock or (lambda: NOW))

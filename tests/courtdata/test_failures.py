@@ -14,8 +14,8 @@ import pytest
 import requests
 from flask import Flask, jsonify
 
-from kernel.clients.court import AsyncCourtClient, HttpCourtClient, Unavailable
-from tests.courtdata.conftest import API_KEY, Served
+from kernel.clients.court import AsyncCourtClient, CourtError, HttpCourtClient, Unavailable
+from tests.courtdata.conftest import ADMIN_KEY, API_KEY, Served
 
 CASE = "（2026）京0105民初8848号"
 SLOW = 3.0
@@ -32,7 +32,7 @@ def set_fault(service, mode: str, delay: float = 0) -> None:
     response = requests.put(
         service.url + "/api/v1/admin/fault",
         json={"mode": mode, "delay_seconds": delay},
-        headers={"Authorization": f"Bearer {API_KEY}"},
+        headers={"Authorization": f"Bearer {ADMIN_KEY}"},
         timeout=5,
     )
     assert response.json()["mode"] == mode
@@ -87,14 +87,32 @@ def test_failing_service_is_unavailable(service):
     assert service.client.health()
 
 
-def test_fault_switch_needs_the_key(service, start_service):
-    assert (
-        requests.put(service.url + "/api/v1/admin/fault", json={"mode": "fail"}, timeout=5).status_code == 401
+def _put_fault(service, key: str | None) -> int:
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    answer = requests.put(
+        service.url + "/api/v1/admin/fault", json={"mode": "fail"}, headers=headers, timeout=5
     )
-    keyless = start_service(api_key="")
-    assert (
-        requests.put(keyless.url + "/api/v1/admin/fault", json={"mode": "fail"}, timeout=5).status_code == 404
-    )
+    return answer.status_code
+
+
+def test_fault_switch_takes_its_own_key_not_the_data_key(service):
+    assert _put_fault(service, None) == 401
+    assert _put_fault(service, API_KEY) == 401  # whoever reads data cannot take the service down
+    assert service.client.case_summary(CASE).case_number == CASE  # neither refusal switched anything
+    admin_reads = service.new_client(api_key=ADMIN_KEY)
+    with pytest.raises(CourtError):  # and the admin key is no data key
+        admin_reads.case_summary(CASE)
+    assert _put_fault(service, ADMIN_KEY) == 200
+    with pytest.raises(Unavailable):
+        service.client.case_summary(CASE)
+    set_fault(service, "none")
+
+
+def test_without_an_admin_key_the_switch_does_not_exist(start_service):
+    no_admin = start_service(admin_key="")
+    assert _put_fault(no_admin, API_KEY) == 404 and _put_fault(no_admin, "") == 404
+    keyless = start_service(api_key="", admin_key="")
+    assert _put_fault(keyless, None) == 404
     assert keyless.client.case_summary(CASE).case_number == CASE
 
 

@@ -83,6 +83,7 @@ class FakeBot:
 
     store: InMemoryTrackerStore
     received: list[tuple[str, str]] = field(default_factory=list)
+    metadata: list[dict[str, Any]] = field(default_factory=list)  # each message's, as the channel set it
     gate: asyncio.Event = field(default_factory=asyncio.Event)  # "请稍等" waits for it: a slow turn
 
     def reply(self, text: str) -> tuple[str | None, list[dict[str, str]]]:
@@ -104,6 +105,7 @@ class FakeBot:
 
     async def __call__(self, message: UserMessage) -> None:
         self.received.append((message.sender_id, message.text))
+        self.metadata.append(dict(message.metadata or {}))
         if message.text == "请稍等":
             await self.gate.wait()
         tracker = await self.store.retrieve(message.sender_id) or DialogueStateTracker(message.sender_id, [])

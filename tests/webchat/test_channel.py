@@ -6,6 +6,7 @@ import aiohttp
 
 from bot.channels.common import NO_REPLY_FALLBACK
 from bot.channels.webchat.token import SessionSigner
+from kernel.contracts import client_key
 from tests.webchat.conftest import MENU, SECRET, new_session
 
 
@@ -22,6 +23,17 @@ async def test_valid_session_gets_answers_with_buttons(server, clients) -> None:
         (session["session_id"], "你好"),
         (session["session_id"], "/query_case_progress"),
     ]
+
+
+async def test_new_sessions_from_one_address_are_one_client(server, clients) -> None:
+    """Rotating sessions (sender ids) does not make a new client: the debtor limits count per address."""
+    for _ in range(2):
+        client = await clients()
+        await client.join(await new_session(server))
+        await client.turn("你好")
+    senders = {sender for sender, _ in server.bot.received}
+    keys = {m["client"] for m in server.bot.metadata}
+    assert len(senders) == 2 and keys == {client_key("127.0.0.1")}
 
 
 async def test_confirm_renews_the_token(server, clients) -> None:

@@ -61,11 +61,13 @@ class FakeBot:
     gate: threading.Event | None = None
     texts: list[str] = field(default_factory=list)
     senders: list[str] = field(default_factory=list)
+    metadata: list[dict] = field(default_factory=list)
     finished: int = 0
 
     async def __call__(self, message) -> None:
         self.texts.append(message.text)
         self.senders.append(message.sender_id)
+        self.metadata.append(dict(message.metadata or {}))
         if self.gate is not None:
             while not self.gate.is_set():
                 await asyncio.sleep(0.01)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.channels.wechat.inbound import UNHEARD, UNKNOWN_MENU, UNSUPPORTED
+from kernel.contracts import client_key
 from tests.wechat.conftest import FakeBot
 
 OPENID = "oCitizen0000000000000000002"
@@ -19,6 +20,15 @@ def test_fast_answer_is_a_passive_reply_in_every_mode(make_rig, mode):
     assert rig.bot.senders == [OPENID]  # the sender id is the OpenID
     rig.server.drain()
     assert rig.stub.store.delivered() == []  # nothing went through the customer-service API
+
+
+def test_each_openid_is_its_own_client_for_the_lookup_limits(make_rig):
+    rig = make_rig("plaintext")
+    other = OPENID[:-1] + "3"
+    for openid in (OPENID, OPENID, other):
+        rig.wechat.text(openid, "查失信")
+    keys = [m["client"] for m in rig.bot.metadata]
+    assert keys[0] == keys[1] == client_key("wechat:" + OPENID) and keys[2] != keys[0]
 
 
 def test_safe_mode_reply_is_encrypted(make_rig):

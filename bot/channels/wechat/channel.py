@@ -51,6 +51,7 @@ from bot.channels.wechat.outbound import sms_sender as outbound_sms
 from bot.channels.wechat.settings import WeChatSettings
 from bot.channels.wechat.text import ButtonMemory, render, split_text
 from bot.channels.wechat.window import ServiceWindow
+from kernel.contracts import CLIENT_METADATA_KEY, client_key
 from kernel.kv import KV
 
 logger = logging.getLogger(__name__)
@@ -305,7 +306,13 @@ class WeChatInput(InputChannel):
         text = await _off_loop(self.buttons.resolve, openid, inbound.text)
         collector = CollectingOutputChannel()
         metadata = {
-            "wechat": {"msg_type": message.type, "msg_id": str(message.id or ""), "create_time": message.time}
+            "wechat": {
+                "msg_type": message.type,
+                "msg_id": str(message.id or ""),
+                "create_time": message.time,
+            },
+            # the OpenID is the client (WeChat signs it; there is no citizen address): per-client limits
+            CLIENT_METADATA_KEY: client_key("wechat:" + openid),
         }
         user_message = UserMessage(text, collector, openid, input_channel=self.name(), metadata=metadata)
         task = asyncio.ensure_future(self._run(on_new_message, user_message, collector))

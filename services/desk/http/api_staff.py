@@ -216,7 +216,19 @@ def figures():
 
 @staff_api.get("/audit")
 def audit():
-    return jsonify(_store().audit_log(g.actor, request.args.get("number"), _int("limit", 200)))
+    """?number=&from=YYYY-MM-DD&to=YYYY-MM-DD&kind=&limit= (supervisors and administrators)."""
+    start, end = _date("from"), _date("to")
+    if start and end and start > end:
+        raise InvalidInput("from", "开始日期不能晚于结束日期")
+    entries = _store().audit_log(
+        g.actor,
+        request.args.get("number"),
+        _int("limit", 200),
+        start=start,
+        end=end,
+        kind=(request.args.get("kind") or "").strip()[:32] or None,
+    )
+    return jsonify(entries)
 
 
 @staff_api.get("/users")

@@ -724,17 +724,45 @@ class DeskStore(SupervisionMixin):
         with self._sessions() as session:
             return session.execute(select(func.count(WorkOrder.id))).scalar_one()
 
-    def audit_log(self, actor: Actor, number: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
-        """Recent audit entries, for supervision and administrators."""
-        if actor.role not in (lc.SUPERVISOR, lc.ADMIN):
-            raise AccessDenied("只有督查和管理员可以查看审计日志")
+    def audit_log(
+        self,
+        actor: Actor,
+        number: str | None = None,
+        limit: int = 200,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        kind: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Recent audit entries, newest first, for supervision and administrators only: of one order or
+        account, between two local dates (inclusive), of one kind of action (查看电话, 登录失败, …)."""
+        self._may_read_audit(actor)
+        zone = ZoneInfo(self.settings.timezone)
+        query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(min(limit, 1000))
+        if number:
+            query = query.where(AuditEntry.object_ref == number)
+        if start:
+            query = query.where(AuditEntry.at >= to_stored(datetime.combine(start, time(0), tzinfo=zone)))
+        if end:
+            after = datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone)
+            query = query.where(AuditEntry.at < to_stored(after))
+        if kind:
+            query = query.where(AuditEntry.action == kind)
         with self._sessions() as session:
-            query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(min(limit, 1000))
-            if number:
-                query = query.where(AuditEntry.object_ref == number)
             return [
                 presenters.audit_view(e, self.settings.timezone) for e in session.execute(query).scalars()
             ]
+
+    def audit_kinds(self, actor: Actor) -> list[str]:
+        """The kinds of action the audit log holds, for the page's filter."""
+        self._may_read_audit(actor)
+        with self._sessions() as session:
+            return sorted(session.execute(select(AuditEntry.action).distinct()).scalars())
+
+    @staticmethod
+    def _may_read_audit(actor: Actor) -> None:
+        if actor.role not in (lc.SUPERVISOR, lc.ADMIN):
+            raise AccessDenied("只有督查和管理员可以查看审计日志")
 
     def figures(self, actor: Actor, start: date, end: date, now: datetime | None = None) -> dict[str, Any]:
         """Figures for orders created in [start, end] (local dates, inclusive) that `actor` may see."""

@@ -3,10 +3,13 @@ holiday schedule behind the working-day deadlines (管理员: which years are co
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import flash, g, redirect, render_template, request, url_for
 
 from ..domain import lifecycle as lc
 from ..domain.access import AccessDenied
+from ..domain.validation import InvalidInput
 from .base import calendar_warnings, desk, now_local, store
 
 AUDIT_LIMIT = 500
@@ -68,9 +71,20 @@ def set_active():
 
 @desk.get("/audit")
 def audit():
-    number = (request.args.get("number") or "").strip()[:32] or None
-    entries = store().audit_log(g.actor, number, AUDIT_LIMIT)
-    return render_template("audit.html", entries=entries, number=number or "", limit=AUDIT_LIMIT)
+    """督查 and 管理员: the audit log, filtered by order or account, date range and kind of action."""
+    args = {k: (request.args.get(k) or "").strip()[:32] for k in ("number", "from", "to", "kind")}
+    try:
+        start = date.fromisoformat(args["from"]) if args["from"] else None
+        end = date.fromisoformat(args["to"]) if args["to"] else None
+    except ValueError as exc:
+        raise InvalidInput("from", "日期格式应为 YYYY-MM-DD") from exc
+    if start and end and start > end:
+        raise InvalidInput("from", "开始日期不能晚于结束日期")
+    entries = store().audit_log(
+        g.actor, args["number"] or None, AUDIT_LIMIT, start=start, end=end, kind=args["kind"] or None
+    )
+    kinds = store().audit_kinds(g.actor)
+    return render_template("audit.html", entries=entries, args=args, kinds=kinds, limit=AUDIT_LIMIT)
 
 
 @desk.get("/holidays")
