@@ -1,5 +1,5 @@
 # The two commands of the README.
-.PHONY: run test test-fast check chat bench faults schemathesis-venv
+.PHONY: run test test-fast check chat bench faults
 
 run:   ## install what is missing, train if data/config changed, start everything
 	bash scripts/run.sh
@@ -22,5 +22,3 @@ bench: ## NLU benchmark against Rasa's plain Chinese pipeline (docs/benchmarks.m
 faults: ## the fault suite (docs/faults.md): parts stopped, hung and killed under real processes
 	bash scripts/setup.sh && TF_DETERMINISTIC_OPS=1 PYTHONHASHSEED=0 TF_CPP_MIN_LOG_LEVEL=2 .venv/bin/pytest -p no:cacheprovider tests/faults
 
-schemathesis-venv: ## schemathesis in its own virtualenv (.venv-schemathesis): it cannot share .venv with Rasa 3.6
-	test -x .venv-schemathesis/bin/st || (python3.10 -m venv .venv-schemathesis && .venv-schemathesis/bin/pip install -r requirements-schemathesis.txt)

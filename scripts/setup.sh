@@ -21,4 +21,14 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
   echo "$want" > "$stamp"
 fi
+# schemathesis (the OpenAPI fuzz test, tests/courtdata/test_schemathesis.py) cannot share .venv with Rasa 3.6
+# (jsonschema pins, requirements-schemathesis.txt): its own venv, also only when its requirements changed
+st_stamp=.venv-schemathesis/.requirements.sha256
+st_want=$(sha256sum requirements-schemathesis.txt | cut -d' ' -f1)
+if [ "$(cat "$st_stamp" 2>/dev/null)" != "$st_want" ]; then
+  echo "» installing schemathesis into .venv-schemathesis"
+  [ -x .venv-schemathesis/bin/python ] || .venv/bin/python -m venv .venv-schemathesis
+  .venv-schemathesis/bin/pip install -q --disable-pip-version-check -r requirements-schemathesis.txt
+  echo "$st_want" > "$st_stamp"
+fi
 mkdir -p var models
