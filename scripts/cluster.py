@@ -255,10 +255,10 @@ class Supervisor:
 def cluster_env(settings: ClusterSettings, environ: dict[str, str]) -> dict[str, str]:
     """The processes' environment: the caller's, with the addresses that only the cluster knows."""
     env = dict(environ)
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter, as `make run` (train.sh)
     env.update(
         {
             "PYTHONPATH": str(ROOT),
-            "TF_CPP_MIN_LOG_LEVEL": env.get("TF_CPP_MIN_LOG_LEVEL") or "2",
             "RASA_URL": settings.url,  # the desk and the tools reach Rasa through HAProxy
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{settings.actions_port}/webhook",
         }
