@@ -129,6 +129,40 @@ return 0
 PEEK = _NOW_MS + _DROP_EXPIRED + "return redis.call('ZRANGE', KEYS[3], 0, -1, 'WITHSCORES')"
 
 
+class _LocalTickets:
+    """This process's live tickets per conversation. A waiter with an earlier ticket of the same
+    conversation in this process cannot be served before it, so it waits for that one to end instead
+    of polling Redis: when one replica queues a burst of one conversation (the load balancer keeps a
+    conversation on one replica), only the first waiter polls, and the others cost nothing."""
+
+    def __init__(self) -> None:
+        self.tickets: dict[str, set[int]] = {}
+        self.changed: dict[str, asyncio.Event] = {}
+
+    def add(self, conversation_id: str, ticket: int) -> None:
+        self.tickets.setdefault(conversation_id, set()).add(ticket)
+
+    def remove(self, conversation_id: str, ticket: int) -> None:
+        live = self.tickets.get(conversation_id)
+        if live is not None:
+            live.discard(ticket)
+            if not live:
+                del self.tickets[conversation_id]
+        event = self.changed.pop(conversation_id, None)
+        if event is not None:
+            event.set()  # the waiters behind it look again
+
+    def behind_local(self, conversation_id: str, ticket: int) -> bool:
+        return any(other < ticket for other in self.tickets.get(conversation_id, ()))
+
+    async def wait_change(self, conversation_id: str, timeout: float) -> None:
+        event = self.changed.setdefault(conversation_id, asyncio.Event())
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        except asyncio.TimeoutError:
+            pass
+
+
 class AtomicRedisLockStore(LockStore):
     """Ticket locks in Redis, issued and released atomically; see the module docstring for why.
 
@@ -161,6 +195,7 @@ class AtomicRedisLockStore(LockStore):
         self._acquire = self.red.register_script(ACQUIRE)
         self._release = self.red.register_script(RELEASE)
         self._renew = self.red.register_script(RENEW)
+        self._local = _LocalTickets()
         self._peek = self.red.register_script(PEEK)
         super().__init__()
         try:
@@ -212,7 +247,18 @@ class AtomicRedisLockStore(LockStore):
 
     async def _wait_for_turn(self, conversation_id: str, ticket: int, poll: float) -> tuple[int, int]:
         """The ticket that got the lock (a new one if the first expired) and when, in Redis time (ms)."""
+        try:
+            return await self._wait_in_line(conversation_id, ticket, poll)
+        except BaseException:  # refused or cancelled: no longer in this process's line
+            self._local.remove(conversation_id, ticket)
+            raise
+
+    async def _wait_in_line(self, conversation_id: str, ticket: int, poll: float) -> tuple[int, int]:
         while True:
+            if self._local.behind_local(conversation_id, ticket):
+                # an earlier ticket of this process goes first: wait for it, then poll once — which also
+                # renews this waiter's place (waiter_ttl) when the wait is long
+                await self._local.wait_change(conversation_id, self.waiter_ttl / 3)
             try:
                 status, ahead = self.try_acquire(conversation_id, ticket)
             except redis.RedisError as error:
@@ -230,10 +276,13 @@ class AtomicRedisLockStore(LockStore):
                 logger.warning(
                     "lock store: ticket %s of %s expired while waiting; queued again", ticket, conversation_id
                 )
+                self._local.remove(conversation_id, ticket)
                 ticket = self.issue_ticket(conversation_id)
+                self._local.add(conversation_id, ticket)
                 continue
             logger.debug("lock store: %s waits behind %s ticket(s)", conversation_id, ahead)
-            await asyncio.sleep(poll)
+            if not self._local.behind_local(conversation_id, ticket):
+                await asyncio.sleep(poll)
 
     @asynccontextmanager
     async def lock(
@@ -247,6 +296,7 @@ class AtomicRedisLockStore(LockStore):
         `lock_lifetime` is ignored (the store's `lock_lifetime` setting applies to every caller, Rasa's
         callers never pass one) and `wait_time_in_seconds` is capped at `poll_interval`."""
         ticket = self.issue_ticket(conversation_id)
+        self._local.add(conversation_id, ticket)
         keeper: asyncio.Task | None = None
         try:
             ticket, acquired_ms = await self._wait_for_turn(
@@ -259,6 +309,7 @@ class AtomicRedisLockStore(LockStore):
             if keeper is not None:
                 keeper.cancel()
             self.finish_serving(conversation_id, ticket)
+            self._local.remove(conversation_id, ticket)
 
     async def _keep_lease(self, conversation_id: str, ticket: int, cap_ms: int) -> None:
         """Renew the holder's lease every third of it while the turn runs (cancelled at release)."""
