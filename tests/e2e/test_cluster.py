@@ -47,35 +47,32 @@ def cluster(trained_model, tmp_path_factory):
     running.stop()
 
 
-def _turn_seconds(url: str, turns: int = 5) -> float:
-    """How long one turn of an ongoing conversation takes right now, one at a time (the machine is
-    shared: the burst is judged against it)."""
-    import statistics
+def _one_at_a_time_seconds(url: str, turns: int = 20) -> float:
+    """The same work as the burst, one message after the other's answer: the machine is shared, so the
+    burst is judged against what its turns cost right now."""
     import time
 
-    chat = Chat(url, f"solo-{uuid.uuid4().hex[:8]}")
-    times = []
-    for _ in range(turns):
-        started = time.perf_counter()
-        chat.say("诉讼费怎么交")
-        times.append(time.perf_counter() - started)
-    return statistics.median(times[1:])  # the first turn also starts the session
+    chat = Chat(url, f"serial-{uuid.uuid4().hex[:8]}")
+    started = time.perf_counter()
+    for index in range(turns):
+        chat.say(f"诉讼费怎么交 第{index + 1}条")
+    return time.perf_counter() - started
 
 
 @pytest.mark.parametrize("gap_ms", [0, 20])
 def test_a_burst_of_one_conversation_through_haproxy_is_kept_whole_and_in_order(cluster, gap_ms) -> None:
-    solo = _turn_seconds(cluster.url)
+    serial = _one_at_a_time_seconds(cluster.url)
     before = {name: int(row["stot"]) for name, row in cluster.server_stats().items()}
     outcome = asyncio.run(over_http([cluster.url], "test-rasa-token", 20, gap_ms / 1000, "through HAProxy"))
-    print(outcome.row(), f"(one turn at a time: {solo * 1000:.0f} ms)")
+    print(outcome.row(), f"(the same 20 turns one at a time: {serial:.2f} s)")
     lost, duplicated, disorder = outcome.counts()
     assert (outcome.errors, lost, duplicated) == (0, 0, 0), outcome.stored
     # 20 ms apart: in order. At once (µs apart on the wire) a busy machine may let the replica read the
     # first message after the next few: at most one such pair (docs/cluster.md, "Measured").
     assert disorder <= (1 if gap_ms == 0 else 0), outcome.stored
-    # the queue costs little more than its 20 turns one at a time: no 1-second poll steps (Rasa's store:
-    # 18 s); < 3 s on a quiet machine
-    assert outcome.last_answer_s < max(3.0, 1.5 * 20 * solo), (outcome.last_answer_s, solo)
+    # queued, the turns cost what they cost one at a time: no 1-second poll steps (Rasa's store: 18 s),
+    # no pollers eating the replica's event loop; < 3 s on a quiet machine
+    assert outcome.last_answer_s < max(3.0, 1.25 * serial), (outcome.last_answer_s, serial)
     sent = {name: int(row["stot"]) - before[name] for name, row in cluster.server_stats().items()}
     assert sorted(sent.values())[-1] >= 20, sent  # every message of the conversation on one replica
     assert sorted(sent.values())[0] <= 1, sent  # the other one got at most the tracker read
