@@ -1,8 +1,11 @@
 # The two commands of the README.
-.PHONY: run test test-fast check chat bench faults
+.PHONY: run cluster test test-fast check chat bench faults
 
 run:   ## install what is missing, train if data/config changed, start everything
 	bash scripts/run.sh
+
+cluster: ## the production topology here: HAProxy, two Rasa replicas, two action servers, real stores (docs/cluster.md)
+	bash scripts/cluster.sh
 
 test:  ## every check, cheapest first, stopping at the first failure: make check, the fast tier, then e2e + browser
 	bash scripts/test.sh

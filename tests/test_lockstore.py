@@ -145,6 +145,87 @@ async def test_a_replica_that_dies_holding_the_lock_blocks_only_for_the_lifetime
     assert 0.3 < waited < 1.5
 
 
+def _hold_on_lease(prefix: str, conversation: str, held) -> None:
+    async def main() -> None:
+        async with make_store(prefix, lock_lifetime=30, holder_lease=0.6).lock(conversation):
+            held.set()
+            await asyncio.sleep(3600)
+
+    asyncio.run(main())
+
+
+async def test_a_replica_that_dies_holding_the_lock_blocks_only_for_its_lease(prefix):
+    """Its in-flight turns, re-sent to another replica, wait seconds, not the 30 s lifetime."""
+    conversation = "c-" + uuid.uuid4().hex
+    held = CTX.Event()
+    proc = CTX.Process(target=_hold_on_lease, args=(prefix, conversation, held))
+    proc.start()
+    assert held.wait(30)
+    time.sleep(1.0)  # the holder renewed its lease at least once: alive, it would keep the lock
+    assert make_store(prefix).get_lock(conversation) is not None
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.join()
+    started = time.monotonic()
+    async with make_store(prefix, lock_lifetime=30, holder_lease=0.6).lock(conversation):
+        waited = time.monotonic() - started
+    assert waited < 1.0
+
+
+async def test_a_live_holder_keeps_the_lock_past_its_lease(prefix, caplog):
+    store = make_store(prefix, lock_lifetime=10, holder_lease=0.3)
+    conversation = "c-" + uuid.uuid4().hex
+    order: list[str] = []
+
+    async def long_turn() -> None:
+        async with store.lock(conversation):
+            order.append("long starts")
+            await asyncio.sleep(1.2)  # four leases
+            order.append("long ends")
+
+    async def next_turn() -> None:
+        await asyncio.sleep(0.05)
+        async with store.lock(conversation):
+            order.append("next starts")
+
+    with caplog.at_level(logging.ERROR, logger="bot.lockstore"):
+        await asyncio.gather(long_turn(), next_turn())
+    assert order == ["long starts", "long ends", "next starts"]
+    assert not [r for r in caplog.records if "expired" in r.getMessage()]
+
+
+async def test_waiters_behind_a_turn_of_the_same_replica_do_not_poll_redis(prefix):
+    """A burst routed to one replica: 19 queued turns must not spend its event loop polling every 20 ms."""
+    store = make_store(prefix)
+    conversation = "c-" + uuid.uuid4().hex
+    polls = 0
+    served: list[int] = []
+    acquire = store.try_acquire
+
+    def counting(*args):
+        nonlocal polls
+        polls += 1
+        return acquire(*args)
+
+    store.try_acquire = counting  # type: ignore[method-assign]
+
+    async def turn(index: int) -> None:
+        async with store.lock(conversation):
+            served.append(index)
+            await asyncio.sleep(0.05)
+
+    tasks = []
+    for index in range(20):
+        tasks.append(asyncio.create_task(turn(index)))
+        await asyncio.sleep(0)  # each task takes its ticket before the next is created
+    started = time.monotonic()
+    await asyncio.gather(*tasks)
+    elapsed = time.monotonic() - started
+    assert served == list(range(20))
+    assert elapsed < 20 * 0.05 + 0.5  # hand-offs are immediate
+    # polling would be ~19 waiters x 50 polls/s x 1 s; waking on the local release costs a few per turn
+    assert polls < 20 * 20, polls
+
+
 async def test_a_waiter_that_died_gives_up_its_place_after_waiter_ttl(prefix):
     store = make_store(prefix, lock_lifetime=30, waiter_ttl=0.5)
     conversation = "c-" + uuid.uuid4().hex

@@ -151,7 +151,9 @@ class WeChatServer:
         fields = self.message_fields(openid, msg_type, **extra)
         if window:
             self._report(openid, window, fields.get("MsgId") or fields["CreateTime"])
-        return self.sign(_xml(fields))
+        params, body = self.sign(_xml(fields))
+        # WeChat names the sender in the query too; a load balancer keeps one user on one replica by it
+        return {**params, "openid": openid}, body
 
     def send(
         self, openid: str, msg_type: str, window: str | None = "message", **extra: str | int

@@ -11,6 +11,11 @@ Endpoints (Rasa mounts the blueprint under /webhooks/webchat):
   POST /webhooks/webchat/push        staff messages during a live handoff (Bearer CHANNEL_PUSH_TOKEN)
   /webhooks/webchat/socket.io/       socket.io (python-socketio AsyncServer attached to Rasa's Sanic app)
 
+Several replicas (REDIS_URL set): the socket.io server uses `AsyncRedisManager`, so an emit to a
+conversation's room — a bot answer, a staff push, typing — reaches its pages on every replica, and a
+page's acknowledgement travels back to the replica that asked; presence.py here keeps the list of open
+pages that socket.io keeps only per replica (docs/cluster.md).
+
 Socket events: client → `session_request` {session_id, token}, `user_uttered` {message, id?};
 server → `session_confirm` {session_id, token, expires_at}, `session_error` {code, message},
 `history` {messages}, `bot_uttered` message, `typing` {on}. Message format: history.py here. The
@@ -33,7 +38,8 @@ from rasa.shared.core.events import BotUttered
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
+from socketio.exceptions import TimeoutError as AckTimeout
 
 from bot.channels.common import (
     NO_REPLY_FALLBACK,
@@ -50,6 +56,7 @@ from bot.channels.webchat.history import (
     staff_message,
     waiting_of,
 )
+from bot.channels.webchat.presence import LocalPresence, Presence, RedisPresence
 from bot.channels.webchat.token import DEFAULT_TTL_SECONDS, SessionSigner, TokenError, ephemeral_secret
 from kernel.contracts import CLIENT_METADATA_KEY, PushAnswer, client_key, staff_metadata
 from kernel.text import strip_invisible
@@ -89,6 +96,8 @@ class WebChatSettings:
     max_message_chars: int = 1000
     record_staff_messages: bool = True
     staff_ack_timeout: float = 5.0
+    redis_url: str = ""  # set: replicas share rooms and acknowledgements through Redis pub/sub
+    redis_channel: str = "court-webchat"  # the pub/sub channel (and key prefix) the replicas share
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> WebChatSettings:
@@ -99,6 +108,7 @@ class WebChatSettings:
             "token_ttl_seconds": int(env.get("WEBCHAT_TOKEN_TTL_SECONDS") or DEFAULT_TTL_SECONDS),
             "push_token": env.get("CHANNEL_PUSH_TOKEN", ""),
             "allowed_origins": origins,
+            "redis_url": env.get("REDIS_URL", "").strip(),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
@@ -172,6 +182,7 @@ class WebChatBlueprint(Blueprint):
         channel = self.ctx.channel
         channel.app = app
         channel.sio.attach(app, channel.settings.socketio_path)
+        app.register_listener(channel.start_manager, "after_server_start")
         super().register(app, options)
 
 
@@ -198,6 +209,7 @@ class WebChatInput(InputChannel):
             secret = ephemeral_secret()
         self.signer = SessionSigner(secret, self.settings.token_ttl_seconds)
         self.sio: AsyncServer | None = None
+        self.presence: Presence | None = None
         self.app: Sanic | None = None
         self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._tasks: set[asyncio.Task] = set()
@@ -208,12 +220,40 @@ class WebChatInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         origins = self.settings.allowed_origins or None  # None: same origin only
-        self.sio = AsyncServer(async_mode="sanic", cors_allowed_origins=origins, max_http_buffer_size=64_000)
+        self.sio = AsyncServer(
+            async_mode="sanic",
+            cors_allowed_origins=origins,
+            max_http_buffer_size=64_000,
+            client_manager=self._client_manager(),
+        )
+        self.presence = self._make_presence(self.sio)
         bp = WebChatBlueprint(self, "webchat_webhook", __name__)
         self._add_page_routes(bp)
         self._add_api_routes(bp)
         self._add_socket_handlers(self.sio, on_new_message)
         return bp
+
+    def _client_manager(self) -> AsyncRedisManager | None:
+        """None: socket.io's in-process manager (one replica)."""
+        url = self.settings.redis_url
+        return AsyncRedisManager(url, channel=self.settings.redis_channel) if url else None
+
+    def _make_presence(self, sio: AsyncServer) -> Presence:
+        if not self.settings.redis_url:
+            return LocalPresence(sio)
+        host_id = getattr(sio.manager, "host_id", "local")
+        ttl = self.settings.token_ttl_seconds
+        return RedisPresence(self.settings.redis_url, self.settings.redis_channel, ttl, host_id)
+
+    async def start_manager(self, *_: Any) -> None:
+        """Listen to the other replicas from the start, not from this replica's first socket.
+
+        python-socketio starts its Redis listener at the first connection; a replica that has none
+        would never hear the acknowledgement of a staff push it forwarded to another replica."""
+        sio = self._server
+        if not sio.manager_initialized:
+            sio.manager_initialized = True
+            sio.manager.initialize()
 
     # ---- HTTP ------------------------------------------------------------------------------------
 
@@ -297,15 +337,25 @@ class WebChatInput(InputChannel):
             raise RuntimeError("the web chat channel has no socket.io server before blueprint()")
         return self.sio
 
+    @property
+    def _presence(self) -> Presence:
+        if self.presence is None:
+            raise RuntimeError("the web chat channel has no presence list before blueprint()")
+        return self.presence
+
     async def _deliver_staff(self, conversation_id: str, message: dict[str, Any]) -> bool:
-        """True when at least one open page of the conversation acknowledged the message."""
-        sids = [sid for sid, _ in self._server.manager.get_participants("/", room_of(conversation_id))]
-        timeout = self.settings.staff_ack_timeout
-        results = await asyncio.gather(
-            *(self._server.call("bot_uttered", message, to=sid, timeout=timeout) for sid in sids),
-            return_exceptions=True,
-        )
-        return any(not isinstance(result, BaseException) for result in results)
+        """True when at least one open page of the conversation, on any replica, acknowledged it.
+
+        The message goes to the conversation's room (through Redis to every replica when shared); the
+        first page's acknowledgement answers. No page open anywhere: False at once."""
+        room = room_of(conversation_id)
+        if not await self._presence.any_open(conversation_id, room):
+            return False
+        try:
+            await self._server.call("bot_uttered", message, to=room, timeout=self.settings.staff_ack_timeout)
+        except AckTimeout:
+            return False
+        return True
 
     # ---- socket.io -------------------------------------------------------------------------------
 
@@ -316,6 +366,16 @@ class WebChatInput(InputChannel):
                 sid, {"conversation": None, "client": client_key(_remote_address(environ))}
             )
             return True
+
+        @sio.on("disconnect")
+        async def disconnect(sid: str, *_: Any) -> None:
+            try:
+                session = await sio.get_session(sid)
+            except KeyError:  # gone before its session was saved
+                return
+            if session.get("conversation"):
+                conversation = session["conversation"]
+                await self._presence.leave(conversation, room_of(conversation), sid)
 
         @sio.on("session_request")
         async def session_request(sid: str, data: Any = None) -> None:
@@ -336,10 +396,13 @@ class WebChatInput(InputChannel):
             )
             return
         session = await self._server.get_session(sid)
-        if session.get("conversation") and session["conversation"] != session_id:
-            await self._server.leave_room(sid, room_of(session["conversation"]))
+        previous = session.get("conversation")
+        if previous and previous != session_id:
+            await self._server.leave_room(sid, room_of(previous))
+            await self._presence.leave(previous, room_of(previous), sid)
         await self._server.save_session(sid, {"conversation": session_id, "client": session.get("client")})
         await self._server.enter_room(sid, room_of(session_id))
+        await self._presence.join(session_id, room_of(session_id), sid)
         await self._server.emit("session_confirm", self.signer.sign(session_id).as_dict(), to=sid)
         await self._server.emit("history", {"messages": await self._history(session_id)}, to=sid)
 
