@@ -7,7 +7,7 @@ bash scripts/setup.sh
 bash scripts/check.sh
 echo "» pytest: fast tier (no training, no browser)"
 bash scripts/test_fast.sh "$@"
-bash scripts/ensure_chromium.sh
+bash scripts/ensure_system_packages.sh
 echo "» pytest: trained model, several processes, browser"
 # Rasa warns about TF_DETERMINISTIC_OPS (meant for GPUs); it is set only now, after the data validation,
 # which fails on any warning

@@ -71,7 +71,7 @@ def served(tmp_path):
 def tab(request):
     """A Chromium tab at one of the two sizes, recording console errors, beeps and notifications."""
     if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is missing: bash scripts/ensure_chromium.sh")
+        pytest.fail("Debian's chromium is missing: bash scripts/ensure_system_packages.sh")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport=VIEWPORTS[request.param], locale="zh-CN")

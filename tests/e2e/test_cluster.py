@@ -37,8 +37,8 @@ SOCKET_PATH = "/webhooks/webchat/socket.io"
 def cluster(trained_model, tmp_path_factory):
     import shutil
 
-    if shutil.which("haproxy") is None:
-        pytest.skip("Debian's haproxy is not installed (apt-get install -y haproxy)")
+    if shutil.which("haproxy") is None:  # make test installs it (scripts/ensure_system_packages.sh)
+        pytest.fail("Debian's haproxy is not installed: bash scripts/ensure_system_packages.sh")
     running = start_cluster(trained_model, tmp_path_factory.mktemp("cluster"))
     for replica in running.replicas:  # a serving cluster is warm: the first turns after a model load are slow
         for n in range(3):

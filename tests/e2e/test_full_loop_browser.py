@@ -71,7 +71,7 @@ def ask_for_a_human(citizen, first: str, name: str, phone: str) -> None:
 @pytest.fixture
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is missing: run scripts/ensure_chromium.sh")
+        pytest.fail("Debian's chromium is missing: run scripts/ensure_system_packages.sh")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser

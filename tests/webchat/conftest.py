@@ -273,7 +273,7 @@ CHROMIUM_ARGS = [
 async def browser() -> AsyncIterator[Browser]:
     if not os.path.exists(CHROMIUM):
         pytest.fail(
-            "Debian's chromium is missing: run scripts/ensure_chromium.sh (apt-get install -y chromium)"
+            "Debian's chromium is missing: run scripts/ensure_system_packages.sh (apt-get install -y chromium)"
         )
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
