@@ -30,8 +30,17 @@ logger = logging.getLogger(__name__)
 CANCEL_WORDS = re.compile(
     r"取消|算了|不查了|不找了|不办了|不弄了|不整了|不搞了|拉倒|不用了|不要了|不问了|不需要了|不登记了|不留言了|退出|结束对话|"
     r"我不是要|我不找|我不查|我不要|不想(?:查|找|办|弄|问)|先不(?:查|找|办|弄|提交|登记|留言)|不提交|"
-    r"(?:下次|改天|以后|回头)再(?:查|问|说|办|弄|来)"
+    r"(?:下次|改天|以后|回头)再(?:查|问|说|办|弄|来)|再见|拜拜"
 )
+# A wish to move to another flow inside a cancel ("算了，帮我查下王伟是不是老赖") names that flow; "算了不查了，等
+# 法院通知吧" names none, and is an exit whatever intent the classifier guessed.
+CHANGE_CUES = {
+    Intent.QUERY_CASE_PROGRESS: re.compile(r"进度|进展|到哪|开庭|判决|案子|案件|官司"),
+    Intent.QUERY_DISHONEST_DEBTOR: re.compile(r"失信|老赖|限高|限制消费|被执行人|黑名单"),
+    Intent.CONTACT_JUDGE: re.compile(r"法官|书记员|法官助理|回电|留言"),
+    Intent.REQUEST_HUMAN: re.compile(r"人工|真人|客服|工作人员|接线员"),
+    Intent.FILE_COMPLAINT: re.compile(r"投诉|举报|反映|意见|建议"),
+}
 # Wishes that move to another flow: inside a form they are declined, so the rules start that flow.
 CHANGE_OF_MIND = frozenset(
     {
@@ -210,7 +219,8 @@ def exit_or_move(
     text = latest_text(tracker)
     if not tracker.get_slot(Slot.REQUESTED) or not CANCEL_WORDS.search(text) or started_this_turn(tracker):
         return None
-    if latest_intent(tracker) in CHANGE_OF_MIND - {own}:
+    intent = latest_intent(tracker)
+    if intent in CHANGE_OF_MIND - {own} and CHANGE_CUES[intent].search(text):
         return []
     return leave_form(dispatcher, slots, text)
 

@@ -52,6 +52,11 @@ INTROS: dict[str, str] = {
     Kind.SYSTEM_FAULT: "抱歉刚才系统出了问题，我帮您登记，由工作人员回电处理。",
 }
 # a name given before it was asked for counts only when the citizen says it is theirs ("我叫…"), so that
+# The citizen does not want to describe it: the order is stored without, the callback asks.
+SKIP_SUMMARY = re.compile(
+    r"(?:跳过|没有|没了|没啥|没什么|不用了?|不用说了|不想说|确认|就这样|无)[。.!！~～]*"
+)
+NO_SUMMARY = "（未填写，回电时询问）"
 # "我要投诉江帆伟法官" never files the complaint under the judge's name
 OWN_NAME = re.compile(r"我叫|我是|本人|姓名|名字")
 WO_FORM_SLOTS = (
@@ -285,6 +290,10 @@ class ValidateWorkorderForm(FormValidation):
         return [SlotSet(Slot.WO_PHONE, None)]
 
     def _summary(self, dispatcher, tracker, text, intent) -> list[EventType]:
+        if SKIP_SUMMARY.fullmatch(
+            text.strip()
+        ):  # 跳过 (the button), 没有, 确认: a person calls back and asks
+            return [SlotSet(Slot.WO_SUMMARY, NO_SUMMARY)]
         if len(text.strip()) >= 4 and not text.startswith("/"):
             return [SlotSet(Slot.WO_SUMMARY, mask_text(text.strip()[:500]))]
         dispatcher.utter_message(text="请用一两句话说明情况，例如：想问开庭时间是否有变化。")

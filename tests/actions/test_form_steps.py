@@ -38,6 +38,8 @@ def active(event_list):
         ("算了算了", "out_of_scope"),
         ("不要了", "inform"),
         ("我不找法官了", "contact_judge"),
+        ("谢谢你啊，再见", "thank"),  # "thanks, bye" in the middle of a form (a blind conversation)
+        ("算了不查了，等法院通知吧", "query_dishonest_debtor"),  # a wrong guess names no other flow
     ],
 )
 def test_plain_words_end_the_form_whatever_the_intent(text, intent):
@@ -47,6 +49,17 @@ def test_plain_words_end_the_form_whatever_the_intent(text, intent):
     messages, events = run(ValidateWorkorderForm(), tracker)
     assert active(events) == [{"event": "active_loop", "name": None, "timestamp": None}]
     assert slots_of(events)[Slot.WO_CASE_NUMBER] is None and messages  # told, with the menu
+
+
+@pytest.mark.parametrize(
+    ("text", "summary"),
+    [("跳过", "（未填写，回电时询问）"), ("没有", "（未填写，回电时询问）"), ("确认", "（未填写，回电时询问）"),
+     ("想问开庭时间有没有变", "想问开庭时间有没有变")],
+)  # fmt: skip
+def test_the_summary_can_be_skipped_and_a_person_asks_at_the_callback(text, summary):
+    slots = {Slot.REQUESTED: Slot.WO_SUMMARY, Slot.WO_KIND: "转人工", Slot.WO_NAME: "邓颖颖"}
+    messages, events = run(ValidateWorkorderForm(), make_tracker(text, intent="affirm", slots=slots))
+    assert slots_of(events)[Slot.WO_SUMMARY] == summary and messages == []
 
 
 def test_a_change_of_mind_is_declined_so_the_new_flow_starts():
