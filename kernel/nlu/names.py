@@ -31,8 +31,8 @@ from kernel.nlu.name_tables import (
     NOT_LAST,
     ORG_ENDINGS,
     ORG_GENERIC,
-    ORG_STOPS,
     ORG_LEFT,
+    ORG_STOPS,
     PLACES,
     PROTECTED,
     RIGHT,
@@ -161,12 +161,10 @@ def valid_org(value: str, ending_start: int | None = None) -> bool:
     if not value or any(mark in value for mark in COURT_MARKS):
         return False
     if ending_start is None:
-        match = None
-        for match in _ending_re().finditer(value):
-            pass
-        if match is None:
-            return len(_distinct(value)) >= 2 and len(value) >= 4
-        ending_start = match.start()
+        endings = list(_ending_re().finditer(value))
+        if not endings:  # 阿里巴巴, 京东: only the model gives these; a name of a person is none
+            return len(value) >= 4 and len(_distinct(value)) >= 2 and not valid_person(value)
+        ending_start = endings[-1].start()
     body = value[:ending_start]
     return len(body) >= 2 and len(_distinct(body)) >= 2
 
