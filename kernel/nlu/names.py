@@ -43,6 +43,8 @@ from kernel.nlu.name_tables import (
 
 PERSON, ORG = "person_name", "org_name"
 MAX_ORG_BODY = 30
+#: A weak ending (公司, 医院, 店) after a longer body is a sentence, not a name.
+MAX_WEAK_BODY = 20
 
 
 @dataclass(frozen=True, order=True)
@@ -105,11 +107,15 @@ _STRONG = frozenset(ending for ending, _, strong in ORG_ENDINGS if strong)
 _ADMIN_START = re.compile(r"^[\u4e00-\u9fff]{2,4}?[省市区县州盟旗]")
 
 
+def _place_led(body: str) -> bool:
+    return any(body.startswith(place) for place in PLACES) or bool(_ADMIN_START.match(body))
+
+
 def _announced(text: str, start: int, body: str) -> bool:
-    """May a weak ending (医院, 公司, 店) close this body? Only after a place or a party word."""
-    if any(body.startswith(place) for place in PLACES) or _ADMIN_START.match(body):
-        return True
-    return any(text.endswith(word, 0, start) for word in ORG_LEFT)
+    """May a weak ending (医院, 公司, 店) close this body? After a place or a party word only."""
+    if len(body) > MAX_WEAK_BODY:
+        return False
+    return _place_led(body) or any(text.endswith(word, 0, start) for word in ORG_LEFT)
 
 
 @lru_cache(maxsize=1)
@@ -141,11 +147,13 @@ def _walk_back(text: str, end: int, floor: int, boundaries: Collection[int] | No
     return i
 
 
-def _place_start(body: str) -> int:
-    """Offset in `body` where a place name starts a name after some leading word (客户北京… → 2)."""
-    hits = [body.find(place) for place in PLACES if place in body]
-    first = min(hits) if hits else 0
-    return first if first > 0 else 0
+def _place_start(text: str, start: int, end: int, boundaries: Collection[int] | None) -> int:
+    """Where a place name starts the name after some leading word (客户北京… → the 北); a place
+    inside a word (医保定点: 保定) does not count when the tokens say so."""
+    for i in range(start, end):
+        if (boundaries is None or i in boundaries) and any(text.startswith(p, i) for p in PLACES):
+            return i
+    return start
 
 
 def _distinct(body: str) -> str:
@@ -182,7 +190,7 @@ def find_org_names(text: str, boundaries: Collection[int] | None = None) -> list
         if merged:
             start = found.pop().start  # 北京城建集团 + 建设有限公司: one name with two endings
         elif start < match.start():
-            start += _place_start(text[start : match.start()])
+            start = _place_start(text, start, match.start(), boundaries)
         end = match.end()
         branch = _branch_re().match(text, end)
         if branch and not any(stop in branch.group() for stop in ("的", "和", "与", "跟", "是")):
@@ -190,7 +198,10 @@ def find_org_names(text: str, boundaries: Collection[int] | None = None) -> list
         value = text[start:end]
         body = text[start : match.start()]
         strong = match.group() in _STRONG or merged
-        if valid_org(value, len(body)) and (strong or _announced(text, start, body)):
+        announced = _announced(text, start, body)
+        # two characters of body need a place or a party word too (冻结合作社 is none, 被告是腾讯公司 one)
+        short_ok = len(body) >= 3 or announced
+        if valid_org(value, len(body)) and (strong or announced) and short_ok:
             found.append(NameSpan(start, end, ORG, value))
             pos = end
     return found
@@ -239,8 +250,13 @@ def _name_end(text: str, i: int, surname: int) -> int | None:
     return end
 
 
-def _open_left(text: str, i: int) -> bool:
-    return i == 0 or not _cjk(text[i - 1])
+def _label_left(text: str, i: int) -> bool:
+    """The message starts with the name, or a label does (姓名：…)."""
+    return i == 0 or text[i - 1] in ":：" or text[:i].isspace()
+
+
+def _punct_left(text: str, i: int) -> bool:
+    return i > 0 and text[i - 1] in "，,。.！!？?、；;（(“\"' "
 
 
 def _open_right(text: str, end: int) -> bool:
@@ -248,13 +264,20 @@ def _open_right(text: str, end: int) -> bool:
 
 
 def _in_context(text: str, i: int, end: int) -> bool:
-    """A left word that makes a name, or a weak left edge and a right word or edge."""
+    """A left word that makes a name (我叫…); a message or label that starts with it (张伟，身份证…);
+    or a weak left edge (…的, ，) and a right word (…有没有失信)."""
     before = text[:i]
-    if any(before.endswith(w) for w in LEFT_STRONG):
+    bare = before[:-1] if before[-1:] in "是叫为：:" else before  # 承办法官是…, 孩子叫…
+    strong = any(before.endswith(w) or bare.endswith(w) for w in LEFT_STRONG)
+    if strong or (_label_left(text, i) and _open_right(text, end)):
         return True
-    weak_left = _open_left(text, i) or any(before.endswith(w) for w in LEFT_WEAK)
-    right = _open_right(text, end) or any(text.startswith(w, end) for w in RIGHT)
-    return weak_left and right
+    weak_left = _label_left(text, i) or _punct_left(text, i) or any(before.endswith(w) for w in LEFT_WEAK)
+    return weak_left and any(text.startswith(w, end) for w in RIGHT)
+
+
+def _whole_word(i: int, end: int, boundaries: Collection[int] | None) -> bool:
+    """With tokens, a name starts and ends at a token edge (查封扣押 holds no 封扣押)."""
+    return boundaries is None or (i in boundaries and end in boundaries)
 
 
 #: Transliterated names (阿依古丽·买买提): Chinese runs joined by a middle dot are a name anywhere.
@@ -287,7 +310,7 @@ def find_person_names(text: str, boundaries: Collection[int] | None = None) -> l
         hit = None
         for surname in _surname_lengths(text, i):
             end = _name_end(text, i, surname)
-            if end is not None and _in_context(text, i, end):
+            if end is not None and _whole_word(i, end, boundaries) and _in_context(text, i, end):
                 hit = NameSpan(i, end, PERSON, text[i:end])
                 break
         if hit:
