@@ -29,6 +29,7 @@ from kernel.nlu.name_tables import (
     LEFT_WEAK,
     NON_GIVEN,
     NOT_LAST,
+    NOT_SECOND_GIVEN,
     ORG_ENDINGS,
     ORG_GENERIC,
     ORG_LEFT,
@@ -233,6 +234,7 @@ def _name_end(text: str, i: int, surname: int) -> int | None:
     if (
         nxt < len(text)
         and _given(text[nxt])
+        and text[nxt] not in NOT_SECOND_GIVEN
         and not any(text.startswith(w, nxt) for w in FOLLOWING)
         and not any(text.startswith(t, nxt) for t in TITLES if len(t) > 1)
     ):
@@ -275,9 +277,20 @@ def _in_context(text: str, i: int, end: int) -> bool:
     return weak_left and any(text.startswith(w, end) for w in RIGHT)
 
 
-def _whole_word(i: int, end: int, boundaries: Collection[int] | None) -> bool:
-    """With tokens, a name starts and ends at a token edge (查封扣押 holds no 封扣押)."""
-    return boundaries is None or (i in boundaries and end in boundaries)
+def _whole_word(text: str, i: int, end: int, boundaries: Collection[int] | None) -> bool:
+    """With tokens, a name starts and ends at a token edge (查封扣押 holds no 封扣押), unless a
+    word that follows names says where it ends (刘强身份证…: jieba's 强身 is not the point)."""
+    if boundaries is None:
+        return True
+    return i in boundaries and (end in boundaries or any(text.startswith(w, end) for w in RIGHT))
+
+
+_ID_BEFORE = re.compile(r"[0-9Xx]{11,}$")
+
+
+def _after_number(text: str, i: int, end: int) -> bool:
+    """370102198902050049徐俊刚: a name right after an ID or a phone number, ending the message."""
+    return bool(_ID_BEFORE.search(text, 0, i)) and _open_right(text, end)
 
 
 #: Transliterated names (阿依古丽·买买提): Chinese runs joined by a middle dot are a name anywhere.
@@ -310,7 +323,11 @@ def find_person_names(text: str, boundaries: Collection[int] | None = None) -> l
         hit = None
         for surname in _surname_lengths(text, i):
             end = _name_end(text, i, surname)
-            if end is not None and _whole_word(i, end, boundaries) and _in_context(text, i, end):
+            if (
+                end is not None
+                and _whole_word(text, i, end, boundaries)
+                and (_in_context(text, i, end) or _after_number(text, i, end))
+            ):
                 hit = NameSpan(i, end, PERSON, text[i:end])
                 break
         if hit:
