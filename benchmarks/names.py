@@ -7,7 +7,7 @@ little), tests/nlu/data/heldout.yml and tests/nlu/data/outside.yml (written by o
 Texts are normalised as the pipeline does; a name is scored on label + exact text of the
 normalised message (the contract's canonical value of a name is the text as written).
 
-- rules: `kernel.nlu.names.find_names` with the JiebaTokenizer's word boundaries (bot/dict loaded,
+- rules: `kernel.nlu.name_finder.find_names` with the JiebaTokenizer's word boundaries (bot/dict loaded,
   as in our Rasa process), and without any (`rules, no tokens`).
 - NER: the person/org entities of `--model`'s parse (SpacyNameExtractor in today's models).
 - combined: the model's parse merged by `bot.components.name_rules.merge_entities`, the function
@@ -63,7 +63,7 @@ def boundaries(text: str) -> set[int]:
 
 
 def rule_spans(text: str, bounds: set[int] | None) -> list[Span]:
-    from kernel.nlu.names import find_names
+    from kernel.nlu.name_finder import find_names
 
     return [(s.label, s.value) for s in find_names(text, bounds)]
 

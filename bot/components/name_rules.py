@@ -1,10 +1,10 @@
-"""NameRuleExtractor: person_name / org_name by rule (kernel.nlu.names), merged with the NER's.
+"""NameRuleExtractor: person_name / org_name by rule (kernel.nlu.name_finder), merged with the NER's.
 
 Why: the spaCy NER (SpacyNameExtractor) learnt the names of our few annotated examples and misses
 names inside longer sentences written by other hands (我们成都锦程装饰工程有限公司被人告了), or cuts
 them wrong (诸葛文杰 → 葛文杰, 陈晓上次 → 陈晓上); docs/benchmarks.md "Names" has the figures.
 The rules fire on a surname or an organisation ending in a context; where they fire they win,
-and the NER's names fill the rest when they are shaped like names (`kernel.nlu.names.merge_names`).
+and the NER's names fill the rest when they are shaped like names (`kernel.nlu.name_finder.merge_names`).
 
 Place it after SpacyNameExtractor (whose names it merges) and before CourtEntityExtractor (which
 still drops any name overlapping an ID, a phone or a case number). It reads the JiebaTokenizer's
@@ -26,7 +26,7 @@ from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from kernel.nlu.names import NameSpan, find_names, merge_names
+from kernel.nlu.name_finder import NameSpan, find_names, merge_names
 
 LABELS = ("person_name", "org_name")
 

@@ -1,4 +1,4 @@
-"""The word tables behind `kernel.nlu.names`: surnames, organisation endings, the words around names.
+"""The word tables behind `kernel.nlu.name_finder`: surnames, organisation endings, the words around names.
 
 Kept apart from the rules so that a missed name is usually fixed by one word added here, with a
 row in tests/nlu/test_names.py that shows it.
@@ -6,16 +6,20 @@ row in tests/nlu/test_names.py that shows it.
 
 from __future__ import annotations
 
+from kernel.nlu.identity import COMPOUND_SURNAMES as IDENTITY_COMPOUND_SURNAMES
+
 # ---------------------------------------------------------------- persons
 
-#: Compound surnames (复姓) in use; tried before single ones, so 诸葛文杰 is not 葛文杰.
-COMPOUND_SURNAMES = frozenset(
+#: Compound surnames (复姓), the identity reader's and a few more; tried before single ones, so
+#: 诸葛文杰 is not 葛文杰.
+COMPOUND_SURNAMES = (IDENTITY_COMPOUND_SURNAMES - {"子车"}) | frozenset(
     "欧阳 司马 上官 诸葛 慕容 东方 皇甫 令狐 尉迟 夏侯 端木 公孙 长孙 宇文 司徒 西门 独孤 南宫 轩辕 "
     "司空 万俟 闻人 澹台 公冶 宗政 濮阳 淳于 单于 太叔 申屠 钟离 百里 东郭 呼延 赫连 完颜 拓跋 "
     "第五 梁丘 左丘 公羊 谷梁 南门 东门 羊舌 微生 归海 段干 闾丘 乐正 巫马 漆雕 壤驷 公良".split()
 )
 
-#: Single surnames of 百家姓 in common use. Left out on purpose, because in running text they are
+#: Single surnames of 百家姓 in common use. Narrower than the identity reader's table (which reads a
+#: segment that is already only a name): in running text these are left out on purpose, because in running text they are
 #: far more often a word than a surname: 和 时 明 原 查 那 来 都 国 平 相 初 门 云 信 由 但 干 公 利
 #: 海 花 强 区 位 满 乐 南 成 能 要 法 把 被 让 给 对 向 於 阿 那 官 司 双 第.
 SINGLE_SURNAMES = frozenset(

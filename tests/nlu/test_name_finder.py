@@ -1,4 +1,4 @@
-"""person_name / org_name by rule (kernel.nlu.names): what a citizen's message yields.
+"""person_name / org_name by rule (kernel.nlu.name_finder): what a citizen's message yields.
 
 Rows are messages of the kinds the NER missed or cut wrong (names inside longer sentences,
 compound surnames, a name followed by 上次), and the look-alikes that are no names (王法官,
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from kernel.nlu.names import (
+from kernel.nlu.name_finder import (
     NameSpan,
     find_names,
     find_org_names,
