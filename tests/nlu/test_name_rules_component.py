@@ -59,3 +59,23 @@ def test_traditional_input_gives_the_simplified_name_and_ids_stay_ids(pipeline):
 def test_titles_and_courts_give_no_name(pipeline):
     message = pipeline.parse("王法官说北京市朝阳区人民法院下周开庭")
     assert _names(message) == []
+
+
+def test_config_runs_the_rules_after_the_ner_and_before_the_rule_entities():
+    """In the predict graph built from config.yml, the rules see spaCy's names, and
+    CourtEntityExtractor sees the merged names (so an ID is still never a name)."""
+    from pathlib import Path
+
+    import yaml
+    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+    from rasa.shared.data import TrainingType
+
+    config = yaml.safe_load((Path(__file__).resolve().parents[2] / "config.yml").read_text(encoding="utf-8"))
+    nodes = DefaultV1Recipe().graph_config_for_recipe(config, {}, TrainingType.NLU).predict_schema.nodes
+
+    def node(name: str) -> str:
+        return next(key for key in nodes if key.startswith(f"run_{name}"))
+
+    rules = node("bot.components.name_rules.NameRuleExtractor")
+    assert nodes[rules].needs["messages"] == node("bot.components.names.SpacyNameExtractor")
+    assert nodes[node("bot.components.entities.CourtEntityExtractor")].needs["messages"] == rules
