@@ -174,3 +174,10 @@ def test_merge_keeps_a_longer_model_organisation_that_contains_the_rules() -> No
     rules = [_span(3, 15, ORG, text)]
     model = [_span(3, len(text), ORG, text)]
     assert [s.value for s in merge_names(rules, model)] == ["北京鑫源餐饮管理有限公司朝阳分公司"]
+
+
+def test_every_compound_surname_of_the_identity_reader_is_known_here() -> None:
+    from kernel.nlu.identity import COMPOUND_SURNAMES as IDENTITY
+    from kernel.nlu.name_tables import COMPOUND_SURNAMES
+
+    assert IDENTITY - {"子车"} <= COMPOUND_SURNAMES
