@@ -6,7 +6,6 @@ row in tests/nlu/test_names.py that shows it.
 
 from __future__ import annotations
 
-
 # ---------------------------------------------------------------- persons
 
 #: Compound surnames (复姓): the identity reader's (a test keeps them so) and a few more, without 子车
