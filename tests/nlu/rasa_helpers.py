@@ -15,6 +15,7 @@ from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.entities import CourtEntityExtractor
+from bot.components.name_rules import NameRuleExtractor
 from bot.components.normalizer import ChineseNormalizer
 
 DICT_DIR = Path(__file__).resolve().parents[2] / "bot" / "dict"
@@ -22,9 +23,9 @@ jieba.setLogLevel(logging.WARNING)
 
 
 class Pipeline:
-    """ChineseNormalizer → JiebaTokenizer(dictionary_path=bot/dict) → CourtEntityExtractor."""
+    """ChineseNormalizer → JiebaTokenizer(dictionary_path=bot/dict) [→ NameRuleExtractor] → CourtEntityExtractor."""
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, names: bool = False) -> None:
         storage = LocalModelStorage.create(tmp_path)
         context = ExecutionContext(GraphSchema({}), uuid.uuid4().hex)
 
@@ -34,11 +35,14 @@ class Pipeline:
         self.normalizer = make(ChineseNormalizer, "normalizer", {})
         self.tokenizer = make(JiebaTokenizer, "tokenizer", {"dictionary_path": str(DICT_DIR)})
         self.extractor = make(CourtEntityExtractor, "extractor", {})
+        # NameRuleExtractor between the tokenizer and the rule extractor, as in config.yml
+        self.names = make(NameRuleExtractor, "names", {}) if names else None
 
     def parse(self, text: str, entities: list[dict] | None = None) -> Message:
         message = Message(data={"text": text, **({"entities": entities} if entities else {})})
-        for component in (self.normalizer, self.tokenizer, self.extractor):
-            component.process([message])
+        for component in (self.normalizer, self.tokenizer, self.names, self.extractor):
+            if component is not None:
+                component.process([message])
         return message
 
 
