@@ -18,6 +18,7 @@ from sanic import Sanic
 from werkzeug.serving import make_server
 
 from bot.channels.wechat import WeChatInput
+from bot.channels.wechat.queue import SqliteTurnQueue, TurnQueue
 from bot.channels.wechat.settings import WeChatSettings
 from kernel.kv import MemoryKV
 from services.wechat_stub import StubSettings, StubStore, WeChatServer, create_app
@@ -162,7 +163,13 @@ class Rig:
 
 
 @pytest.fixture
-def make_rig(stub: Stub, clock: FakeClock, kv, sms):
+def queue_path(tmp_path) -> str:
+    """One process's SQLite turn queue; two channels on the same file are two processes of one host."""
+    return str(tmp_path / "wechat_turns.db")
+
+
+@pytest.fixture
+def make_rig(stub: Stub, clock: FakeClock, kv, sms, queue_path):
     """Factory: a channel in `mode` behind a real server, a fake bot and wechatpy playing WeChat."""
     servers: list[BotServer] = []
 
@@ -173,12 +180,17 @@ def make_rig(stub: Stub, clock: FakeClock, kv, sms):
         token: str = TOKEN,
         app_id: str = APP_ID,
         aes_key: str = AES_KEY,
+        queue: TurnQueue | None = None,
         **settings,
     ) -> Rig:
         key = "" if mode == "plaintext" else aes_key
         config = WeChatSettings(token, app_id, APP_SECRET, key, api_base=stub.url, **settings)
         channel = WeChatInput(
-            config, kv=kv_store or kv, clock=clock, sms_sender=lambda p, t: sms.append((p, t))
+            config,
+            kv=kv_store or kv,
+            clock=clock,
+            sms_sender=lambda p, t: sms.append((p, t)),
+            queue=queue or SqliteTurnQueue(queue_path),
         )
         bot = bot or FakeBot()
         server = BotServer(channel_app(channel, bot), channel)
