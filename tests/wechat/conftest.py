@@ -101,6 +101,7 @@ class BotServer:
                 app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
             )
             self.loop.run_until_complete(self.server.startup())
+            self.loop.run_until_complete(self.server.after_start())  # as in Rasa: the queue worker starts
             ready.set()
             self.loop.run_forever()
 
@@ -115,7 +116,16 @@ class BotServer:
         """Wait until background customer-service deliveries have finished."""
         self.run(self.channel.drain())
 
+    def kill(self) -> None:
+        """The process dies: its loop stops where it is, nothing pending ever runs again (kill -9)."""
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+        self.killed = True
+
     def close(self) -> None:
+        if getattr(self, "killed", False):
+            return
+
         async def stop() -> None:
             self.server.close()
             await self.server.wait_closed()

@@ -45,6 +45,7 @@ from bot.channels.common import (
 from bot.channels.wechat import push
 from bot.channels.wechat import security as sec
 from bot.channels.wechat.api import WeChatApi
+from bot.channels.wechat.dedupe import Deduper
 from bot.channels.wechat.inbound import Inbound, classify, welcome_text
 from bot.channels.wechat.outbound import Outbox, PhoneBook
 from bot.channels.wechat.outbound import sms_sender as outbound_sms
@@ -67,37 +68,6 @@ _CHECKS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="wechat-checks")
 async def _off_loop(function: Callable[..., Any], *args: Any) -> Any:
     """Run a short blocking step on the checks pool and wait for it without blocking the loop."""
     return await asyncio.get_running_loop().run_in_executor(_CHECKS, functools.partial(function, *args))
-
-
-class Deduper:
-    """One turn per WeChat message across processes. The record also keeps the passive reply, so a
-    retry that arrives after the turn (WeChat lost our answer) gets the same answer, not a new turn;
-    and while a turn runs it names the process that runs it, so a retry can tell a stopped one."""
-
-    PROCESSING, ASYNC, PASSIVE = "processing:", "async", "passive:"
-
-    def __init__(self, kv: KV, ttl: float) -> None:
-        self._kv = kv
-        self._ttl = ttl
-
-    def claim(self, key: str, owner: str) -> str | None:
-        """None if this process owns the message now; otherwise the existing record."""
-        if self._kv.set_if_absent(f"wechat:dedupe:{key}", self.PROCESSING + owner, ttl=self._ttl):
-            return None
-        return self._kv.get(f"wechat:dedupe:{key}") or self.PROCESSING
-
-    def finish(self, key: str, record: str) -> None:
-        self._kv.set(f"wechat:dedupe:{key}", record, ttl=self._ttl)
-
-    def mark_retried(self, key: str) -> None:
-        self._kv.set(f"wechat:retried:{key}", "1", ttl=self._ttl)
-
-    def retried(self, key: str) -> bool:
-        return self._kv.get(f"wechat:retried:{key}") is not None
-
-    def take_over(self, key: str, owner: str) -> bool:
-        """Only one retry takes over a stopped process's turn."""
-        return self._kv.set_if_absent(f"wechat:takeover:{key}", owner, ttl=self._ttl)
 
 
 class WeChatOutput(OutputChannel):
@@ -339,7 +309,12 @@ class WeChatInput(InputChannel):
         owner = record[len(Deduper.PROCESSING) :] if record.startswith(Deduper.PROCESSING) else ""
         if not owner or self.worker.is_alive(owner):
             return None
-        return self._take_queued(key) if self._dedupe.take_over(key, self.worker.consumer) else None
+        if not self._dedupe.take_over(key, self.worker.consumer):
+            return None
+        entry = self._take_queued(key)
+        if entry is not None:
+            self._dedupe.clear_retried(key)
+        return entry
 
     def _take_queued(self, key: str) -> Entry | None:
         entry = self.queue.find(key)
