@@ -134,3 +134,25 @@ def test_the_tracker_tells_whether_a_stopped_process_finished_the_turn():
     found = asyncio.run(answer_in_tracker(store, done))
     assert found == [{"text": "请提供案号", "buttons": [{"title": "返回", "payload": "/back"}]}]
     assert asyncio.run(answer_in_tracker(store, missing)) is None
+
+
+class BrokenQueue(SqliteTurnQueue):
+    """A queue whose disk (or Redis) refuses writes until `fixed` is set."""
+
+    fixed = False
+
+    def put(self, turn):
+        if not self.fixed:
+            raise OSError("disk I/O error")
+        return super().put(turn)
+
+
+def test_a_turn_that_could_not_be_queued_is_refused_so_that_wechat_retries(make_rig, queue_path):
+    queue = BrokenQueue(queue_path)
+    rig = make_rig("safe", queue=queue)
+    params, body = rig.wechat.build(OPENID, "text", Content="你好", MsgId=7005)
+    refused = rig.wechat.post(params, body)
+    assert refused.status == 503 and rig.bot.texts == []  # never "success" for a turn not on disk
+    queue.fixed = True
+    retry = rig.wechat.post(params, body)  # WeChat sends it again
+    assert retry.text == "收到：你好"

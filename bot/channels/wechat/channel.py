@@ -171,7 +171,10 @@ class WeChatInput(InputChannel):
             except sec.RejectedRequest as exc:
                 return self._rejected(exc)
             nonce = request.args.get("nonce", "")
-            reply = await self._handle(message, on_new_message, started)
+            try:
+                reply = await self._handle(message, on_new_message, started)
+            except QueueUnavailable as exc:
+                return self._rejected(sec.RejectedRequest(503, str(exc)))
             return self._passive(message, reply, encrypted, nonce)
 
         @bp.route("/push", methods=["POST"], stream=True)
@@ -342,7 +345,14 @@ class WeChatInput(InputChannel):
             grant_id=str(inbound.grant_id or ""),
             accepted_at=self._clock(),
         )
-        entry = await _off_loop(self._enqueue, turn)
+        try:
+            entry = await _off_loop(self._enqueue, turn)
+        except Exception:
+            # Not accepted: WeChat must not hear "success". It sends the message again (3 times in
+            # 15 s); the claim goes, so a retry is a new attempt rather than a duplicate.
+            logger.exception("WECHAT_QUEUE_UNAVAILABLE step=accept key=%s", turn.key)
+            await _off_loop(self._dedupe.release, turn.key)
+            raise QueueUnavailable("the turn queue is unavailable; WeChat will retry") from None
         if entry is None:
             logger.info("wechat: %s is queued already", inbound.dedupe_key)
             return None
@@ -446,6 +456,10 @@ def _tracker_store(app) -> Any:
     """Rasa's tracker store once the agent is loaded (the worker looks up turns a stopped process ran)."""
     agent = getattr(app.ctx, "agent", None)
     return getattr(agent, "tracker_store", None)
+
+
+class QueueUnavailable(Exception):
+    """A callback could not be queued: answered 503, so that WeChat retries."""
 
 
 def _parse(xml: str):

@@ -25,6 +25,13 @@ class Deduper:
     def finish(self, key: str, record: str) -> None:
         self._kv.set(f"wechat:dedupe:{key}", record, ttl=self._ttl)
 
+    def release(self, key: str) -> None:
+        """Give a claim back (the turn was not accepted after all); best effort."""
+        try:
+            self._kv.delete(f"wechat:dedupe:{key}")
+        except Exception:  # the KV store failing too: the claim expires with its TTL
+            pass
+
     def mark_retried(self, key: str) -> None:
         self._kv.set(f"wechat:retried:{key}", "1", ttl=self._ttl)
 
