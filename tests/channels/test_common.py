@@ -28,7 +28,7 @@ from bot.channels.common import NO_REPLY_FALLBACK, PUSH_MAX_BODY
 from bot.channels.rest import SafeRestInput
 from bot.channels.webchat import WebChatInput, WebChatSettings
 from bot.channels.wechat import WeChatInput
-from bot.channels.wechat.queue import SqliteTurnQueue
+from bot.channels.wechat.queue_sqlite import SqliteTurnQueue
 from bot.channels.wechat.settings import WeChatSettings
 from kernel.contracts import PUSH_PATHS, Channel
 from kernel.kv import MemoryKV

@@ -39,7 +39,7 @@ def stack(request, trained_model, tmp_path_factory):
     running.stop()
     if request.param == "redis":
         client = redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter("court:wechat:*"):
+        for key in client.scan_iter("court:*"):  # this stack's database: its queue, KV records
             client.delete(key)
 
 

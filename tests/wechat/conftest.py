@@ -18,7 +18,8 @@ from sanic import Sanic
 from werkzeug.serving import make_server
 
 from bot.channels.wechat import WeChatInput
-from bot.channels.wechat.queue import SqliteTurnQueue, TurnQueue
+from bot.channels.wechat.queue import TurnQueue
+from bot.channels.wechat.queue_sqlite import SqliteTurnQueue
 from bot.channels.wechat.settings import WeChatSettings
 from kernel.kv import MemoryKV
 from services.wechat_stub import StubSettings, StubStore, WeChatServer, create_app

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 import requests
@@ -15,7 +16,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.channels.wechat.queue import SqliteTurnQueue, Turn
+from bot.channels.wechat.queue import Turn
+from bot.channels.wechat.queue_sqlite import SqliteTurnQueue
 from bot.channels.wechat.turns import answer_in_tracker
 from kernel.kv import MemoryKV
 from tests.wechat.conftest import FakeBot
@@ -156,3 +158,17 @@ def test_a_turn_that_could_not_be_queued_is_refused_so_that_wechat_retries(make_
     queue.fixed = True
     retry = rig.wechat.post(params, body)  # WeChat sends it again
     assert retry.text == "收到：你好"
+
+
+def test_a_message_that_keeps_killing_its_process_is_given_up_with_a_log_line(
+    make_rig, clock, queue_path, caplog
+):
+    dead = SqliteTurnQueue(queue_path)
+    turn = Turn("7006", OPENID, "致命的一句", "wechat-7006", {}, "message", "7006", clock())
+    entry = dead.put(turn)
+    assert entry is not None
+    restarted = make_rig("safe", kv_store=MemoryKV(), queue_idle=30)  # its own reclaim comes later
+    with caplog.at_level("ERROR"):
+        restarted.server.run(restarted.channel.worker.recover(replace(entry, attempts=6), restarted.bot))
+    assert "WECHAT_TURN_ABANDONED" in caplog.text
+    assert restarted.bot.texts == [] and dead.find("7006") is None

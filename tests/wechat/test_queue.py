@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.channels.wechat.queue import RedisTurnQueue, SqliteTurnQueue, Turn, TurnQueue
+from bot.channels.wechat.queue import Turn, TurnQueue
+from bot.channels.wechat.queue_redis import RedisTurnQueue
+from bot.channels.wechat.queue_sqlite import SqliteTurnQueue
 
 IDLE = 0.3
 

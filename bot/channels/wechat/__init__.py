@@ -4,7 +4,7 @@
 every callback passes, `settings.py` its configuration, `inbound.py` what each kind of message
 means, `text.py` rendering and numbered buttons, `window.py` WeChat's customer-service window,
 `api.py` the WeChat API client, `dedupe.py` one turn per message, `queue.py` the durable queue of
-accepted turns and `turns.py` its worker, `outbound.py` delivery outside a passive reply, `push.py` the desk's
+accepted turns (engines in `queue_redis.py`, `queue_sqlite.py`) and `turns.py` its worker, `outbound.py` delivery outside a passive reply, `push.py` the desk's
 staff replies.
 """
 
