@@ -382,7 +382,12 @@ class WeChatInput(InputChannel):
             await _off_loop(self._dedupe.finish, key, Deduper.ASYNC)
             self._keep(asyncio.ensure_future(self.worker.finish(answered)))
             return None
-        await _off_loop(self._passive_sent, answered, key, pieces[0])
+        try:
+            await _off_loop(self._passive_sent, answered, key, pieces[0])
+        except Exception:  # the answer is on record: a reclaim sends it as a customer-service message
+            self.worker.release(answered)
+            logger.exception("WECHAT_QUEUE_UNAVAILABLE step=passive key=%s", key)
+            return None
         self._keep(asyncio.ensure_future(self.worker.finish(replace(answered, sent=1))))
         return pieces[0]
 
