@@ -8,7 +8,7 @@ again. Per entry the queue also records the answer (`record_answer`) and how man
 been sent (`record_sent`), so a worker that takes over resends at most the part that was in flight
 when the previous owner died (WeChat's customer-service API has no idempotency key).
 
-Two engines behind one interface (`TurnQueue`):
+Two engines behind one interface (`TurnQueue`; `WeChatSettings.turn_queue()` picks one):
 
 - `queue_redis.RedisTurnQueue` (REDIS_URL set, the production path): a Redis stream with a consumer group.
   XADD and the XREADGROUP that makes the new entry pending for its consumer run in one Lua script,
@@ -33,7 +33,6 @@ import socket
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 TOMBSTONE_SECONDS = 24 * 3600
@@ -109,14 +108,3 @@ class TurnQueue(Protocol):
 def new_consumer_name() -> str:
     """Unique per process start: a restarted process is a new consumer, its old entries orphans."""
     return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-
-
-def turn_queue(redis_url: str, sqlite_path: str | Path) -> TurnQueue:
-    """Redis when REDIS_URL is set (every replica shares it), else the local SQLite file."""
-    if redis_url.strip():
-        from bot.channels.wechat.queue_redis import RedisTurnQueue
-
-        return RedisTurnQueue(redis_url.strip())
-    from bot.channels.wechat.queue_sqlite import SqliteTurnQueue
-
-    return SqliteTurnQueue(sqlite_path)

@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.channels.wechat.queue import TurnQueue, turn_queue
+from bot.channels.wechat.queue import TurnQueue
+from bot.channels.wechat.queue_redis import RedisTurnQueue
+from bot.channels.wechat.queue_sqlite import SqliteTurnQueue
 from bot.channels.wechat.security import aes_key
 from kernel.kv import KV, shared_kv
 from kernel.sms import DEFAULT_OUTBOX, DEFAULT_SIGN_NAME, SmsGateway, gateway_for
@@ -83,7 +85,10 @@ class WeChatSettings:
         return shared_kv(self.redis_url)
 
     def turn_queue(self) -> TurnQueue:
-        return turn_queue(self.redis_url, self.queue_db)
+        """Redis when REDIS_URL is set (every replica shares it), else the local SQLite file."""
+        if self.redis_url:
+            return RedisTurnQueue(self.redis_url)
+        return SqliteTurnQueue(self.queue_db)
 
     @property
     def key(self) -> bytes | None:
