@@ -109,8 +109,9 @@ def test_an_acknowledged_entry_is_never_handed_out_again_and_its_text_is_gone(en
     dead.ack(entry)
     engine.wait(IDLE + 0.2)
     assert alive.reclaim(IDLE) == [] and alive.find("msg-1") is None
-    if isinstance(dead, SqliteTurnQueue):
-        assert b"11010519880615245X" not in (tmp_path / "turns.db").read_bytes()
+    if isinstance(dead, SqliteTurnQueue):  # neither in the file nor in its write-ahead log
+        files = [p for p in tmp_path.iterdir() if p.name.startswith("turns.db")]
+        assert files and all(b"11010519880615245X" not in p.read_bytes() for p in files)
 
 
 def test_a_take_over_waits_until_the_owner_went_quiet(engine):
@@ -132,3 +133,21 @@ def test_the_sqlite_file_is_private_and_survives_a_restart(tmp_path):
     assert oct(os.stat(path).st_mode & 0o777) == "0o600"
     found = SqliteTurnQueue(path).find("msg-1")
     assert found is not None and found.turn.openid == "oQueueUser0001"
+
+
+@pytest.mark.redis
+def test_consumers_of_past_process_starts_are_forgotten_once_they_hold_nothing(redis_url):
+    import redis
+
+    prefix = f"test:wechat-queue:{uuid.uuid4().hex}:"
+    try:
+        past, busy, current = (RedisTurnQueue(redis_url, prefix=prefix) for _ in range(3))
+        done = past.put(turn("msg-a"))
+        busy.put(turn("msg-b"))
+        past.ack(done)
+        gone = current.prune_consumers(idle=0)
+        assert gone == [past.consumer]  # the one holding an unanswered turn stays
+    finally:
+        client = redis.Redis.from_url(redis_url)
+        for key in client.scan_iter(prefix + "*"):
+            client.delete(key)

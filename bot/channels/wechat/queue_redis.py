@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable
 from dataclasses import replace
 
 from bot.channels.wechat.queue import STATE_TTL, TOMBSTONE_SECONDS, Entry, Turn, new_consumer_name
+
+PRUNE_EVERY = 3600.0  # how often a worker forgets consumers of past process starts
+CONSUMER_IDLE = 24 * 3600.0
 
 # KEYS: stream, state hash. ARGV: turn key, turn json, group, consumer, state ttl.
 # The read after XADD delivers every undelivered entry up to ours (only ours, as every entry is added
@@ -35,6 +39,7 @@ class RedisTurnQueue:
         self._group = group
         self.consumer = consumer or new_consumer_name()
         self._put = self._redis.register_script(_PUT)
+        self._pruned_at = 0.0
         try:
             self._redis.xgroup_create(self._stream, group, id="0", mkstream=True)
         except redis.ResponseError as exc:
@@ -93,7 +98,21 @@ class RedisTurnQueue:
         result = self._redis.xautoclaim(
             self._stream, self._group, self.consumer, int(min_idle * 1000), "0-0", count=count
         )
+        if time.monotonic() - self._pruned_at > PRUNE_EVERY:
+            self.prune_consumers()
         return self._claimed(result[1])
+
+    def prune_consumers(self, idle: float = CONSUMER_IDLE) -> list[str]:
+        """Forget consumers (past process starts) that hold nothing and were quiet for `idle` seconds:
+        every start adds one, and the group would otherwise list every process that ever ran."""
+        self._pruned_at = time.monotonic()
+        gone = []
+        for item in self._redis.xinfo_consumers(self._stream, self._group):
+            name = item["name"]
+            if name != self.consumer and int(item["pending"]) == 0 and int(item["idle"]) >= idle * 1000:
+                self._redis.xgroup_delconsumer(self._stream, self._group, name)
+                gone.append(name)
+        return gone
 
     def touch(self, entries: Iterable[Entry]) -> None:
         wanted = {entry.id for entry in entries}

@@ -44,11 +44,15 @@ class SqliteTurnQueue:
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA secure_delete=ON")  # an answered citizen's text is overwritten, not freed
         self._db.execute(_SCHEMA)
-        with self._lock:
-            self._db.execute(
-                "DELETE FROM turns WHERE done = 1 AND created < ?", (self._clock() - TOMBSTONE_SECONDS,)
-            )
+        self._purged_at = 0.0
+        self._purge()
+
+    def _purge(self) -> None:
+        """Drop tombstones older than a day (at start and then hourly, from `reclaim`)."""
+        self._purged_at = self._clock()
+        self._run("DELETE FROM turns WHERE done = 1 AND created < ?", (self._purged_at - TOMBSTONE_SECONDS,))
 
     def _run(self, sql: str, params: tuple = ()) -> list[tuple]:
         """One statement in its own transaction (serialised: the connection is shared by threads)."""
@@ -90,6 +94,8 @@ class SqliteTurnQueue:
         return self._entry(rows[0]) if rows else None
 
     def reclaim(self, min_idle: float, count: int = 10) -> list[Entry]:
+        if self._clock() - self._purged_at > 3600:
+            self._purge()
         if count <= 0:
             return []
         now = self._clock()
@@ -122,6 +128,8 @@ class SqliteTurnQueue:
 
     def ack(self, entry: Entry) -> None:
         self._run("UPDATE turns SET done = 1, turn = NULL, answer = NULL WHERE id = ?", (int(entry.id),))
+        with self._lock:  # the old page, text and all, is still in the write-ahead log until this
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         with self._lock:
