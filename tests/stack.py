@@ -180,6 +180,8 @@ def start_stack(
             "DESK_DATABASE_URL": f"sqlite:///{workdir / 'desk.db'}",
             # the desk's retention job purges this stack's conversations, not those of var/ in the checkout
             "RETENTION_TRACKER_DB_URL": f"sqlite:///{workdir / 'tracker.db'}",
+            # accepted WeChat turns until answered (bot/channels/wechat/queue.py): this stack's, not var/'s
+            "WECHAT_QUEUE_DB": str(workdir / "wechat_turns.db"),
             "SMS_OUTBOX": str(workdir / "sms_outbox.jsonl"),
             "SMS_SPOOL": str(workdir / "sms_spool.jsonl"),
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports['actions']}/webhook",

@@ -28,6 +28,7 @@ from bot.channels.common import NO_REPLY_FALLBACK, PUSH_MAX_BODY
 from bot.channels.rest import SafeRestInput
 from bot.channels.webchat import WebChatInput, WebChatSettings
 from bot.channels.wechat import WeChatInput
+from bot.channels.wechat.queue_sqlite import SqliteTurnQueue
 from bot.channels.wechat.settings import WeChatSettings
 from kernel.contracts import PUSH_PATHS, Channel
 from kernel.kv import MemoryKV
@@ -67,13 +68,14 @@ class Channels:
 
 
 @pytest_asyncio.fixture
-async def channels() -> AsyncIterator[Channels]:
+async def channels(tmp_path) -> AsyncIterator[Channels]:
     store = InMemoryTrackerStore(Domain.empty())
     bot = FakeBot(store)
     webchat = WebChatInput(WebChatSettings(secret=SECRET, push_token=PUSH_TOKEN, staff_ack_timeout=1.0))
     wechat = WeChatInput(
         WeChatSettings(token="court-test-token", app_id="wx1234567890abcdef", push_token=PUSH_TOKEN),
         MemoryKV(),
+        queue=SqliteTurnQueue(tmp_path / "wechat_turns.db"),
     )
     Sanic.test_mode = True
     app = Sanic(f"channels_test_{uuid.uuid4().hex[:8]}")

@@ -18,6 +18,8 @@ from sanic import Sanic
 from werkzeug.serving import make_server
 
 from bot.channels.wechat import WeChatInput
+from bot.channels.wechat.queue import TurnQueue
+from bot.channels.wechat.queue_sqlite import SqliteTurnQueue
 from bot.channels.wechat.settings import WeChatSettings
 from kernel.kv import MemoryKV
 from services.wechat_stub import StubSettings, StubStore, WeChatServer, create_app
@@ -102,6 +104,7 @@ class BotServer:
                 app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
             )
             self.loop.run_until_complete(self.server.startup())
+            self.loop.run_until_complete(self.server.after_start())  # as in Rasa: the queue worker starts
             ready.set()
             self.loop.run_forever()
 
@@ -116,7 +119,16 @@ class BotServer:
         """Wait until background customer-service deliveries have finished."""
         self.run(self.channel.drain())
 
+    def kill(self) -> None:
+        """The process dies: its loop stops where it is, nothing pending ever runs again (kill -9)."""
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+        self.killed = True
+
     def close(self) -> None:
+        if getattr(self, "killed", False):
+            return
+
         async def stop() -> None:
             self.server.close()
             await self.server.wait_closed()
@@ -164,7 +176,13 @@ class Rig:
 
 
 @pytest.fixture
-def make_rig(stub: Stub, clock: FakeClock, kv, sms):
+def queue_path(tmp_path) -> str:
+    """One process's SQLite turn queue; two channels on the same file are two processes of one host."""
+    return str(tmp_path / "wechat_turns.db")
+
+
+@pytest.fixture
+def make_rig(stub: Stub, clock: FakeClock, kv, sms, queue_path):
     """Factory: a channel in `mode` behind a real server, a fake bot and wechatpy playing WeChat."""
     servers: list[BotServer] = []
 
@@ -175,12 +193,17 @@ def make_rig(stub: Stub, clock: FakeClock, kv, sms):
         token: str = TOKEN,
         app_id: str = APP_ID,
         aes_key: str = AES_KEY,
+        queue: TurnQueue | None = None,
         **settings,
     ) -> Rig:
         key = "" if mode == "plaintext" else aes_key
         config = WeChatSettings(token, app_id, APP_SECRET, key, api_base=stub.url, **settings)
         channel = WeChatInput(
-            config, kv=kv_store or kv, clock=clock, sms_sender=lambda p, t: sms.append((p, t))
+            config,
+            kv=kv_store or kv,
+            clock=clock,
+            sms_sender=lambda p, t: sms.append((p, t)),
+            queue=queue or SqliteTurnQueue(queue_path),
         )
         bot = bot or FakeBot()
         server = BotServer(channel_app(channel, bot), channel)

@@ -40,6 +40,7 @@ def credentials(tmp_path: Path, monkeypatch, stub) -> str:
         "WECHAT_APP_SECRET": APP_SECRET,
         "WECHAT_ENCODING_AES_KEY": AES_KEY,
         "WECHAT_API_BASE": stub.url,
+        "WECHAT_QUEUE_DB": str(tmp_path / "wechat_turns.db"),
     }.items():
         monkeypatch.setenv(name, value)
     path = tmp_path / "credentials.yml"

@@ -3,7 +3,8 @@
 `channel.py` is the input channel (callbacks, turns, the staff push route); `security.py` the checks
 every callback passes, `settings.py` its configuration, `inbound.py` what each kind of message
 means, `text.py` rendering and numbered buttons, `window.py` WeChat's customer-service window,
-`api.py` the WeChat API client, `outbound.py` delivery outside a passive reply, `push.py` the desk's
+`api.py` the WeChat API client, `dedupe.py` one turn per message, `queue.py` the durable queue of
+accepted turns (engines in `queue_redis.py`, `queue_sqlite.py`) and `turns.py` its worker, `outbound.py` delivery outside a passive reply, `push.py` the desk's
 staff replies.
 """
 

@@ -24,9 +24,10 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -35,7 +36,6 @@ from wechatpy.parser import parse_message
 from wechatpy.replies import create_reply
 
 from bot.channels.common import (
-    NO_REPLY_FALLBACK,
     PushRefused,
     mask_conversation,
     push_answer,
@@ -45,11 +45,14 @@ from bot.channels.common import (
 from bot.channels.wechat import push
 from bot.channels.wechat import security as sec
 from bot.channels.wechat.api import WeChatApi
+from bot.channels.wechat.dedupe import Deduper
 from bot.channels.wechat.inbound import Inbound, classify, welcome_text
 from bot.channels.wechat.outbound import Outbox, PhoneBook
 from bot.channels.wechat.outbound import sms_sender as outbound_sms
+from bot.channels.wechat.queue import Entry, Turn, TurnQueue
 from bot.channels.wechat.settings import WeChatSettings
 from bot.channels.wechat.text import ButtonMemory, render, split_text
+from bot.channels.wechat.turns import TurnWorker
 from bot.channels.wechat.window import ServiceWindow
 from kernel.contracts import CLIENT_METADATA_KEY, client_key
 from kernel.kv import KV
@@ -66,32 +69,6 @@ _CHECKS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="wechat-checks")
 async def _off_loop(function: Callable[..., Any], *args: Any) -> Any:
     """Run a short blocking step on the checks pool and wait for it without blocking the loop."""
     return await asyncio.get_running_loop().run_in_executor(_CHECKS, functools.partial(function, *args))
-
-
-class Deduper:
-    """One turn per WeChat message across processes. The record also keeps the passive reply, so a
-    retry that arrives after the turn (WeChat lost our answer) gets the same answer, not a new turn."""
-
-    PROCESSING, ASYNC, PASSIVE = "processing", "async", "passive:"
-
-    def __init__(self, kv: KV, ttl: float) -> None:
-        self._kv = kv
-        self._ttl = ttl
-
-    def claim(self, key: str) -> str | None:
-        """None if this process owns the message now; otherwise the existing record."""
-        if self._kv.set_if_absent(f"wechat:dedupe:{key}", self.PROCESSING, ttl=self._ttl):
-            return None
-        return self._kv.get(f"wechat:dedupe:{key}") or self.PROCESSING
-
-    def finish(self, key: str, record: str) -> None:
-        self._kv.set(f"wechat:dedupe:{key}", record, ttl=self._ttl)
-
-    def mark_retried(self, key: str) -> None:
-        self._kv.set(f"wechat:retried:{key}", "1", ttl=self._ttl)
-
-    def retried(self, key: str) -> bool:
-        return self._kv.get(f"wechat:retried:{key}") is not None
 
 
 class WeChatOutput(OutputChannel):
@@ -132,6 +109,7 @@ class WeChatInput(InputChannel):
         kv: KV | None = None,
         clock: Callable[[], float] = time.time,
         sms_sender: Callable[[str, str], None] | None = None,
+        queue: TurnQueue | None = None,
     ) -> None:
         self.settings = settings
         kv = kv or settings.kv()
@@ -152,6 +130,8 @@ class WeChatInput(InputChannel):
         self._nonces = sec.NonceGuard(kv, settings.timestamp_window)
         self._dedupe = Deduper(kv, ttl=2 * settings.timestamp_window)
         self._background: set[asyncio.Future] = set()
+        self.queue = queue or settings.turn_queue()
+        self.worker = TurnWorker(self.queue, kv, self._pieces, self._deliver_entry, idle=settings.queue_idle)
 
     def get_output_channel(self) -> OutputChannel:
         return WeChatOutput(self)
@@ -160,6 +140,14 @@ class WeChatInput(InputChannel):
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         bp = Blueprint(f"wechat_webhook_{id(self)}", type(self).__module__)
+
+        @bp.listener("after_server_start")
+        async def start_worker(app, _loop) -> None:
+            await self.start_worker(on_new_message, lambda: _tracker_store(app))
+
+        @bp.listener("before_server_stop")
+        async def stop_worker(_app, _loop) -> None:
+            await self.worker.stop()
 
         @bp.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -184,7 +172,10 @@ class WeChatInput(InputChannel):
             except sec.RejectedRequest as exc:
                 return self._rejected(exc)
             nonce = request.args.get("nonce", "")
-            reply = await self._handle(message, on_new_message, started)
+            try:
+                reply = await self._handle(message, on_new_message, started)
+            except QueueUnavailable as exc:
+                return self._rejected(sec.RejectedRequest(503, str(exc)))
             return self._passive(message, reply, encrypted, nonce)
 
         @bp.route("/push", methods=["POST"], stream=True)
@@ -274,6 +265,10 @@ class WeChatInput(InputChannel):
 
     # ---- turns ------------------------------------------------------------------------------------
 
+    async def start_worker(self, on_new_message: Handler, tracker_store=None) -> None:
+        """Start the queue worker (heartbeats, taking over turns of stopped processes)."""
+        await self.worker.start(on_new_message, tracker_store)
+
     async def _handle(self, message, on_new_message: Handler, started: float) -> str | None:
         """Decide, de-duplicate and run; returns the passive reply text or None for "success"."""
         inbound = classify(message, self._welcome)
@@ -284,8 +279,7 @@ class WeChatInput(InputChannel):
             return None
         record = await _off_loop(self._admit, openid, inbound)
         if record is not None:
-            logger.info("wechat: duplicate delivery of %s ignored", inbound.dedupe_key)
-            return record[len(Deduper.PASSIVE) :] if record.startswith(Deduper.PASSIVE) else None
+            return await self._duplicate(inbound.dedupe_key, record, on_new_message, started)
         if inbound.kind == "reply":
             await _off_loop(self._dedupe.finish, inbound.dedupe_key, Deduper.PASSIVE + inbound.text)
             return inbound.text
@@ -296,15 +290,49 @@ class WeChatInput(InputChannel):
         the message. None means this process owns the turn; else the record of whoever does."""
         if inbound.grant:
             self.window.open(openid, inbound.grant, inbound.grant_id)
-        record = self._dedupe.claim(inbound.dedupe_key)
+        record = self._dedupe.claim(inbound.dedupe_key, self.worker.consumer)
         if record is not None:
             self._dedupe.mark_retried(inbound.dedupe_key)
         return record
 
+    async def _duplicate(self, key: str, record: str, on_new_message: Handler, started: float) -> str | None:
+        """A WeChat retry: the passive reply again; or, when the process that took the message has
+        stopped, the answer it left on the queue (or a new turn), so the retry is not dropped."""
+        if record.startswith(Deduper.PASSIVE):
+            logger.info("wechat: duplicate delivery of %s answered again", key)
+            return record[len(Deduper.PASSIVE) :]
+        entry = await _off_loop(self._orphan, key, record)
+        if entry is None:
+            logger.info("wechat: duplicate delivery of %s ignored", key)
+            return None
+        logger.info("wechat: retry of %s takes over the turn of a stopped process", key)
+        return await self._answer(entry, on_new_message, started)
+
+    def _orphan(self, key: str, record: str) -> Entry | None:
+        """The queued entry of `key` if the process that owns it stopped and this retry may take it."""
+        owner = record[len(Deduper.PROCESSING) :] if record.startswith(Deduper.PROCESSING) else ""
+        if not owner or self.worker.is_alive(owner):
+            return None
+        if not self._dedupe.take_over(key, self.worker.consumer):
+            return None
+        entry = self._take_queued(key)
+        if entry is not None:
+            self._dedupe.clear_retried(key)
+        return entry
+
+    def _take_queued(self, key: str) -> Entry | None:
+        entry = self.queue.find(key)
+        return None if entry is None else self.queue.take(entry, min_idle=2 * self.worker.heartbeat)
+
+    def _enqueue(self, turn: Turn) -> Entry | None:
+        """Durable before WeChat hears anything. A key the queue knows already (the in-process KV
+        forgot it in a restart) is that entry, taken over if its owner is gone, else a duplicate."""
+        entry = self.queue.put(turn)
+        return entry if entry is not None else self._take_queued(turn.key)
+
     async def _turn(self, message, inbound: Inbound, on_new_message: Handler, started: float) -> str | None:
         openid = message.source
         text = await _off_loop(self.buttons.resolve, openid, inbound.text)
-        collector = CollectingOutputChannel()
         metadata = {
             "wechat": {
                 "msg_type": message.type,
@@ -314,40 +342,89 @@ class WeChatInput(InputChannel):
             # the OpenID is the client (WeChat signs it; there is no citizen address): per-client limits
             CLIENT_METADATA_KEY: client_key("wechat:" + openid),
         }
-        user_message = UserMessage(text, collector, openid, input_channel=self.name(), metadata=metadata)
-        task = asyncio.ensure_future(self._run(on_new_message, user_message, collector))
+        turn = Turn(
+            key=inbound.dedupe_key,
+            openid=openid,
+            text=text,
+            message_id=f"wechat-{inbound.dedupe_key}",
+            metadata=metadata,
+            grant=inbound.grant,
+            grant_id=str(inbound.grant_id or ""),
+            accepted_at=self._clock(),
+        )
+        try:
+            entry = await _off_loop(self._enqueue, turn)
+        except Exception:
+            # Not accepted: WeChat must not hear "success". It sends the message again (3 times in
+            # 15 s); the claim goes, so a retry is a new attempt rather than a duplicate.
+            logger.exception("WECHAT_QUEUE_UNAVAILABLE step=accept key=%s", turn.key)
+            await _off_loop(self._dedupe.release, turn.key)
+            raise QueueUnavailable("the turn queue is unavailable; WeChat will retry") from None
+        if entry is None:
+            logger.info("wechat: %s is queued already", inbound.dedupe_key)
+            return None
+        return await self._answer(entry, on_new_message, started)
+
+    async def _answer(self, entry: Entry, on_new_message: Handler, started: float) -> str | None:
+        """A passive reply if the answer is ready within the budget; otherwise "success", and the
+        answer goes out as customer-service messages once it is ready. Either way from the queue."""
+        self.worker.hold(entry)
+        task = asyncio.ensure_future(self.worker.answer_of(entry, on_new_message))
         remaining = self.settings.reply_budget - (asyncio.get_running_loop().time() - started)
         done, _ = await asyncio.wait({task}, timeout=max(0.0, remaining))
-        key = inbound.dedupe_key
+        key, openid = entry.turn.key, entry.turn.openid
         if not done:
             await _off_loop(self._dedupe.finish, key, Deduper.ASYNC)
             logger.info("wechat: slow turn for %s, answering later", mask_conversation(openid))
-            self._keep(task, lambda t: self.deliver_later(openid, t.result()))
+            self._keep(asyncio.ensure_future(self._later(entry, task)))
             return None
-        pieces = await _off_loop(self._pieces, openid, task.result())
+        if task.exception() is not None:  # the queue failed: the entry stays pending for a reclaim
+            self.worker.release(entry)
+            logger.error("WECHAT_QUEUE_UNAVAILABLE step=answer key=%s", key, exc_info=task.exception())
+            return None
+        answered = task.result()
+        pieces = answered.answer or []
         if not pieces or await _off_loop(self._dedupe.retried, key):
             # WeChat already gave up on this connection and retried: a passive reply would be lost.
             await _off_loop(self._dedupe.finish, key, Deduper.ASYNC)
-            self._keep(asyncio.ensure_future(self._send(openid, pieces)))
+            self._keep(asyncio.ensure_future(self.worker.finish(answered)))
             return None
-        await _off_loop(self._dedupe.finish, key, Deduper.PASSIVE + pieces[0])
-        if len(pieces) > 1:
-            self._keep(asyncio.ensure_future(self._send(openid, pieces[1:])))
+        try:
+            await _off_loop(self._passive_sent, answered, key, pieces[0])
+        except Exception:  # the answer is on record: a reclaim sends it as a customer-service message
+            self.worker.release(answered)
+            logger.exception("WECHAT_QUEUE_UNAVAILABLE step=passive key=%s", key)
+            return None
+        self._keep(asyncio.ensure_future(self.worker.finish(replace(answered, sent=1))))
         return pieces[0]
 
-    @staticmethod
-    async def _run(
-        on_new_message: Handler, message: UserMessage, collector: CollectingOutputChannel
-    ) -> list[dict]:
-        """The bot's turn; a failure becomes an apology rather than silence."""
+    async def _later(self, entry: Entry, task: asyncio.Future) -> None:
+        """The answer of a slow turn, once ready, as customer-service messages."""
         try:
-            await on_new_message(message)
+            answered = await task
         except Exception:
-            logger.exception(
-                "wechat: the bot failed on a message from %s", mask_conversation(message.sender_id)
+            self.worker.release(entry)  # stays pending: a reclaim answers it
+            logger.exception("WECHAT_QUEUE_UNAVAILABLE step=answer key=%s", entry.turn.key)
+            return
+        await self.worker.finish(answered)
+
+    def _passive_sent(self, entry: Entry, key: str, text: str) -> None:
+        """The first part goes as the passive reply. A retry finds it in the dedupe record."""
+        self.queue.record_sent(entry, 1)
+        self._dedupe.finish(key, Deduper.PASSIVE + text)
+
+    def _deliver_entry(self, entry: Entry) -> None:
+        """Send the parts of a queued answer not sent yet, record each, then acknowledge (blocking)."""
+        turn, pieces = entry.turn, entry.answer or []
+        if turn.grant:
+            self.window.restore(turn.openid, turn.grant, turn.grant_id, turn.accepted_at)
+        if pieces[entry.sent :]:
+            self.outbox.deliver(
+                turn.openid,
+                pieces[entry.sent :],
+                progress=lambda n: self.queue.record_sent(entry, entry.sent + n),
             )
-            return [*collector.messages, {"text": NO_REPLY_FALLBACK}]
-        return collector.messages
+        self.queue.ack(entry)
 
     def _pieces(self, openid: str, messages: list[dict]) -> list[str]:
         """Rendered, split text; remembers the numbered buttons (a KV write: run it off the loop)."""
@@ -384,6 +461,17 @@ class WeChatInput(InputChannel):
         """Wait for background deliveries (tests and graceful shutdown)."""
         while self._background:
             await asyncio.gather(*list(self._background), return_exceptions=True)
+        await self.worker.drain()
+
+
+def _tracker_store(app) -> Any:
+    """Rasa's tracker store once the agent is loaded (the worker looks up turns a stopped process ran)."""
+    agent = getattr(app.ctx, "agent", None)
+    return getattr(agent, "tracker_store", None)
+
+
+class QueueUnavailable(Exception):
+    """A callback could not be queued: answered 503, so that WeChat retries."""
 
 
 def _parse(xml: str):

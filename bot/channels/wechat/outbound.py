@@ -67,17 +67,34 @@ class Outbox:
         self._sms = sms_sender
         self._limit = text_limit
 
-    def deliver(self, openid: str, pieces: list[str], phone: str | None = None) -> list[str]:
-        """Send each piece (already within WeChat's size limit); returns the route each piece took."""
+    def deliver(
+        self,
+        openid: str,
+        pieces: list[str],
+        phone: str | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[str]:
+        """Send each piece (already within WeChat's size limit); returns the route each piece took.
+
+        `progress(n)` is called once the first n pieces are out (by WeChat, SMS or given up), so a
+        durable caller can record how far it got and never send those again."""
         routes: list[str] = []
+        report = progress or (lambda _: None)
         for index, piece in enumerate(pieces):
             if not self._window.consume(openid):
-                return routes + self._fallback(openid, pieces[index:], phone, "window closed")
-            try:
-                self._api.send_text(openid, piece)
-            except WeChatApiError as exc:
-                return routes + self._fallback(openid, pieces[index:], phone, f"WeChat errcode {exc.errcode}")
-            routes.append(WECHAT)
+                why = "window closed"
+            else:
+                try:
+                    self._api.send_text(openid, piece)
+                except WeChatApiError as exc:
+                    why = f"WeChat errcode {exc.errcode}"
+                else:
+                    routes.append(WECHAT)
+                    report(len(routes))
+                    continue
+            routes += self._fallback(openid, pieces[index:], phone, why)
+            report(len(routes))
+            return routes
         return routes
 
     def send(self, openid: str, text: str, phone: str | None = None) -> list[str]:

@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.channels.wechat.queue import TurnQueue
+from bot.channels.wechat.queue_redis import RedisTurnQueue
+from bot.channels.wechat.queue_sqlite import SqliteTurnQueue
 from bot.channels.wechat.security import aes_key
 from kernel.kv import KV, shared_kv
 from kernel.sms import DEFAULT_OUTBOX, DEFAULT_SIGN_NAME, DEFAULT_SPOOL, SmsGateway, gateway_for
@@ -25,6 +28,8 @@ _SOURCES: dict[str, tuple[str, str]] = {
     "max_body": ("WECHAT_MAX_BODY", "65536"),
     "text_limit": ("WECHAT_TEXT_LIMIT", "2048"),
     "push_token": ("CHANNEL_PUSH_TOKEN", ""),
+    "queue_db": ("WECHAT_QUEUE_DB", "var/wechat_turns.db"),
+    "queue_idle": ("WECHAT_QUEUE_IDLE", "10"),
     # shared with the other processes: the store of tokens, windows and dedupe keys; the SMS gateway of
     # the fallback; the served court's facts (welcome text)
     "redis_url": ("REDIS_URL", ""),
@@ -57,6 +62,9 @@ class WeChatSettings:
     max_body: int = 64 * 1024
     text_limit: int = 2048
     push_token: str = field(default="", repr=False)  # the desk's bearer token; push is off without it
+    # accepted turns wait here until answered (queue.py): this SQLite file without REDIS_URL, else a stream
+    queue_db: str = "var/wechat_turns.db"
+    queue_idle: float = 10.0  # seconds without a heartbeat before another worker takes a turn over
     redis_url: str = ""
     sms_backend: str = "outbox"
     sms_outbox: str = DEFAULT_OUTBOX
@@ -78,6 +86,12 @@ class WeChatSettings:
     def kv(self) -> KV:
         return shared_kv(self.redis_url)
 
+    def turn_queue(self) -> TurnQueue:
+        """Redis when REDIS_URL is set (every replica shares it), else the local SQLite file."""
+        if self.redis_url:
+            return RedisTurnQueue(self.redis_url)
+        return SqliteTurnQueue(self.queue_db)
+
     @property
     def key(self) -> bytes | None:
         return aes_key(self.encoding_aes_key) if self.encoding_aes_key else None
@@ -94,7 +108,7 @@ class WeChatSettings:
             given = credentials.get(name)
             raw = str(given).strip() if given not in (None, "") else env.get(variable, default).strip()
             values[name] = raw or default
-        for name in ("reply_budget", "timestamp_window"):
+        for name in ("reply_budget", "timestamp_window", "queue_idle"):
             values[name] = float(values[name])
         for name in ("max_body", "text_limit"):
             values[name] = int(values[name])

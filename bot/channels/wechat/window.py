@@ -51,6 +51,15 @@ class ServiceWindow:
         expires = self._clock() + grant.seconds
         self._kv.set(self._grant_key(openid, kind), f"{grant_id}|{expires}", ttl=grant.seconds + _SLACK)
 
+    def restore(self, openid: str, kind: str, grant_id: str, opened_at: float) -> None:
+        """Re-open a grant from a queued turn when the KV store lost it (the in-process store of the
+        embedded default forgets it in a restart): as opened at `opened_at`, never over a newer one."""
+        grant = GRANTS[kind]
+        expires = opened_at + grant.seconds
+        if self._live(openid, kind) is None and expires > self._clock():
+            ttl = expires - self._clock() + _SLACK
+            self._kv.set_if_absent(self._grant_key(openid, kind), f"{grant_id}|{expires}", ttl=ttl)
+
     def _live(self, openid: str, kind: str) -> str | None:
         value = self._kv.get(self._grant_key(openid, kind))
         if not value:
