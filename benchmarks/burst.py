@@ -245,24 +245,11 @@ def start_replicas(model: Path, workdir: Path):
     """The production path (tests/stack.py) plus a second Rasa replica on the same PostgreSQL and Redis."""
     import subprocess
 
-    from tests.stack import PY, free_port, start_stack, wait_http
+    from tests.stack import PY, free_port, production_env, start_stack, wait_http
 
     pg = "postgresql://postgres@127.0.0.1:5432/test"
     schema = f"desk_burst_{uuid.uuid4().hex[:8]}"
-    env = {
-        "REDIS_URL": "redis://127.0.0.1:6379/3",
-        "DESK_DATABASE_URL": f"{pg}?options=-csearch_path%3D{schema}",
-        "TRACKER_DB_HOST": "127.0.0.1",
-        "TRACKER_DB_PORT": "5432",
-        "TRACKER_DB_NAME": "test",
-        "TRACKER_DB_USER": "postgres",
-        "TRACKER_DB_PASSWORD": "",
-        "REDIS_HOST": "127.0.0.1",
-        "REDIS_PORT": "6379",
-        "RABBITMQ_HOST": "127.0.0.1",
-        "RABBITMQ_USER": "guest",
-        "RABBITMQ_PASSWORD": "guest",
-    }
+    env = production_env(3, schema)
     stack = start_stack(
         model, workdir, extra_env=env, endpoints="endpoints.production.yml", pg_schema=(pg, schema)
     )

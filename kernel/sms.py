@@ -143,38 +143,6 @@ def make_gateway(
     raise ValueError(f"unknown SMS_BACKEND {backend!r}: use outbox or http")
 
 
-class SmsValues(Protocol):
-    """The SMS_* values every process's settings object holds under the same field names."""
-
-    @property
-    def sms_backend(self) -> str: ...
-    @property
-    def sms_outbox(self) -> str: ...
-    @property
-    def sms_http_url(self) -> str: ...
-    @property
-    def sms_http_key(self) -> str: ...
-    @property
-    def sms_sign_name(self) -> str: ...
-    @property
-    def sms_spool(self) -> str: ...
-
-
-def gateway_for(settings: SmsValues) -> SmsGateway:
-    """The gateway a process's settings name (one reading of the SMS_* values for every process), keeping
-    what it refuses in the spool (SMS_SPOOL, kernel/sms_spool.py) to be sent again."""
-    from kernel.sms_spool import SpoolingGateway
-
-    gateway = make_gateway(
-        settings.sms_backend,
-        outbox=settings.sms_outbox,
-        http_url=settings.sms_http_url,
-        http_key=settings.sms_http_key,
-        sign_name=settings.sms_sign_name,
-    )
-    return SpoolingGateway(gateway, settings.sms_spool) if settings.sms_spool else gateway
-
-
 def read_messages(path: str | os.PathLike[str] = DEFAULT_OUTBOX, limit: int = 10) -> list[SmsMessage]:
     """The last `limit` messages of an outbox, unmasked (for tests and the gateway's own tooling)."""
     try:

@@ -22,10 +22,10 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from kernel.privacy import mask_phone
-from kernel.sms import DEFAULT_SPOOL, SmsError, SmsGateway
+from kernel.sms import DEFAULT_SPOOL, SmsError, SmsGateway, make_gateway
 
 logger = logging.getLogger(__name__)
 
@@ -132,3 +132,33 @@ class SpoolingGateway:
                 fh.write("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries))
                 fh.flush()
                 os.fsync(fh.fileno())
+
+
+class SmsValues(Protocol):
+    """The SMS_* values every process's settings object holds under the same field names."""
+
+    @property
+    def sms_backend(self) -> str: ...
+    @property
+    def sms_outbox(self) -> str: ...
+    @property
+    def sms_http_url(self) -> str: ...
+    @property
+    def sms_http_key(self) -> str: ...
+    @property
+    def sms_sign_name(self) -> str: ...
+    @property
+    def sms_spool(self) -> str: ...
+
+
+def gateway_for(settings: SmsValues) -> SmsGateway:
+    """The gateway a process's settings name (one reading of the SMS_* values for every process), keeping
+    what it refuses in the spool (SMS_SPOOL, kernel/sms_spool.py) to be sent again."""
+    gateway = make_gateway(
+        settings.sms_backend,
+        outbox=settings.sms_outbox,
+        http_url=settings.sms_http_url,
+        http_key=settings.sms_http_key,
+        sign_name=settings.sms_sign_name,
+    )
+    return SpoolingGateway(gateway, settings.sms_spool) if settings.sms_spool else gateway

@@ -146,6 +146,30 @@ def _schema(url: str, schema: str, create: bool) -> None:
     engine.dispose()
 
 
+PG_URL = "postgresql://postgres@127.0.0.1:5432/test"  # the local PostgreSQL (trust auth), as in CI
+
+
+def production_env(redis_db: int, schema: str, **ports: int) -> dict[str, str]:
+    """The variables of endpoints.production.yml and REDIS_URL / DESK_DATABASE_URL for a test stack on the
+    local engines: Redis database `redis_db`, the desk in PostgreSQL schema `schema`. `ports` (postgres,
+    redis, rabbitmq) put something in between the Rasa server and an engine (tests/faults/proxy.py)."""
+    return {
+        "REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}",
+        "DESK_DATABASE_URL": f"{PG_URL}?options=-csearch_path%3D{schema}",
+        "TRACKER_DB_HOST": "127.0.0.1",
+        "TRACKER_DB_PORT": str(ports.get("postgres", 5432)),
+        "TRACKER_DB_NAME": "test",
+        "TRACKER_DB_USER": "postgres",
+        "TRACKER_DB_PASSWORD": "",
+        "REDIS_HOST": "127.0.0.1",
+        "REDIS_PORT": str(ports.get("redis", 6379)),
+        "RABBITMQ_HOST": "127.0.0.1",
+        "RABBITMQ_PORT": str(ports.get("rabbitmq", 5672)),
+        "RABBITMQ_USER": "guest",
+        "RABBITMQ_PASSWORD": "guest",
+    }
+
+
 def start_stack(
     model: Path,
     workdir: Path,

@@ -8,7 +8,8 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
-from kernel.sms import DEFAULT_OUTBOX, DEFAULT_SIGN_NAME, DEFAULT_SPOOL, SmsGateway, gateway_for
+from kernel.sms import DEFAULT_OUTBOX, DEFAULT_SIGN_NAME, DEFAULT_SPOOL, SmsGateway
+from kernel.sms_spool import gateway_for
 
 DEFAULT_FILE = Path(__file__).with_name("demo_data.json")
 ENV = {  # field -> environment variable

@@ -8,11 +8,11 @@ import uuid
 
 import pytest
 
-from tests.stack import Chat, last_code, start_stack
+from tests.stack import PG_URL, Chat, last_code, production_env, start_stack
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis, pytest.mark.rabbitmq]
 
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
 QUEUE = "court_assistant_events"
 PERSON_ID = "11010519880615245X"
 PHONE = "13900001001"
@@ -34,20 +34,7 @@ def production(trained_model, tmp_path_factory):
         trained_model,
         tmp_path_factory.mktemp("prod"),
         endpoints="endpoints.production.yml",
-        extra_env={
-            "REDIS_URL": "redis://127.0.0.1:6379/3",
-            "DESK_DATABASE_URL": f"{PG_URL}?options=-csearch_path%3D{schema}",
-            "TRACKER_DB_HOST": "127.0.0.1",
-            "TRACKER_DB_PORT": "5432",
-            "TRACKER_DB_NAME": "test",
-            "TRACKER_DB_USER": "postgres",
-            "TRACKER_DB_PASSWORD": "",
-            "REDIS_HOST": "127.0.0.1",
-            "REDIS_PORT": "6379",
-            "RABBITMQ_HOST": "127.0.0.1",
-            "RABBITMQ_USER": "guest",
-            "RABBITMQ_PASSWORD": "guest",
-        },
+        extra_env=production_env(3, schema),
         pg_schema=(PG_URL, schema),
     )
     yield running

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 import pytest
 
 from tests.faults.proxy import CuttableProxy
-from tests.stack import start_stack
+from tests.stack import PG_URL, production_env, start_stack
 
 ROWS: list[dict] = []
 COLUMNS = ("fault", "citizen saw", "answer (s)", "events lost", "orders lost/doubled", "recovery")
@@ -36,9 +36,6 @@ def fault_report() -> Report:
     return Report()
 
 
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
-
-
 @pytest.fixture(scope="package")
 def engines(trained_model, tmp_path_factory):
     proxies = {
@@ -51,22 +48,8 @@ def engines(trained_model, tmp_path_factory):
         trained_model,
         tmp_path_factory.mktemp("engines"),
         endpoints="endpoints.production.yml",
-        extra_env={
-            # the other processes (desk, court data) keep the direct Redis: the outage is the Rasa server's
-            "REDIS_URL": "redis://127.0.0.1:6379/4",
-            "DESK_DATABASE_URL": f"{PG_URL}?options=-csearch_path%3D{schema}",
-            "TRACKER_DB_HOST": "127.0.0.1",
-            "TRACKER_DB_PORT": str(proxies["postgres"].port),
-            "TRACKER_DB_NAME": "test",
-            "TRACKER_DB_USER": "postgres",
-            "TRACKER_DB_PASSWORD": "",
-            "REDIS_HOST": "127.0.0.1",
-            "REDIS_PORT": str(proxies["redis"].port),
-            "RABBITMQ_HOST": "127.0.0.1",
-            "RABBITMQ_PORT": str(proxies["rabbitmq"].port),
-            "RABBITMQ_USER": "guest",
-            "RABBITMQ_PASSWORD": "guest",
-        },
+        # REDIS_URL (the desk's, court data's, the actions' KV) stays direct: the outage is the Rasa server's
+        extra_env=production_env(4, schema, **{name: proxy.port for name, proxy in proxies.items()}),
         pg_schema=(PG_URL, schema),
     )
     yield running, proxies

@@ -19,11 +19,11 @@ import uuid
 import pytest
 
 from tests.faults.conftest import Row
-from tests.stack import Chat
+from tests.stack import PG_URL, Chat
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis, pytest.mark.rabbitmq]
 
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
 QUEUE = "court_assistant_events"
 CASE = "（2026）京0105民初8848号"
 OUTAGE_SECONDS = 15

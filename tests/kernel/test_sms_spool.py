@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from kernel.sms import SmsError, gateway_for
-from kernel.sms_spool import FIRST_BACKOFF, SpoolingGateway
+from kernel.sms import SmsError
+from kernel.sms_spool import FIRST_BACKOFF, SpoolingGateway, gateway_for
 
 
 @dataclass

@@ -12,7 +12,8 @@ from bot.channels.wechat.queue_redis import RedisTurnQueue
 from bot.channels.wechat.queue_sqlite import SqliteTurnQueue
 from bot.channels.wechat.security import aes_key
 from kernel.kv import KV, shared_kv
-from kernel.sms import DEFAULT_OUTBOX, DEFAULT_SIGN_NAME, DEFAULT_SPOOL, SmsGateway, gateway_for
+from kernel.sms import DEFAULT_OUTBOX, DEFAULT_SIGN_NAME, DEFAULT_SPOOL, SmsGateway
+from kernel.sms_spool import gateway_for
 
 DEFAULT_API_BASE = "https://api.weixin.qq.com"
 

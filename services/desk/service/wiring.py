@@ -16,7 +16,8 @@ from typing import Any
 import yaml
 
 from kernel.kv import KV, shared_kv
-from kernel.sms import SmsGateway, gateway_for
+from kernel.sms import SmsGateway
+from kernel.sms_spool import gateway_for
 
 from ..domain.clock import utcnow
 from ..settings import DeskSettings
