@@ -13,6 +13,7 @@ import secrets
 from flask import Flask, jsonify
 from sqlalchemy import text
 
+from .http.api_docs import docs_api
 from .http.api_handoff import handoff_api
 from .http.api_service import service_api
 from .http.api_staff import staff_api
@@ -66,7 +67,7 @@ def create_app(
         JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False
-    for blueprint in (service_api, staff_api, handoff_api):
+    for blueprint in (service_api, staff_api, handoff_api, docs_api):
         app.register_blueprint(blueprint)
     register_errors(app)
     register_desk(app, settings)
