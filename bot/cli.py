@@ -48,12 +48,13 @@ def main() -> None:
         return
     from rasa.__main__ import main as rasa_main
 
-    from bot import resilience, store_guard
+    from bot import action_validation, resilience, store_guard
 
     logging.basicConfig()
     logmask.install()
     resilience.install()
     store_guard.install()
+    action_validation.install()
     sys.argv = ["rasa", *rasa_argv(sys.argv[1:], os.environ)]
     rasa_main()
 
