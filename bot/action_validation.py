@@ -46,4 +46,4 @@ def install() -> None:
     """Once per Rasa process (bot/cli.py)."""
     from rasa.core.actions.action import RemoteAction
 
-    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = validate_action_result
