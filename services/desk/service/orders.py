@@ -269,7 +269,7 @@ class DeskStore(SupervisionMixin):
             return None if order is None else presenters.created_view(order, False, self.settings.timezone)
 
     def _insert(self, session: Session, new: NewWorkOrder, now: datetime) -> WorkOrder:
-        route = route_for(new.kind, new.case_judge, self.staff.judge_ids(session))
+        route = route_for(new.kind, new.case_judge_id, self.staff.linked_judges(session))
         local_day = to_local(now, self.settings.timezone).date()
         order = WorkOrder(
             number=next_number(session, self.settings.number_prefix, local_day),
@@ -285,6 +285,7 @@ class DeskStore(SupervisionMixin):
             case_number=new.case_number,
             court=new.court,
             case_judge=new.case_judge,
+            case_judge_id=new.case_judge_id,
             route=route.route,
             assignee_id=route.judge_id,
             assignee_name=route.label,

@@ -61,6 +61,18 @@ def change_role():
     return redirect(url_for("desk.users"))
 
 
+@desk.post("/users/judge")
+def link_judge():
+    """Link a judge account to the court data's judge id; orders on that judge's cases route to it."""
+    judge_id = request.form.get("court_judge_id", "").strip() or None
+    user = store().staff.link_judge(g.actor, _user_id(), judge_id)
+    if judge_id:
+        flash(f"{user['username']} 已关联承办法官编号 {judge_id}", "ok")
+    else:
+        flash(f"{user['username']} 已取消关联承办法官编号，其案件的工单将进入接线员池", "ok")
+    return redirect(url_for("desk.users"))
+
+
 @desk.post("/users/active")
 def set_active():
     active = request.form.get("active") == "1"
