@@ -404,6 +404,24 @@ def test_admin_links_a_judge_on_the_accounts_page_and_orders_follow_the_link(des
     assert sorted(links) == sorted(["J0105-01", "J0105-09", "J0105-02", "取消关联"])  # seeding, then admin
 
 
+def test_a_judge_account_created_with_its_court_id_receives_that_judges_orders(desk_app, store, actors):
+    admin = desk_app.test_client()
+    token = login(admin, "admin", PASSWORD)
+    form = {"csrf_token": token, "display_name": "易泽俊", "role": "法官", "password": "long-enough-1"}
+    admin.post("/desk/users", data={**form, "username": "judge_new", "court_judge_id": "J0105-03"})
+    taken = admin.post(
+        "/desk/users",
+        data={**form, "username": "judge_dup", "court_judge_id": "J0105-01"},
+        headers={"Referer": "http://localhost/desk/users"},
+        follow_redirects=True,
+    )
+    assert "已关联账号 judge_yi" in text(taken)  # made, but not linked: J0105-01 is judge_yi's
+    users = {u["username"]: u for u in store.staff.list_users(actors["admin"])}
+    assert (users["judge_new"]["court_judge_id"], users["judge_dup"]["court_judge_id"]) == ("J0105-03", None)
+    order = new_order(store, kind="联系法官", case_judge="易泽俊", case_judge_id="J0105-01")
+    assert store.get_order(actors["supervisor"], order["number"])["assignee_id"] == actors["judge_yi"].id
+
+
 def test_audit_page_lists_views_and_logins(pages, store):
     number = new_order(store)["number"]
     login(pages, "supervisor", PASSWORD)

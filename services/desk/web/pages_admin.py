@@ -36,6 +36,9 @@ def create_user():
         form.get("role", ""),
         form.get("password", ""),
     )
+    judge_id = form.get("court_judge_id", "").strip()
+    if judge_id and user["role"] == lc.JUDGE:  # a refused id leaves the account made, unlinked, and says why
+        user = store().staff.link_judge(g.actor, user["id"], judge_id)
     flash(f"已创建账号 {user['username']}（{user['role']}）", "ok")
     return redirect(url_for("desk.users"))
 
