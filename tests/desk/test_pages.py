@@ -422,6 +422,19 @@ def test_a_judge_account_created_with_its_court_id_receives_that_judges_orders(d
     assert store.get_order(actors["supervisor"], order["number"])["assignee_id"] == actors["judge_yi"].id
 
 
+def test_a_clerk_is_told_when_the_cases_judge_has_no_linked_account(pages, store):
+    unlinked = new_order(
+        store, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊", case_judge_id="J0105-02"
+    )["number"]
+    linked = new_order(
+        store, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊", case_judge_id="J0105-01"
+    )["number"]
+    login(pages, "supervisor", PASSWORD)
+    page = text(pages.get(f"/desk/orders/{unlinked}"))
+    assert "编号 J0105-02" in page and "没有关联该法官的工作台账号" in page
+    assert "没有关联该法官的工作台账号" not in text(pages.get(f"/desk/orders/{linked}"))
+
+
 def test_audit_page_lists_views_and_logins(pages, store):
     number = new_order(store)["number"]
     login(pages, "supervisor", PASSWORD)
