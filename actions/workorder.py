@@ -515,7 +515,10 @@ async def case_routing(case_number: str) -> dict[str, str]:
         routing = await shared_client().case_routing(case_number)
     except CourtError:
         return {}
-    return {"court": routing.court, "case_judge": routing.judge_name}
+    found = {"court": routing.court, "case_judge": routing.judge_name}
+    if routing.judge_id:
+        found["case_judge_id"] = routing.judge_id  # the desk routes by the id; the name is for people
+    return found
 
 
 def confirmation(order: dict[str, Any]) -> str:

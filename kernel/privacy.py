@@ -45,6 +45,12 @@ def mask_phone(value: str) -> str:
     return _keep_ends(digits, 3, 4)
 
 
+def mask_name(name: str) -> str:
+    """'陈思远' → '陈**' (the surname only): enough for staff to tell rows apart in an export that leaves the desk."""
+    name = (name or "").strip()
+    return name[:1] + "*" * max(1, len(name) - 1) if name else ""
+
+
 def mask_credit_code(value: str) -> str:
     """'91110105MA01ABCD5F' → '911101********CD5F' (first 6, last 4)."""
     return _keep_ends(_compact(value), 6, 4)

@@ -135,6 +135,8 @@ class CaseRouting:
     court: str
     judge_name: str
     division: str
+    # the court's own id of the judge: the desk routes by it (a judge account is linked to it), never by name
+    judge_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -519,7 +521,9 @@ class HttpCourtClient:
 
     def case_routing(self, case_number: str) -> CaseRouting:
         return self._parse(
-            lambda b: CaseRouting(b["case_number"], b["court"], b["judge_name"], b["division"]),
+            lambda b: CaseRouting(
+                b["case_number"], b["court"], b["judge_name"], b["division"], str(b.get("judge_id") or "")
+            ),
             self._request("GET", self._case_path(case_number) + "/routing"),
         )
 

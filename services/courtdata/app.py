@@ -163,6 +163,7 @@ def case_routing(case_number: str):
         case_number=case["case_number"],
         court=store.court_name(case["court_code"]),
         court_code=case["court_code"],
+        judge_id=judge["judge_id"],
         judge_name=judge["name"],
         division=judge["division"],
     )

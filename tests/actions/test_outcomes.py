@@ -96,6 +96,19 @@ def test_the_number_told_is_the_number_of_the_stored_order(orders, court):
     assert slots_of(events)[Slot.WORKORDER_NUMBER] == order["number"]
 
 
+def test_the_order_carries_the_case_judges_id_from_the_court_data(orders, court, monkeypatch):
+    from kernel.clients.court import CaseRouting
+
+    async def routing(case_number):
+        return CaseRouting(case_number, "北京市朝阳区人民法院", "易泽俊", "民事审判第一庭", "J0105-01")
+
+    monkeypatch.setattr(court, "case_routing", routing)
+    run(ActionSubmitWorkorder(), confirmed())
+    [order] = orders.stored
+    # the desk routes by the id, the name is for people
+    assert (order["case_judge"], order["case_judge_id"]) == ("易泽俊", "J0105-01")
+
+
 def test_a_down_service_tells_no_number_and_keeps_what_was_filled_in(orders, court):
     orders.down = True
     messages, events = run(ActionSubmitWorkorder(), confirmed())

@@ -324,6 +324,7 @@ def test_errors_are_json_with_chinese_message(service):
 def test_routing_names_the_judge_of_the_case(service):
     routing = service.client.case_routing(PERSON_CASE)
     assert routing.judge_name == "易泽俊"  # the demo desk account judge_yi handles this case
+    assert routing.judge_id == "J0105-01"  # the id the desk routes by (the account is linked to it)
     assert routing.court.endswith("人民法院")
 
 

@@ -38,7 +38,7 @@ def test_create_answers_with_number_and_promise_then_replays(client):
 
 
 def test_creation_view_names_no_judge(client):
-    body = create(client, kind="联系法官", case_judge="易泽俊").json
+    body = create(client, kind="联系法官", case_judge="易泽俊", case_judge_id="J0105-01").json
     assert body["route"] == "judge" and body["assignee_label"] == "承办法官" and "易泽俊" not in str(body)
 
 
@@ -134,7 +134,9 @@ def test_expired_and_deactivated_tokens_are_refused(settings, store, actors):
 
 
 def test_the_whole_loop_over_http(client):
-    number = create(client, kind="联系法官", case_judge="易泽俊", callback_phone="13812345678").json["number"]
+    number = create(
+        client, kind="联系法官", case_judge="易泽俊", case_judge_id="J0105-01", callback_phone="13812345678"
+    ).json["number"]
     judge = login(client, "judge_yi")
     clerk = login(client, "clerk")
     queue = client.get("/api/v1/staff/workorders?status=已派发", headers=judge).json
@@ -167,7 +169,7 @@ def test_the_whole_loop_over_http(client):
 
 
 def test_a_judge_cannot_open_another_judges_order(client):
-    number = create(client, kind="联系法官", case_judge="邹丹").json["number"]
+    number = create(client, kind="联系法官", case_judge="邹丹", case_judge_id="J0105-09").json["number"]
     response = client.get(f"/api/v1/staff/workorders/{number}", headers=login(client, "judge_yi"))
     assert response.status_code == 403 and response.json["message"] == "无权查看该工单"
 
@@ -191,7 +193,7 @@ def test_transition_errors(client, body, status, message):
 
 
 def test_role_refusals_are_403_with_the_role_named(client):
-    number = create(client, kind="联系法官", case_judge="易泽俊").json["number"]
+    number = create(client, kind="联系法官", case_judge="易泽俊", case_judge_id="J0105-01").json["number"]
     judge, clerk = login(client, "judge_yi"), login(client, "clerk")
     client.post(f"/api/v1/staff/workorders/{number}/claim", headers=judge)
     client.post(f"/api/v1/staff/workorders/{number}/replies", json={"body": "答复"}, headers=judge)
@@ -296,14 +298,77 @@ def test_user_administration(client):
     assert demote.status_code == 400
 
 
-def test_new_judge_account_receives_their_cases(client):
-    admin = login(client, "admin")
-    client.post(
+def _new_judge(client, admin, username, judge_id=None):
+    user = client.post(
         "/api/v1/staff/users",
-        json={"username": "judge_li", "display_name": "李明", "role": "法官", "password": "long-enough-1"},
+        json={"username": username, "display_name": "李明", "role": "法官", "password": PASSWORD},
         headers=admin,
+    ).json
+    if judge_id:
+        linked = client.patch(
+            f"/api/v1/staff/users/{user['id']}", json={"court_judge_id": judge_id}, headers=admin
+        )
+        assert linked.status_code == 200 and linked.json["court_judge_id"] == judge_id
+    return user
+
+
+def test_an_order_reaches_the_account_linked_to_the_cases_judge_not_a_namesake(client):
+    admin = login(client, "admin")
+    _new_judge(client, admin, "judge_li_a")  # same display name, not linked
+    linked = _new_judge(client, admin, "judge_li_b", "J0105-02")
+    _new_judge(client, admin, "judge_li_c", "J0105-03")  # same name, another judge's id
+    order = create(client, kind="信用修复", case_judge="李明", case_judge_id="J0105-02").json
+    assert order["status"] == "已派发"
+    seen = {
+        name: [
+            o["number"]
+            for o in client.get("/api/v1/staff/workorders", headers=login(client, name)).json["items"]
+        ]
+        for name in ("judge_li_a", "judge_li_b", "judge_li_c")
+    }
+    assert seen == {"judge_li_a": [], "judge_li_b": [order["number"]], "judge_li_c": []}
+    detail = client.get(
+        f"/api/v1/staff/workorders/{order['number']}", headers=login(client, "supervisor")
+    ).json
+    assert detail["assignee_id"] == linked["id"]
+
+
+def test_a_judge_order_without_a_linked_account_goes_to_the_pool_whatever_the_name(client):
+    admin = login(client, "admin")
+    _new_judge(client, admin, "judge_li")  # 李明, not linked
+    assert create(client, kind="信用修复", case_judge="李明").json["status"] == "新建"
+    assert (
+        create(client, kind="信用修复", case_judge="李明", case_judge_id="J0105-02").json["status"] == "新建"
     )
-    assert create(client, kind="信用修复", case_judge="李明").json["status"] == "已派发"
+
+
+@pytest.mark.parametrize(
+    ("username", "judge_id", "reason"),
+    [
+        ("judge_zou", "J0105-01", "已关联账号 judge_yi"),  # one id, one account
+        ("clerk", "J0105-02", "只有法官账号"),
+        ("judge_zou", "J0105 01", "只能包含字母"),
+        ("judge_zou", "J" * 33, "过长"),
+    ],
+)
+def test_linking_a_judge_id_is_checked(client, username, judge_id, reason):
+    admin = login(client, "admin")
+    users = {u["username"]: u for u in client.get("/api/v1/staff/users", headers=admin).json}
+    answer = client.patch(
+        f"/api/v1/staff/users/{users[username]['id']}", json={"court_judge_id": judge_id}, headers=admin
+    )
+    assert answer.status_code == 400 and reason in answer.json["message"]
+    again = {u["username"]: u for u in client.get("/api/v1/staff/users", headers=admin).json}
+    assert again[username]["court_judge_id"] == users[username]["court_judge_id"]
+
+
+def test_only_administrators_link_judges(client):
+    clerk = login(client, "clerk")
+    users = {u["username"]: u for u in client.get("/api/v1/staff/users", headers=clerk).json}
+    answer = client.patch(
+        f"/api/v1/staff/users/{users['judge_zou']['id']}", json={"court_judge_id": "J0105-02"}, headers=clerk
+    )
+    assert answer.status_code == 403
 
 
 def test_transition_table_endpoint_and_health(client):

@@ -172,7 +172,13 @@ def test_live_chat_in_the_console(served_desk, page):
 
 def test_a_judge_sees_403_for_another_judges_order(served_desk, page):
     base, _, _, _ = served_desk
-    other = create_order(base, kind="信用修复", case_number="（2023）京0105执5678号", case_judge="邹丹")
+    other = create_order(
+        base,
+        kind="信用修复",
+        case_number="（2023）京0105执5678号",
+        case_judge="邹丹",
+        case_judge_id="J0105-09",
+    )
     log_in(page, base, "judge_yi")
     response = page.goto(f"{base}/desk/orders/{other['number']}")
     assert response.status == 403

@@ -244,7 +244,9 @@ def test_due_soon_view_beside_the_overdue_list(served, tab):
 
 def test_a_judge_is_not_offered_the_transferred_to_judge_reply(served, tab):
     base, store = served
-    number = create_order(base, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊")["number"]
+    number = create_order(
+        base, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊", case_judge_id="J0105-01"
+    )["number"]
     log_in(tab, base, "judge_yi")
     tab.goto(f"{base}/desk/orders/{number}")
     tab.click("#claim")

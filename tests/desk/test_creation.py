@@ -91,26 +91,39 @@ def test_concurrent_creators_never_share_a_number(store):
     assert sorted(int(n[-4:]) for n in numbers) == list(range(1, 9))
 
 
+YI, ZOU = "J0105-01", "J0105-09"  # the demo judge accounts' links (staff.DEMO_STAFF)
+
+
 @pytest.mark.parametrize(
-    ("kind", "case_judge", "route", "status", "assignee"),
+    ("kind", "case_judge", "case_judge_id", "route", "status", "assignee"),
     [
-        ("联系法官", "易泽俊", "judge", "已派发", "易泽俊"),
-        ("信用修复", "邹丹", "judge", "已派发", "邹丹"),
-        ("联系法官", "不在系统里的法官", "pool", "新建", "接线员池"),
-        ("联系法官", None, "pool", "新建", "接线员池"),
-        ("投诉举报", "易泽俊", "supervision", "已派发", "督查室"),
-        ("人工咨询", "易泽俊", "pool", "新建", "接线员池"),
-        ("系统故障转人工", None, "pool", "新建", "接线员池"),
+        ("联系法官", "易泽俊", YI, "judge", "已派发", "易泽俊"),
+        ("信用修复", "邹丹", ZOU, "judge", "已派发", "邹丹"),
+        # the name of a judge with an account, but no id or another judge's id: never matched by name
+        ("联系法官", "易泽俊", None, "pool", "新建", "接线员池"),
+        ("联系法官", "易泽俊", "J0105-02", "pool", "新建", "接线员池"),
+        ("联系法官", None, None, "pool", "新建", "接线员池"),
+        ("投诉举报", "易泽俊", YI, "supervision", "已派发", "督查室"),
+        ("人工咨询", "易泽俊", YI, "pool", "新建", "接线员池"),
+        ("系统故障转人工", None, None, "pool", "新建", "接线员池"),
     ],
 )
-def test_routing(store, actors, kind, case_judge, route, status, assignee):
-    number = new_order(store, kind=kind, case_judge=case_judge)["number"]
+def test_routing(store, actors, kind, case_judge, case_judge_id, route, status, assignee):
+    number = new_order(store, kind=kind, case_judge=case_judge, case_judge_id=case_judge_id)["number"]
     detail = store.get_order(actors["supervisor"], number)
     assert (detail["route"], detail["status"], detail["assignee"]) == (route, status, assignee)
 
 
+def test_a_deactivated_judge_gets_no_new_orders(store, actors):
+    store.staff.update_user(actors["admin"], actors["judge_yi"].id, {"active": False})
+    number = new_order(store, kind="联系法官", case_judge="易泽俊", case_judge_id=YI)["number"]
+    assert store.get_order(actors["supervisor"], number)["route"] == "pool"
+
+
 def test_complaint_naming_a_judge_is_never_shown_to_that_judge(store, actors):
-    number = new_order(store, kind="投诉举报", case_judge="易泽俊", summary="投诉易泽俊法官态度差")["number"]
+    number = new_order(
+        store, kind="投诉举报", case_judge="易泽俊", case_judge_id=YI, summary="投诉易泽俊法官态度差"
+    )["number"]
     listed = store.list_orders(actors["judge_yi"], _filter())
     assert number not in [o["number"] for o in listed["items"]]
     with pytest.raises(PermissionError):

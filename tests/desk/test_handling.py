@@ -44,8 +44,8 @@ def test_clerk_takes_a_pool_order_answers_and_calls_back(store, actors):
 
 
 def test_judge_sees_only_orders_routed_to_them(store, actors):
-    mine = new_order(store, kind="联系法官", case_judge="易泽俊")["number"]
-    other = new_order(store, kind="联系法官", case_judge="邹丹")["number"]
+    mine = new_order(store, kind="联系法官", case_judge="易泽俊", case_judge_id="J0105-01")["number"]
+    other = new_order(store, kind="联系法官", case_judge="邹丹", case_judge_id="J0105-09")["number"]
     pool = new_order(store)["number"]
     assert _numbers(store.list_orders(actors["judge_yi"], OrderFilter())) == [mine]
     with pytest.raises(AccessDenied):
@@ -65,7 +65,7 @@ def test_clerks_do_not_see_complaints_supervision_does(store, actors):
 
 
 def test_judge_returns_a_misrouted_order_to_the_pool(store, actors):
-    number = new_order(store, kind="联系法官", case_judge="易泽俊")["number"]
+    number = new_order(store, kind="联系法官", case_judge="易泽俊", case_judge_id="J0105-01")["number"]
     with pytest.raises(lc.NoteRequired):
         store.transition(actors["judge_yi"], number, lc.RETURN)
     returned = store.transition(actors["judge_yi"], number, lc.RETURN, note="不是我承办的案件")
@@ -74,7 +74,7 @@ def test_judge_returns_a_misrouted_order_to_the_pool(store, actors):
 
 
 def test_clerk_dispatches_a_returned_order_to_the_right_judge(store, actors):
-    number = new_order(store, kind="联系法官", case_judge="易泽俊")["number"]
+    number = new_order(store, kind="联系法官", case_judge="易泽俊", case_judge_id="J0105-01")["number"]
     store.transition(actors["judge_yi"], number, lc.RETURN, note="应由邹丹承办")
     chen = actors["judge_zou"]
     dispatched = store.transition(actors["clerk"], number, lc.DISPATCH, target_id=chen.id)
@@ -94,7 +94,7 @@ def test_dispatch_refuses_a_clerk_as_target_and_complaints_to_judges(store, acto
 
 
 def test_only_the_holder_answers_a_taken_order(store, actors):
-    number = new_order(store, kind="联系法官", case_judge="易泽俊")["number"]
+    number = new_order(store, kind="联系法官", case_judge="易泽俊", case_judge_id="J0105-01")["number"]
     store.claim(actors["judge_yi"], number)
     with pytest.raises(AccessDenied, match="易泽俊"):
         store.add_reply(actors["clerk"], number, "我来答复")
@@ -102,7 +102,7 @@ def test_only_the_holder_answers_a_taken_order(store, actors):
 
 
 def test_detail_offers_only_the_actions_this_person_may_take(store, actors):
-    number = new_order(store, kind="联系法官", case_judge="易泽俊")["number"]
+    number = new_order(store, kind="联系法官", case_judge="易泽俊", case_judge_id="J0105-01")["number"]
     assert store.get_order(actors["judge_yi"], number)["actions"] == ["受理", "退回"]
     assert store.get_order(actors["clerk"], number)["actions"] == []
     store.claim(actors["judge_yi"], number)
@@ -126,7 +126,7 @@ def test_a_second_reply_keeps_the_status_and_the_first_answer_time(store, actors
 
 
 def test_first_contact_is_the_first_reached_callback(store, actors):
-    number = new_order(store, kind="联系法官", case_judge="易泽俊")["number"]
+    number = new_order(store, kind="联系法官", case_judge="易泽俊", case_judge_id="J0105-01")["number"]
     judge = actors["judge_yi"]
     store.claim(judge, number)
     missed = store.record_callback(
@@ -141,7 +141,7 @@ def test_first_contact_is_the_first_reached_callback(store, actors):
 
 
 def test_satisfaction_callback_rules(store, actors):
-    number = new_order(store, kind="联系法官", case_judge="易泽俊")["number"]
+    number = new_order(store, kind="联系法官", case_judge="易泽俊", case_judge_id="J0105-01")["number"]
     judge, clerk = actors["judge_yi"], actors["clerk"]
     store.claim(judge, number)
     with pytest.raises(lc.TransitionError, match="尚未答复"):

@@ -157,10 +157,16 @@ def test_api_answers_carry_the_headers_too(desk_app):
 
 
 def test_a_judge_cannot_open_another_judges_order_and_the_attempt_is_audited(pages, store):
-    mine = new_order(store, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊")["number"]
-    other = new_order(store, kind="信用修复", case_number="（2023）京0105执5678号", case_judge="邹丹")[
-        "number"
-    ]
+    mine = new_order(
+        store, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊", case_judge_id="J0105-01"
+    )["number"]
+    other = new_order(
+        store,
+        kind="信用修复",
+        case_number="（2023）京0105执5678号",
+        case_judge="邹丹",
+        case_judge_id="J0105-09",
+    )["number"]
     login(pages, "judge_yi", PASSWORD)
     assert pages.get(f"/desk/orders/{mine}").status_code == 200
     refused = pages.get(f"/desk/orders/{other}")
@@ -363,6 +369,72 @@ def test_admin_creates_an_account_that_can_log_in(desk_app):
     login(desk_app.test_client(), "clerk2", "long-enough-1")
 
 
+def test_admin_links_a_judge_on_the_accounts_page_and_orders_follow_the_link(desk_app, store, actors):
+    admin = desk_app.test_client()
+    token = login(admin, "admin", PASSWORD)
+    zou = actors["judge_zou"].id
+    page = text(admin.get("/desk/users"))
+    assert "J0105-09" in page  # the demo link is shown
+    moved = admin.post(
+        "/desk/users/judge",
+        data={"csrf_token": token, "user_id": zou, "court_judge_id": "J0105-02"},
+        follow_redirects=True,
+    )
+    assert "已关联承办法官编号 J0105-02" in text(moved)
+    to_zou = new_order(store, kind="信用修复", case_judge="某法官", case_judge_id="J0105-02")
+    old_id = new_order(store, kind="信用修复", case_judge="邹丹", case_judge_id="J0105-09")
+    assert store.get_order(actors["supervisor"], to_zou["number"])["assignee_id"] == zou
+    assert store.get_order(actors["supervisor"], old_id["number"])["route"] == "pool"
+    refused = admin.post(
+        "/desk/users/judge",
+        data={"csrf_token": token, "user_id": actors["clerk"].id, "court_judge_id": "J0105-03"},
+        headers={"Referer": "http://localhost/desk/users"},
+        follow_redirects=True,
+    )
+    assert "只有法官账号可以关联承办法官编号" in text(refused)
+    cleared = admin.post(
+        "/desk/users/judge",
+        data={"csrf_token": token, "user_id": zou, "court_judge_id": ""},
+        follow_redirects=True,
+    )
+    assert "已取消关联" in text(cleared)
+    later = new_order(store, kind="信用修复", case_judge="某法官", case_judge_id="J0105-02")
+    assert store.get_order(actors["supervisor"], later["number"])["route"] == "pool"
+    links = [e["detail"] for e in store.audit_log(actors["admin"], None, 50) if e["action"] == "关联法官编号"]
+    assert sorted(links) == sorted(["J0105-01", "J0105-09", "J0105-02", "取消关联"])  # seeding, then admin
+
+
+def test_a_judge_account_created_with_its_court_id_receives_that_judges_orders(desk_app, store, actors):
+    admin = desk_app.test_client()
+    token = login(admin, "admin", PASSWORD)
+    form = {"csrf_token": token, "display_name": "易泽俊", "role": "法官", "password": "long-enough-1"}
+    admin.post("/desk/users", data={**form, "username": "judge_new", "court_judge_id": "J0105-03"})
+    taken = admin.post(
+        "/desk/users",
+        data={**form, "username": "judge_dup", "court_judge_id": "J0105-01"},
+        headers={"Referer": "http://localhost/desk/users"},
+        follow_redirects=True,
+    )
+    assert "已关联账号 judge_yi" in text(taken)  # made, but not linked: J0105-01 is judge_yi's
+    users = {u["username"]: u for u in store.staff.list_users(actors["admin"])}
+    assert (users["judge_new"]["court_judge_id"], users["judge_dup"]["court_judge_id"]) == ("J0105-03", None)
+    order = new_order(store, kind="联系法官", case_judge="易泽俊", case_judge_id="J0105-01")
+    assert store.get_order(actors["supervisor"], order["number"])["assignee_id"] == actors["judge_yi"].id
+
+
+def test_a_clerk_is_told_when_the_cases_judge_has_no_linked_account(pages, store):
+    unlinked = new_order(
+        store, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊", case_judge_id="J0105-02"
+    )["number"]
+    linked = new_order(
+        store, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊", case_judge_id="J0105-01"
+    )["number"]
+    login(pages, "supervisor", PASSWORD)
+    page = text(pages.get(f"/desk/orders/{unlinked}"))
+    assert "编号 J0105-02" in page and "没有关联该法官的工作台账号" in page
+    assert "没有关联该法官的工作台账号" not in text(pages.get(f"/desk/orders/{linked}"))
+
+
 def test_audit_page_lists_views_and_logins(pages, store):
     number = new_order(store)["number"]
     login(pages, "supervisor", PASSWORD)
@@ -426,7 +498,9 @@ def test_the_routed_judge_sees_the_public_case_summary_from_the_court_service(se
     )
     with Served(court) as served:
         app = create_app(dataclasses.replace(settings, court_api_url=served.url), store)
-        number = new_order(store, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊")["number"]
+        number = new_order(
+            store, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊", case_judge_id="J0105-01"
+        )["number"]
         judge = app.test_client()
         login(judge, "judge_yi", PASSWORD)
         page = text(judge.get(f"/desk/orders/{number}"))

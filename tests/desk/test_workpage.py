@@ -65,7 +65,9 @@ def test_search_by_name_number_and_case_number(pages, store):
 
 
 def test_a_judge_searching_a_phone_finds_only_his_own_orders(pages, store):
-    own = new_order(store, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊")["number"]
+    own = new_order(
+        store, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊", case_judge_id="J0105-01"
+    )["number"]
     pool = new_order(store)["number"]  # same default phone, in the clerks' pool
     login(pages, "judge_yi", PASSWORD)
     assert rows(text(pages.get("/desk/", query_string={"q": "5678"}))) == {own}
@@ -159,7 +161,9 @@ def test_a_citizen_not_reached_is_not_closed_and_nothing_half_stored(pages, stor
 
 
 def test_a_judge_is_not_offered_and_may_not_post_the_closing_step(pages, store, actors):
-    number = new_order(store, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊")["number"]
+    number = new_order(
+        store, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊", case_judge_id="J0105-01"
+    )["number"]
     store.claim(actors["judge_yi"], number)
     store.add_reply(actors["judge_yi"], number, "已电话联系")
     token = login(pages, "judge_yi", PASSWORD)
@@ -177,7 +181,9 @@ def test_a_judge_is_not_offered_and_may_not_post_the_closing_step(pages, store, 
 
 
 def test_canned_replies_follow_the_role(pages, store, actors):
-    number = new_order(store, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊")["number"]
+    number = new_order(
+        store, kind="联系法官", case_number=JUDGE_CASE, case_judge="易泽俊", case_judge_id="J0105-01"
+    )["number"]
     store.claim(actors["judge_yi"], number)
     login(pages, "judge_yi", PASSWORD)
     judge_page = text(pages.get(f"/desk/orders/{number}"))

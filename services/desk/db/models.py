@@ -45,6 +45,8 @@ class StaffUser(Base):
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime, nullable=False)
     last_login_at = Column(DateTime)
+    # a judge account's id in the court data (J0105-01), set by an administrator: orders route by it
+    court_judge_id = Column(String(32), unique=True)
 
 
 class WorkOrder(Base):
@@ -66,6 +68,7 @@ class WorkOrder(Base):
     case_number = Column(String(64))
     court = Column(String(64))
     case_judge = Column(String(64))
+    case_judge_id = Column(String(32))  # the court data's id of that judge, which routing uses
     route = Column(String(16), nullable=False)
     assignee_id = Column(Integer, ForeignKey("staff_users.id"), index=True)
     assignee_name = Column(String(64), nullable=False)

@@ -6,6 +6,7 @@ always learns which field was wrong and why.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +54,18 @@ def text_field(data: dict, name: str, label: str, max_len: int, required: bool =
     value = value.strip()
     if len(value) > max_len:
         raise InvalidInput(name, f"{label}过长（不超过{max_len}字）")
+    return value
+
+
+#: a judge's id in the court data (J0105-01): letters, digits and - _ . , at most 32 characters
+JUDGE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
+
+
+def judge_id_field(data: dict, name: str = "court_judge_id") -> str | None:
+    """A court-data judge id, or None when absent or empty (an empty one unlinks an account)."""
+    value = text_field(data, name, "承办法官编号", 32, required=False)
+    if value is not None and not JUDGE_ID.fullmatch(value):
+        raise InvalidInput(name, "承办法官编号只能包含字母、数字和 - _ .，如 J0105-01")
     return value
 
 
@@ -106,6 +119,7 @@ class NewWorkOrder:
     case_number: str | None = None
     court: str | None = None
     case_judge: str | None = None
+    case_judge_id: str | None = None
     transcript: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -124,6 +138,7 @@ def parse_new_order(data: Any, require_key: bool = True) -> NewWorkOrder:
         case_number=text_field(data, "case_number", "案号", 64, required=False),
         court=text_field(data, "court", "法院", 64, required=False),
         case_judge=text_field(data, "case_judge", "承办法官", 64, required=False),
+        case_judge_id=judge_id_field(data, "case_judge_id"),
         transcript=_transcript(data.get("transcript")),
     )
 

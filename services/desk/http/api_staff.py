@@ -250,4 +250,8 @@ def create_user():
 def update_user(user_id: int):
     data = json_body()
     changes = {k: data[k] for k in ("display_name", "role", "active", "password") if k in data}
-    return jsonify(_store().staff.update_user(g.actor, user_id, changes))
+    staff = _store().staff
+    view = staff.update_user(g.actor, user_id, changes) if changes or "court_judge_id" not in data else None
+    if "court_judge_id" in data:
+        view = staff.link_judge(g.actor, user_id, data["court_judge_id"])
+    return jsonify(view)

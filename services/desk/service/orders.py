@@ -58,7 +58,7 @@ from ..settings import DeskSettings
 from . import presenters
 from .delivery import Target
 from .faults import Faults
-from .figures import compute_figures
+from .figures import all_figures, order_rows
 from .staff import StaffDirectory
 from .supervision import SupervisionMixin
 
@@ -269,7 +269,7 @@ class DeskStore(SupervisionMixin):
             return None if order is None else presenters.created_view(order, False, self.settings.timezone)
 
     def _insert(self, session: Session, new: NewWorkOrder, now: datetime) -> WorkOrder:
-        route = route_for(new.kind, new.case_judge, self.staff.judge_ids(session))
+        route = route_for(new.kind, new.case_judge_id, self.staff.linked_judges(session))
         local_day = to_local(now, self.settings.timezone).date()
         order = WorkOrder(
             number=next_number(session, self.settings.number_prefix, local_day),
@@ -285,6 +285,7 @@ class DeskStore(SupervisionMixin):
             case_number=new.case_number,
             court=new.court,
             case_judge=new.case_judge,
+            case_judge_id=new.case_judge_id,
             route=route.route,
             assignee_id=route.judge_id,
             assignee_name=route.label,
@@ -766,14 +767,32 @@ class DeskStore(SupervisionMixin):
 
     def figures(self, actor: Actor, start: date, end: date, now: datetime | None = None) -> dict[str, Any]:
         """Figures for orders created in [start, end] (local dates, inclusive) that `actor` may see."""
+        begin, finish = self._figure_range(actor, start, end)
+        with self._sessions() as session:
+            return all_figures(
+                session,
+                actor,
+                begin,
+                finish,
+                now or utcnow(),
+                self.settings.timezone,
+                self.settings.tracker_db_url,
+            )
+
+    def figure_rows(
+        self, actor: Actor, start: date, end: date, now: datetime | None = None
+    ) -> list[dict[str, str]]:
+        """The per-order export rows for orders created in [start, end] that `actor` may see (masked)."""
+        begin, finish = self._figure_range(actor, start, end)
+        with self._sessions() as session:
+            return order_rows(session, actor, begin, finish, now or utcnow(), self.settings.timezone)
+
+    def _figure_range(self, actor: Actor, start: date, end: date) -> tuple[datetime, datetime]:
         if actor.role == lc.JUDGE:
             raise AccessDenied("统计数据仅对接线员、督查和管理员开放")
-        now = now or utcnow()
         zone = ZoneInfo(self.settings.timezone)
         begin = to_stored(datetime.combine(start, time(0), tzinfo=zone))
-        finish = to_stored(datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone))
-        with self._sessions() as session:
-            return compute_figures(session, actor, begin, finish, now, self.settings.timezone)
+        return begin, to_stored(datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone))
 
 
 __all__ = [

@@ -88,6 +88,7 @@ def staff_detail(order: WorkOrder, actor: Actor, now: datetime, tz: str) -> dict
     earlier, own = split_turns(order.transcript or [], order.created_at)
     view.update(
         case_judge=order.case_judge,
+        case_judge_id=order.case_judge_id,
         transcript=[readable(t) for t in order.transcript or []],
         transcript_own=own,
         transcript_earlier=earlier,
@@ -215,6 +216,7 @@ def user_view(user: StaffUser, tz: str) -> dict[str, Any]:
         "display_name": user.display_name,
         "role": user.role,
         "active": user.active,
+        "court_judge_id": user.court_judge_id,
         "last_login_at": iso_local(user.last_login_at, tz),
     }
 

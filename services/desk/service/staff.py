@@ -16,20 +16,22 @@ from ..db.sessions import end_user_sessions
 from ..domain import lifecycle as lc
 from ..domain.access import AccessDenied, Actor
 from ..domain.clock import utcnow
-from ..domain.validation import InvalidInput
+from ..domain.routing import JudgeAccount
+from ..domain.validation import InvalidInput, judge_id_field
 from ..settings import DeskSettings
 from .presenters import user_view
 
 MIN_PASSWORD = 8
-# (username, display name, role). The judges are the 承办法官 of two walk-through cases of the court demo data
-# (services/courtdata/demo_data.json): 易泽俊 has （2026）京0105民初8848号, 邹丹 the enforcement case
-# （2023）京0105执5678号, so 联系法官 and 信用修复 orders on those cases reach a desk account. See docs/workorders.md.
+# (username, display name, role, court-data judge id). The judges are the 承办法官 of two walk-through cases
+# of the court demo data (services/courtdata/demo_data.json): 易泽俊 (J0105-01) has （2026）京0105民初8848号,
+# 邹丹 (J0105-09) the enforcement case （2023）京0105执5678号; linked by id, 联系法官 and 信用修复 orders on
+# those cases reach their accounts. See docs/workorders.md.
 DEMO_STAFF = (
-    ("clerk", "周敏", lc.CLERK),
-    ("judge_yi", "易泽俊", lc.JUDGE),
-    ("judge_zou", "邹丹", lc.JUDGE),
-    ("supervisor", "孙立", lc.SUPERVISOR),
-    ("admin", "系统管理员", lc.ADMIN),
+    ("clerk", "周敏", lc.CLERK, None),
+    ("judge_yi", "易泽俊", lc.JUDGE, "J0105-01"),
+    ("judge_zou", "邹丹", lc.JUDGE, "J0105-09"),
+    ("supervisor", "孙立", lc.SUPERVISOR, None),
+    ("admin", "系统管理员", lc.ADMIN, None),
 )
 
 
@@ -47,12 +49,14 @@ class StaffDirectory:
     # ---------------------------------------------------------------- reading
 
     @staticmethod
-    def judge_ids(session: Session) -> dict[str, int]:
-        """Active judges by display name, for routing 联系法官 and 信用修复 orders."""
+    def linked_judges(session: Session) -> dict[str, JudgeAccount]:
+        """Active judge accounts by their linked court-data judge id, for routing 联系法官 and 信用修复."""
         rows = session.execute(
-            select(StaffUser.display_name, StaffUser.id).where(StaffUser.role == lc.JUDGE, StaffUser.active)
+            select(StaffUser.court_judge_id, StaffUser.id, StaffUser.display_name).where(
+                StaffUser.role == lc.JUDGE, StaffUser.active, StaffUser.court_judge_id.is_not(None)
+            )
         ).all()
-        return {name: user_id for name, user_id in rows}
+        return {judge_id: JudgeAccount(user_id, name) for judge_id, user_id, name in rows}
 
     def actor(self, user_id: int) -> Actor | None:
         """The active user with this id as an Actor (None if gone or deactivated)."""
@@ -191,6 +195,50 @@ class StaffDirectory:
             )
             return user_view(user, self._settings.timezone)
 
+    def link_judge(self, actor: Actor, user_id: int, judge_id: str | None) -> dict[str, Any]:
+        """Link a judge account to the court data's judge id (None unlinks): 联系法官 and 信用修复 orders on
+        that judge's cases reach this account. Administrators only; the id is checked for form, the account
+        must be a judge, and one id links one account."""
+        if actor.role != lc.ADMIN:
+            raise AccessDenied("只有管理员可以管理账号")
+        return self._link_judge(actor, user_id, judge_id)
+
+    def _link_judge(self, actor: Actor | None, user_id: int, judge_id: str | None) -> dict[str, Any]:
+        judge_id = judge_id_field({"court_judge_id": judge_id})
+        try:
+            with self._sessions.begin() as session:
+                user = session.get(StaffUser, user_id)
+                if user is None:
+                    raise LookupError("未找到该账号")
+                if judge_id and user.role != lc.JUDGE:
+                    raise InvalidInput("court_judge_id", "只有法官账号可以关联承办法官编号")
+                if judge_id:
+                    self._check_unlinked(session, judge_id, user.id)
+                user.court_judge_id = judge_id
+                session.add(
+                    AuditEntry(
+                        actor_id=actor.id if actor else None,
+                        actor_name=actor.name if actor else "系统",
+                        action="关联法官编号",
+                        object_type="账号",
+                        object_ref=user.username,
+                        detail=judge_id or "取消关联",
+                        at=utcnow(),
+                    )
+                )
+                return user_view(user, self._settings.timezone)
+        except IntegrityError as exc:  # linked elsewhere at the same moment
+            raise InvalidInput("court_judge_id", f"承办法官编号 {judge_id} 已关联其他账号") from exc
+
+    @staticmethod
+    def _check_unlinked(session: Session, judge_id: str, user_id: int) -> None:
+        """One court-data judge id links one account: refuse with the account that holds it."""
+        holder = session.execute(
+            select(StaffUser.username).where(StaffUser.court_judge_id == judge_id, StaffUser.id != user_id)
+        ).scalar_one_or_none()
+        if holder is not None:
+            raise InvalidInput("court_judge_id", f"承办法官编号 {judge_id} 已关联账号 {holder}")
+
     def _apply_changes(self, user: StaffUser, changes: dict[str, Any]) -> None:
         if "display_name" in changes:
             self._check_fields(user.username, changes["display_name"], user.role, None)
@@ -198,6 +246,8 @@ class StaffDirectory:
         if "role" in changes:
             self._check_fields(user.username, user.display_name, changes["role"], None)
             user.role = changes["role"]
+            if user.role != lc.JUDGE:
+                user.court_judge_id = None  # a link only routes to judges; a former judge keeps none
         if "active" in changes:
             if not isinstance(changes["active"], bool):
                 raise InvalidInput("active", "active 应为 true 或 false")
@@ -219,7 +269,7 @@ class StaffDirectory:
 
     def demo_password_accounts(self, passwords: tuple[str, ...]) -> list[str]:
         """Active demo accounts (DEMO_STAFF usernames) whose password is one of `passwords` (start-up check)."""
-        names = [username for username, _, _ in DEMO_STAFF]
+        names = [username for username, *_ in DEMO_STAFF]
         with self._sessions() as session:
             users = session.execute(
                 select(StaffUser).where(StaffUser.username.in_(names), StaffUser.active)
@@ -235,9 +285,11 @@ class StaffDirectory:
         with self._sessions() as session:
             if session.execute(select(func.count(StaffUser.id))).scalar_one() > 0:
                 return False
-        for username, display_name, role in DEMO_STAFF:
+        for username, display_name, role, judge_id in DEMO_STAFF:
             try:
-                self.create_user(None, username, display_name, role, self._settings.demo_password)
+                user = self.create_user(None, username, display_name, role, self._settings.demo_password)
             except InvalidInput:  # another process seeded it at the same moment
                 continue
+            if judge_id:
+                self._link_judge(None, user["id"], judge_id)
         return True

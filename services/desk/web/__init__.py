@@ -55,6 +55,7 @@ def register_desk(app: Flask, settings: DeskSettings) -> None:
         percent=formatting.percent,
         number=formatting.number,
         hours=formatting.hours,
+        wait=formatting.wait,
     )
     app.jinja_env.globals.update(sla=formatting.sla)
     app.register_blueprint(desk)

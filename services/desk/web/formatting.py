@@ -66,6 +66,14 @@ def number(value: float | None, suffix: str = "") -> str:
     return "—" if value is None else f"{value:g}{suffix}"
 
 
+def wait(seconds: float | None) -> str:
+    """A handoff wait: '45秒', '2分05秒' (seconds count here: a citizen is watching the screen)."""
+    if seconds is None:
+        return "—"
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes}分{secs:02d}秒" if minutes else f"{secs}秒"
+
+
 def hours(value: float | None) -> str:
     """A median wait: minutes under an hour, else hours with one decimal."""
     if value is None:

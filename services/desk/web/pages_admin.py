@@ -36,6 +36,9 @@ def create_user():
         form.get("role", ""),
         form.get("password", ""),
     )
+    judge_id = form.get("court_judge_id", "").strip()
+    if judge_id and user["role"] == lc.JUDGE:  # a refused id leaves the account made, unlinked, and says why
+        user = store().staff.link_judge(g.actor, user["id"], judge_id)
     flash(f"已创建账号 {user['username']}（{user['role']}）", "ok")
     return redirect(url_for("desk.users"))
 
@@ -58,6 +61,18 @@ def reset_password():
 def change_role():
     user = store().staff.update_user(g.actor, _user_id(), {"role": request.form.get("role", "")})
     flash(f"{user['username']} 的角色已改为{user['role']}", "ok")
+    return redirect(url_for("desk.users"))
+
+
+@desk.post("/users/judge")
+def link_judge():
+    """Link a judge account to the court data's judge id; orders on that judge's cases route to it."""
+    judge_id = request.form.get("court_judge_id", "").strip() or None
+    user = store().staff.link_judge(g.actor, _user_id(), judge_id)
+    if judge_id:
+        flash(f"{user['username']} 已关联承办法官编号 {judge_id}", "ok")
+    else:
+        flash(f"{user['username']} 已取消关联承办法官编号，其案件的工单将进入接线员池", "ok")
     return redirect(url_for("desk.users"))
 
 

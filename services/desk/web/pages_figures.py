@@ -1,4 +1,5 @@
-"""The figures page (统计): numbers, ECharts charts over a date range, and a CSV export Excel opens correctly.
+"""The figures page (统计): numbers, ECharts charts, the handlers' workload, handoff waits and containment over a
+date range, and two CSV exports Excel opens correctly (the totals; one row per order, names and phones masked).
 
 The charts read the same figures from a JSON data block in the page (`<script type="application/json">`,
 which CSP does not treat as code), so the page, the charts and the CSV always agree.
@@ -14,7 +15,7 @@ from flask import Response, g, render_template, request
 
 from ..domain.validation import InvalidInput
 from .base import desk, now_local, store
-from .formatting import CHANNEL_LABELS, number, percent
+from .formatting import CHANNEL_LABELS, number, percent, wait
 
 MAX_DAYS = 366
 BOM = "\ufeff"
@@ -67,7 +68,50 @@ def rows(figures: dict, start: date, end: date) -> list[list[str]]:
         ("日期", "by_day"),
     ):
         out += [[], [title, "工单数"]] + [[str(k), str(v)] for k, v in figures[key].items()]
+    out += [[], ["承办人", "角色", "分配", "未办结", "已办结", "按期答复率"]]
+    out += [
+        [
+            p["name"],
+            p["role"],
+            str(p["assigned"]),
+            str(p["open"]),
+            str(p["closed"]),
+            percent(p["on_time_rate"]),
+        ]
+        for p in figures["handlers"]
+    ]
+    handoffs, contained = figures["handoffs"], figures["containment"]
+    out += [
+        [],
+        ["转人工", "数值"],
+        ["转人工请求", str(handoffs["requests"])],
+        ["等待接入时长中位数", wait(handoffs["median_wait_seconds"])],
+        ["等待接入时长P90", wait(handoffs["p90_wait_seconds"])],
+        ["无人接入", str(handoffs["untaken"])],
+        ["无人接入率", percent(handoffs["untaken_rate"])],
+        ["坐席离线转回", str(handoffs["dropped_by_clerk"])],
+        ["工作人员转回智能助手", str(handoffs["handed_back"])],
+        [],
+        ["智能助手独立解决率", percent(contained["rate"])],
+        ["对话数来源", contained["source"] or f"无（{contained['reason']}）"],
+    ]
     return out
+
+
+ORDER_COLUMNS = (
+    ("number", "工单编号"),
+    ("kind", "类型"),
+    ("channel", "渠道"),
+    ("created", "登记时间"),
+    ("due", "答复期限"),
+    ("answered", "答复时间"),
+    ("closed", "办结时间"),
+    ("handler", "承办人"),
+    ("on_time", "按期答复"),
+    ("satisfaction", "满意度"),
+    ("citizen", "群众（脱敏）"),
+    ("phone", "回电号码（脱敏）"),
+)
 
 
 def _cell(value: str) -> str:
@@ -96,16 +140,32 @@ def every_day(counts: dict[str, int], start: date, end: date) -> dict[str, int]:
     return {day[5:]: counts.get(day, 0) for day in days}
 
 
-@desk.get("/figures.csv")
-def figures_csv():
-    figures, start, end = _figures()
+def _csv(table: list[list[str]], filename: str) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows(figures, start, end):
+    for row in table:
         writer.writerow([_cell(cell) for cell in row])
-    filename = f"workorder-figures_{start.isoformat()}_{end.isoformat()}.csv"
     return Response(
         BOM + buffer.getvalue(),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@desk.get("/figures.csv")
+def figures_csv():
+    figures, start, end = _figures()
+    return _csv(rows(figures, start, end), f"workorder-figures_{start.isoformat()}_{end.isoformat()}.csv")
+
+
+@desk.get("/figures/orders.csv")
+def orders_csv():
+    """One row per order created in the range that the reader may see; the citizen's name and phone masked."""
+    start, end = _range()
+    orders = store().figure_rows(g.actor, start, end)
+    channel = CHANNEL_LABELS
+    table = [[title for _, title in ORDER_COLUMNS]] + [
+        [channel.get(o[key], o[key]) if key == "channel" else o[key] for key, _ in ORDER_COLUMNS]
+        for o in orders
+    ]
+    return _csv(table, f"workorders_{start.isoformat()}_{end.isoformat()}.csv")
