@@ -151,6 +151,23 @@ class MaskCache:
         return masked
 
 
+def tune_sqlite(engine: Any) -> None:
+    """The embedded SQLite store in WAL mode with `synchronous=NORMAL`: a save no longer waits for two
+    fsyncs (profiled at about half of the Rasa server's time under 16 concurrent conversations). A crash of
+    any process loses nothing committed; only a power cut can lose the last commits, which the embedded
+    default accepts (the production path is PostgreSQL)."""
+    from sqlalchemy import event
+
+    def on_connect(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    event.listen(engine, "connect", on_connect)
+    engine.dispose()  # connections opened before the listener are replaced
+
+
 class MaskingTrackerStore(TrackerStore):
     """Delegates to an inner store; `save` stores (and streams) only the masked tracker."""
 
@@ -169,6 +186,9 @@ class MaskingTrackerStore(TrackerStore):
         )
         self.inner = create_tracker_store(inner_config, domain, event_broker)
         self._cache = MaskCache()
+        engine = getattr(self.inner, "engine", None)
+        if engine is not None and engine.dialect.name == "sqlite":
+            tune_sqlite(engine)
 
     @property
     def domain(self) -> Domain:

@@ -123,3 +123,16 @@ async def test_a_conversation_changed_elsewhere_is_masked_whole_again():
     await store.save(other)  # not the cached prefix: nothing of it may be reused
     stored = await store.retrieve_full_tracker("c3")
     assert [e.as_dict() for e in stored.events] == mask_events(e.as_dict() for e in other.events)
+
+
+async def test_the_embedded_sqlite_store_runs_in_wal_mode_and_keeps_what_it_saved(tmp_path):
+    import sqlite3
+
+    domain = Domain.from_yaml(open("domain.yml", encoding="utf-8").read())
+    path = tmp_path / "tracker.db"
+    store = MaskingTrackerStore(domain=domain, inner_type="sql", dialect="sqlite", db=str(path))
+    tracker = DialogueStateTracker.from_events("c4", _turns(1)[0], domain.slots)
+    await store.save(tracker)
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    reopened = MaskingTrackerStore(domain=domain, inner_type="sql", dialect="sqlite", db=str(path))
+    assert len((await reopened.retrieve_full_tracker("c4")).events) == len(tracker.events)
