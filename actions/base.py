@@ -18,6 +18,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.stash import stash, unstash
+from kernel.contracts import CLIENT_METADATA_KEY
 from kernel.names import Action as ActionName
 from kernel.names import Entity, Intent, Response, Slot
 from kernel.nlu.identity import Identity, read_identity
@@ -269,3 +270,12 @@ def identity_of(tracker: Tracker) -> Identity:
     if tagged and re.search(rf"(?<![\u4e00-\u9fa5]){re.escape(tagged)}(?![\u4e00-\u9fa5])", normalize(text)):
         return Identity(tagged, None, None, latest_entity_value(tracker, Entity.ORG_NAME) == tagged)
     return who
+
+
+def client_of(tracker: Tracker) -> str | None:
+    """The channel's key of the client the latest message came from (never set by the caller)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            value = (event.get("metadata") or {}).get(CLIENT_METADATA_KEY)
+            return value if isinstance(value, str) and value else None
+    return None

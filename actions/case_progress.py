@@ -20,6 +20,7 @@ from actions.base import (
     AskSlot,
     CourtAction,
     FormValidation,
+    client_of,
     exit_or_move,
     identity_of,
     latest_entity_value,
@@ -218,7 +219,9 @@ class ValidateCaseProgressForm(FormValidation):
         if mismatches(tracker.sender_id) >= MAX_MISMATCHES:
             return stop_form(dispatcher, TOO_MANY_MISMATCHES)
         try:
-            started = await shared_client().start_verification(case_number, name, **{kind: value})
+            started = await shared_client().start_verification(
+                case_number, name, **{kind: value}, client=client_of(tracker)
+            )
         except Mismatch:
             drop(tracker.sender_id, "cp_identifier")
             if count_mismatch(tracker.sender_id) >= MAX_MISMATCHES:
@@ -270,7 +273,7 @@ class ValidateCaseProgressForm(FormValidation):
             verification = unseal(tracker.sender_id, "verification", slots[Slot.CP_VERIFICATION])
             if verification is None:
                 raise VerificationRequired(code="verification_required")
-            grant = await shared_client().check_code(verification, found.group(1))
+            grant = await shared_client().check_code(verification, found.group(1), client=client_of(tracker))
         except WrongCode as exc:
             left = f"还可以再试 {exc.attempts_left} 次。" if exc.attempts_left else ""
             dispatcher.utter_message(text=f"验证码不正确。{left}")
@@ -299,7 +302,9 @@ class ValidateCaseProgressForm(FormValidation):
             return [SlotSet(Slot.CP_CODE, None), SlotSet(Slot.CP_IDENTITY, None)]
         case_number, name, kind, value, _ = pending.split("|")
         try:
-            started = await shared_client().start_verification(case_number, name, **{kind: value})
+            started = await shared_client().start_verification(
+                case_number, name, **{kind: value}, client=client_of(tracker)
+            )
         except RateLimited as exc:
             dispatcher.utter_message(text=f"{exc.message}短信偶尔会晚到一两分钟，收到后直接输入即可。")
             return [SlotSet(Slot.CP_CODE, None)]

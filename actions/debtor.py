@@ -20,6 +20,7 @@ from actions.base import (
     AskSlot,
     CourtAction,
     FormValidation,
+    client_of,
     exit_or_move,
     identity_of,
     latest_intent,
@@ -28,7 +29,6 @@ from actions.base import (
 from actions.settings import debtor_limits, kv, shared_client
 from actions.stash import stash, unstash
 from kernel.clients.court import CourtError, DebtorEntry
-from kernel.contracts import CLIENT_METADATA_KEY
 from kernel.names import Action, Intent, Slot
 from kernel.nlu.extract import CASE_NUMBER, find_problems
 from kernel.nlu.identity import CREDIT_KIND, ID_KIND
@@ -64,15 +64,6 @@ DAY = 24 * 3600
 def limits() -> tuple[int, int, int]:
     """(per conversation, per client a day, per searched identity a day), from DEBTOR_LIMIT_PER_*."""
     return debtor_limits()
-
-
-def client_of(tracker: Tracker) -> str | None:
-    """The channel's key of the client the latest message came from (never set by the caller)."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            value = (event.get("metadata") or {}).get(CLIENT_METADATA_KEY)
-            return value if isinstance(value, str) and value else None
-    return None
 
 
 def identity_key(name: str, identifier: str) -> str:

@@ -388,9 +388,12 @@ class CourtDataClient(Protocol):
         id_number: str | None = None,
         credit_code: str | None = None,
         license_number: str | None = None,
-    ) -> VerificationStarted: ...
+        client: str | None = None,
+    ) -> VerificationStarted:
+        """`client`: as for search_debtors, so failed identity matches count per end client too."""
+        ...
 
-    def check_code(self, verification_id: str, code: str) -> AccessGrant: ...
+    def check_code(self, verification_id: str, code: str, client: str | None = None) -> AccessGrant: ...
 
     def case_progress(self, case_number: str, access_token: str) -> CaseProgress: ...
 
@@ -535,6 +538,7 @@ class HttpCourtClient:
         id_number: str | None = None,
         credit_code: str | None = None,
         license_number: str | None = None,
+        client: str | None = None,
     ) -> VerificationStarted:
         payload = {
             "case_number": case_number,
@@ -543,7 +547,12 @@ class HttpCourtClient:
             "credit_code": credit_code,
             "license_number": license_number,
         }
-        body = self._request("POST", "/api/v1/verifications", json={k: v for k, v in payload.items() if v})
+        body = self._request(
+            "POST",
+            "/api/v1/verifications",
+            json={k: v for k, v in payload.items() if v},
+            headers={CLIENT_ADDRESS_HEADER: client} if client else {},
+        )
         return self._parse(
             lambda b: VerificationStarted(
                 b["verification_id"], b["masked_phone"], int(b["expires_in"]), int(b["resend_after"])
@@ -551,9 +560,12 @@ class HttpCourtClient:
             body,
         )
 
-    def check_code(self, verification_id: str, code: str) -> AccessGrant:
+    def check_code(self, verification_id: str, code: str, client: str | None = None) -> AccessGrant:
         body = self._request(
-            "POST", f"/api/v1/verifications/{quote(verification_id, safe='')}/check", json={"code": code}
+            "POST",
+            f"/api/v1/verifications/{quote(verification_id, safe='')}/check",
+            json={"code": code},
+            headers={CLIENT_ADDRESS_HEADER: client} if client else {},
         )
         return self._parse(
             lambda b: AccessGrant(b["access_token"], b["case_number"], b["role"], int(b["expires_in"])), body
@@ -618,6 +630,7 @@ class AsyncCourtClient:
         id_number: str | None = None,
         credit_code: str | None = None,
         license_number: str | None = None,
+        client: str | None = None,
     ) -> VerificationStarted:
         return await self._run(
             "start_verification",
@@ -626,10 +639,11 @@ class AsyncCourtClient:
             id_number=id_number,
             credit_code=credit_code,
             license_number=license_number,
+            client=client,
         )
 
-    async def check_code(self, verification_id: str, code: str) -> AccessGrant:
-        return await self._run("check_code", verification_id, code)
+    async def check_code(self, verification_id: str, code: str, client: str | None = None) -> AccessGrant:
+        return await self._run("check_code", verification_id, code, client=client)
 
     async def case_progress(self, case_number: str, access_token: str) -> CaseProgress:
         return await self._run("case_progress", case_number, access_token)

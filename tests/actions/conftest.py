@@ -80,13 +80,15 @@ class FakeCourt:
     sent: list[dict] = field(default_factory=list)
     debtor_queries: list[dict] = field(default_factory=list)
     debtor_clients: list[str | None] = field(default_factory=list)  # the client key forwarded
+    verification_clients: list[str | None] = field(default_factory=list)
 
     async def case_summary(self, case_number: str):
         return {"case_number": case_number}
 
     async def start_verification(
-        self, case_number, name, *, id_number=None, credit_code=None, license_number=None
+        self, case_number, name, *, id_number=None, credit_code=None, license_number=None, client=None
     ):
+        self.verification_clients.append(client)
         identifier = id_number or credit_code or license_number
         phone = self.parties.get((case_number, name, identifier))
         if phone is None:
@@ -94,7 +96,7 @@ class FakeCourt:
         self.sent.append({"case": case_number, "name": name, "identifier": identifier, "phone": phone})
         return VerificationStarted("v-1", phone[:3] + "****" + phone[-4:], 300, 60)
 
-    async def check_code(self, verification_id, code):
+    async def check_code(self, verification_id, code, client=None):
         if code != "123456":
             raise WrongCode(code="wrong_code", attempts_left=2)
         return AccessGrant("grant-1", self.sent[-1]["case"], "party", 1800)

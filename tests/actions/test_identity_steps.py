@@ -7,6 +7,7 @@ import pytest
 from actions.case_progress import ValidateCaseProgressForm
 from actions.debtor import ActionDebtorLookup, ValidateDebtorForm
 from actions.stash import unseal
+from kernel.contracts import client_key
 from kernel.names import Slot
 from tests.actions.conftest import make_tracker, run, slots_of
 
@@ -131,3 +132,16 @@ def test_a_conversation_stops_after_three_identities_that_do_not_match(court):
     assert len(attempts) == 3 and court.sent == [] and "暂停身份核验" in messages[-1]["text"]
     run(ValidateCaseProgressForm(), make_tracker("陈思远 11010519880615245X", slots=slots, sender="conv-2"))
     assert len(court.sent) == 1  # another conversation is not affected
+
+
+def test_the_verification_tells_the_service_which_client_asked(court):
+    """Failed identity matches must count per end client at the court-data service as well (issue 10)."""
+    court.parties[PARTY] = "13900001001"
+    who = client_key("198.51.100.7")
+    tracker = make_tracker(
+        "陈思远 11010519880615245X",
+        slots={Slot.CP_CASE_NUMBER: CASE, Slot.REQUESTED: Slot.CP_IDENTITY},
+        metadata={"client": who},
+    )
+    run(ValidateCaseProgressForm(), tracker)
+    assert court.verification_clients == [who]

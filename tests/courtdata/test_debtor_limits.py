@@ -50,3 +50,25 @@ def test_every_search_is_audited_masked(start_service):
     assert lines[0]["on_list"] >= 1 and lines[0]["client"] == "key:" + who
     text = service.audit.read_text(encoding="utf-8")
     assert WANG[1] not in text and "王伟" not in text and "110105********149X" in text
+
+
+def test_failed_identity_matches_count_per_forwarded_client(start_service, demo):
+    """The action server asks for every citizen from loopback: each citizen's failures count on their
+    own key, so one guesser is cooled down and the next citizen is not."""
+    from kernel.clients.court import Mismatch
+    from tests.courtdata.test_oracle import PERSON_CASE, strangers
+
+    service = start_service(trusted_callers="127.0.0.1", resend_seconds=0)
+    guesser, citizen = client_key("198.51.100.7"), client_key("198.51.100.8")
+    for person in strangers(demo, 5):
+        with pytest.raises(Mismatch):
+            service.client.start_verification(
+                PERSON_CASE, person["name"], id_number=person["id_number"], client=guesser
+            )
+    chen = demo.party(PERSON_CASE, "陈思远")
+    with pytest.raises(RateLimited):
+        service.client.start_verification(PERSON_CASE, "陈思远", id_number=chen["id_number"], client=guesser)
+    started = service.client.start_verification(
+        PERSON_CASE, "陈思远", id_number=chen["id_number"], client=citizen
+    )
+    assert started.masked_phone
