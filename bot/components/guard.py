@@ -60,6 +60,12 @@ def asks_for_a_person(text: str) -> bool:
     return bool(HUMAN.search(text or "")) and not NOT_HUMAN.search(text or "")
 
 
+def _set_intent(message: Message, intent: str) -> None:
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != intent]
+    message.set(INTENT, {"name": intent, "confidence": 1.0}, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 1.0}] + ranking, add_to_output=True)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class ExplicitHumanGuard(GraphComponent):
     """Sets request_human for a message that plainly asks for a person (转人工, 真人客服, 接线员)."""
@@ -77,11 +83,48 @@ class ExplicitHumanGuard(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            if text.startswith(INTENT_MESSAGE_PREFIX) or not asks_for_a_person(text):
-                continue
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != HUMAN_INTENT]
-            message.set(INTENT, {"name": HUMAN_INTENT, "confidence": 1.0}, add_to_output=True)
-            message.set(
-                INTENT_RANKING_KEY, [{"name": HUMAN_INTENT, "confidence": 1.0}] + ranking, add_to_output=True
-            )
+            if not text.startswith(INTENT_MESSAGE_PREFIX) and asks_for_a_person(text):
+                _set_intent(message, HUMAN_INTENT)
+        return messages
+
+
+# "12368打了十几遍没人接，我要投诉你们的热线": the contract makes an explicit 投诉/举报 a complaint, about anyone,
+# the hotline included; asking whether one CAN complain (通过12368投诉管用吗) stays faq/hotline, and "我不想投诉，
+# 就想让法官回个电话" is contact_judge. Only the first-person wish is taken.
+COMPLAINT = re.compile(
+    r"我(?:要|想|得|必须|就要|一定要|坚决)(?:实名)?(?:投诉|举报)|(?:投诉|举报)(?:你们|这个|那个|他们|她|他)"
+)
+NOT_COMPLAINT = re.compile(
+    r"不(?:是|想|要|打算|用)(?:要)?(?:投诉|举报)|别(?:投诉|举报)|没(?:想|打算)(?:投诉|举报)|(?:能|可以|怎么)(?:投诉|举报)"
+)
+# complaints that belong to other bodies (12345, the market regulator) are out_of_scope by the contract
+ELSEWHERE = re.compile(r"物业|小区|外卖|快递|商家|网购|房东|餐厅|12345|市场监管")
+COMPLAINT_INTENT = "file_complaint"
+
+
+def wants_to_complain(text: str) -> bool:
+    text = text or ""
+    return bool(COMPLAINT.search(text)) and not NOT_COMPLAINT.search(text) and not ELSEWHERE.search(text)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class ExplicitComplaintGuard(GraphComponent):
+    """Sets file_complaint for a message that plainly says 我要投诉 / 我要举报 (before ExplicitHumanGuard,
+    so that 我要投诉，给我转人工 still reaches a person)."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ExplicitComplaintGuard:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if not text.startswith(INTENT_MESSAGE_PREFIX) and wants_to_complain(text):
+                _set_intent(message, COMPLAINT_INTENT)
         return messages

@@ -58,3 +58,31 @@ def test_an_explicit_wish_for_a_person_is_request_human(text, human):
     ExplicitHumanGuard().process([message])
     assert (message.get("intent")["name"] == "request_human") is human
     assert [r["name"] for r in message.get("intent_ranking")].count("request_human") == 1
+
+
+@pytest.mark.parametrize(
+    "text, complaint",
+    [
+        ("12368热线我打了十几遍都没人接，我要投诉你们的热线服务", True),
+        ("我要举报被执行人转移财产", True),
+        ("算了不找法官了，我要投诉他", True),
+        ("投诉你们这个执行局，拖了两年", True),
+        ("我不想投诉，就想让法官给我回个电话", False),
+        ("不是要投诉，我就想问问进度", False),
+        ("通过12368能投诉法官吗", False),
+        ("怎么投诉法官", False),
+        ("诉讼费怎么交", False),
+        ("我要投诉小区物业乱收费", False),  # another body's business: out_of_scope
+    ],
+)
+def test_an_explicit_complaint_is_file_complaint(text, complaint):
+    from bot.components.guard import ExplicitComplaintGuard
+
+    message = Message.build(text=text, intent="faq")
+    message.set("intent", {"name": "faq", "confidence": 0.9})
+    message.set(
+        "intent_ranking", [{"name": "faq", "confidence": 0.9}, {"name": "file_complaint", "confidence": 0.05}]
+    )
+    ExplicitComplaintGuard().process([message])
+    assert (message.get("intent")["name"] == "file_complaint") is complaint
+    assert [r["name"] for r in message.get("intent_ranking")].count("file_complaint") == 1
