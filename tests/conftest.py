@@ -41,3 +41,15 @@ def chat(stack, request):
     from tests.stack import Chat
 
     return Chat(stack.urls["rasa"], f"t-{request.node.name[:40]}-{id(request)}")
+
+
+def pytest_configure(config) -> None:
+    """Browser assertions wait up to 15 s (Playwright's default is 5 s): on a 2-core CI machine that also
+    trains and runs the stack, a page's first script can take longer than 5 s to bind its handlers."""
+    try:
+        from playwright.async_api import expect as async_expect
+        from playwright.sync_api import expect as sync_expect
+    except ImportError:
+        return
+    sync_expect.set_options(timeout=15_000)
+    async_expect.set_options(timeout=15_000)

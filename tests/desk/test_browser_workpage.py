@@ -250,6 +250,7 @@ def test_a_judge_is_not_offered_the_transferred_to_judge_reply(served, tab):
     log_in(tab, base, "judge_yi")
     tab.goto(f"{base}/desk/orders/{number}")
     tab.click("#claim")
+    expect(tab.locator("#reply-form select.canned")).to_contain_text("网上立案")  # the claimed page is in
     options = tab.locator("#reply-form select.canned option").all_inner_texts()
     assert "网上立案" in options and "已转承办法官" not in options
     tab.keyboard.press("/")

@@ -107,10 +107,13 @@ def test_citizen_escalates_clerk_answers_in_the_same_chat(stack, browser):
     staff_line = citizen.locator("#messages .msg-staff .bubble").last
     expect(staff_line).to_contain_text(REPLY, timeout=15_000)
 
-    desk.select_option("#callback-form select[name=purpose]", "回访")
-    desk.select_option("#callback-form select[name=outcome]", "接通")
-    desk.click("#callback-form button[type=submit]")
-    expect(desk.locator(".order-head .status")).to_have_text("已回访")
+    # one closing step: the callback, the rating and the close in one form (issue 13)
+    desk.select_option("#finish-outcome", "接通")
+    desk.select_option("#finish-score", "5")
+    desk.click("#finish-submit")
+    expect(desk.locator(".order-head .status")).to_have_text("已关闭")
+    # the citizen hears of the close in the same chat, with the order's number
+    expect(citizen.locator("#messages")).to_contain_text(f"工单 {number} 已办结", timeout=15_000)
     desk.goto(stack.urls["desk"] + "/desk/figures")
     assert kpi(desk, "callback") != callbacks_before
     desk.screenshot(path="/tmp/full_loop_figures.png", full_page=True)

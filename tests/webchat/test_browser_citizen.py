@@ -195,6 +195,7 @@ async def test_form_step_buttons_send_what_the_bot_understands(browser, server, 
     await expect(messages(page, "bot")).to_have_count(3)
     await page.locator("#messages").get_by_role("button", name="取消").last.click()
     await expect(messages(page, "user").last).to_have_text("取消")
+    await expect(messages(page, "bot")).to_have_count(4)  # the bot has received it (not only shown it)
     sent = [text for _, text in server.bot.received]
     assert sent == ["验证码", "重新发送验证码", "验证码", "取消"]  # the payloads the form's validation reads
 
