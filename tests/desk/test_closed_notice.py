@@ -92,3 +92,21 @@ def test_no_notice_for_steps_that_do_not_close(desk_app, store, wired_settings, 
     client.post(f"/api/v1/staff/workorders/{order['number']}/claim", headers=headers)
     flush(desk_app)
     assert sms_texts(wired_settings) == [] and not [p for p in fake_rasa.pushes if "已办结" in p["text"]]
+
+
+def test_the_one_closing_step_tells_the_citizen_once(desk_app, store, fake_rasa, wired_settings):
+    """回访并办结 (one POST) closes like the close step on its own: the citizen is told, once."""
+    order = new_order(store, channel="web", conversation_id="web-conv-finish", callback_phone="13700006666")
+    number = order["number"]
+    client, headers = staff_api(desk_app)
+    client.post(f"/api/v1/staff/workorders/{number}/claim", headers=headers)
+    client.post(f"/api/v1/staff/workorders/{number}/replies", json={"body": "材料已收到。"}, headers=headers)
+    done = client.post(
+        f"/api/v1/staff/workorders/{number}/finish",
+        json={"method": "电话", "outcome": "接通", "score": "5", "close": "1"},
+        headers=headers,
+    )
+    assert done.status_code == 200 and done.json["status"] == "已关闭", done.json
+    flush(desk_app)
+    closed = [p for p in fake_rasa.pushes if p["recipient_id"] == "web-conv-finish" and "已办结" in p["text"]]
+    assert len(closed) == 1 and number in closed[0]["text"]

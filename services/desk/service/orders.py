@@ -664,6 +664,7 @@ class DeskStore(SupervisionMixin):
         table refuses the close (the citizen was not reached, so the order is still 已答复, which only
         supervision closes, with a reason), nothing is stored and the reason is raised."""
         now = now or utcnow()
+        closed_now = False
         with self._write() as session:
             order = self._load(session, number)
             check_may_work(actor, order)
@@ -678,8 +679,12 @@ class DeskStore(SupervisionMixin):
                         "未联系上群众，工单仍为“已答复”，不能关闭；请取消“同时办结”只保存回访记录"
                     )
                 self._step(session, order, actor, lc.CLOSE, done.close_note, now)
+                closed_now = True
             session.flush()
-            return presenters.staff_detail(order, actor, now, self.settings.timezone)
+            view = presenters.staff_detail(order, actor, now, self.settings.timezone)
+        if closed_now:  # committed: the citizen hears of it (as after a close step on its own)
+            self._closed(number)
+        return view
 
     @staticmethod
     def _check_visit(actor: Actor, order: WorkOrder) -> None:
