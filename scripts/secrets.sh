@@ -4,6 +4,7 @@
 # are builtins or read a here-document: no secret is ever on a process's command line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+umask 077  # the secrets file is the owner's only
 mkdir -p var
 if [ ! -f var/run.env ]; then
   gen() { .venv/bin/python -c 'import secrets; print(secrets.token_hex(16))'; }
@@ -26,3 +27,4 @@ fi
 if ! grep -q '^ACTION_SERVER_TOKEN=' var/run.env; then
   echo "ACTION_SERVER_TOKEN=$(.venv/bin/python -c 'import secrets; print(secrets.token_hex(16))')" >> var/run.env
 fi
+chmod 600 var/run.env  # also one written before this rule
