@@ -60,15 +60,16 @@ def asks_for_a_person(text: str) -> bool:
     return bool(HUMAN.search(text or "")) and not NOT_HUMAN.search(text or "")
 
 
-def _set_intent(message: Message, intent: str) -> None:
-    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != intent]
-    message.set(INTENT, {"name": intent, "confidence": 1.0}, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 1.0}] + ranking, add_to_output=True)
+class ExplicitWishGuard(GraphComponent):
+    """Sets `intent` (confidence 1, first in the ranking) for a message `plainly_asks` for it: the contract's
+    explicit wishes, which a classifier trained on both kinds of message may still miss. Not registered
+    itself; each wish is a registered subclass."""
 
+    intent = ""
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class ExplicitHumanGuard(GraphComponent):
-    """Sets request_human for a message that plainly asks for a person (转人工, 真人客服, 接线员)."""
+    @staticmethod
+    def plainly_asks(text: str) -> bool:
+        raise NotImplementedError
 
     @classmethod
     def create(
@@ -77,15 +78,27 @@ class ExplicitHumanGuard(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> ExplicitHumanGuard:
+    ) -> ExplicitWishGuard:
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            if not text.startswith(INTENT_MESSAGE_PREFIX) and asks_for_a_person(text):
-                _set_intent(message, HUMAN_INTENT)
+            if text.startswith(INTENT_MESSAGE_PREFIX) or not self.plainly_asks(text):
+                continue
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != self.intent]
+            message.set(INTENT, {"name": self.intent, "confidence": 1.0}, add_to_output=True)
+            top = [{"name": self.intent, "confidence": 1.0}]
+            message.set(INTENT_RANKING_KEY, top + ranking, add_to_output=True)
         return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class ExplicitHumanGuard(ExplicitWishGuard):
+    """Sets request_human for a message that plainly asks for a person (转人工, 真人客服, 接线员)."""
+
+    intent = HUMAN_INTENT
+    plainly_asks = staticmethod(asks_for_a_person)
 
 
 # "12368打了十几遍没人接，我要投诉你们的热线": the contract makes an explicit 投诉/举报 a complaint, about anyone,
@@ -108,23 +121,9 @@ def wants_to_complain(text: str) -> bool:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class ExplicitComplaintGuard(GraphComponent):
+class ExplicitComplaintGuard(ExplicitWishGuard):
     """Sets file_complaint for a message that plainly says 我要投诉 / 我要举报 (before ExplicitHumanGuard,
     so that 我要投诉，给我转人工 still reaches a person)."""
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ExplicitComplaintGuard:
-        return cls()
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            text = message.get(TEXT) or ""
-            if not text.startswith(INTENT_MESSAGE_PREFIX) and wants_to_complain(text):
-                _set_intent(message, COMPLAINT_INTENT)
-        return messages
+    intent = COMPLAINT_INTENT
+    plainly_asks = staticmethod(wants_to_complain)
