@@ -22,10 +22,28 @@ ROOT = Path(__file__).resolve().parents[1]
 PY = str(ROOT / ".venv" / "bin" / "python")
 
 
+# Below Linux's ephemeral range (32768–60999): a port the kernel hands out for bind(0) is also one it may
+# give any outgoing connection before our server binds it ("Address already in use", seen in CI).
+PORT_RANGE = (20000, 32000)
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nobody listens on now, outside the ephemeral range, never the same twice per run."""
+    import random
+
+    for _ in range(200):
+        port = random.randint(*PORT_RANGE)
+        if port in _handed_out:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError("no free port below the ephemeral range")
 
 
 def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None) -> None:
