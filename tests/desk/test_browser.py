@@ -39,24 +39,30 @@ CHROMIUM_ARGS = [
 SERVICE = {"Authorization": f"Bearer {API_TOKEN}"}
 
 
+def browser_settings(tmp_path, rasa_url: str, **extra) -> DeskSettings:
+    """The desk's settings for a browser test: SQLite in tmp_path, a fake Rasa at `rasa_url`, no court data."""
+    return DeskSettings(
+        database_url=f"sqlite:///{tmp_path / 'desk.db'}",
+        api_token=API_TOKEN,
+        secret_key="browser-secret",
+        demo_password=PASSWORD,
+        sms_outbox=str(tmp_path / "sms.jsonl"),
+        sms_spool=str(tmp_path / "sms_spool.jsonl"),
+        rasa_url=rasa_url,
+        rasa_token=RASA_TOKEN,
+        channel_push_token=PUSH_TOKEN,
+        court_api_url="http://127.0.0.1:9",
+        **extra,
+    )
+
+
 @pytest.fixture
 def served_desk(tmp_path):
     """The desk app on a loopback port, with a fake Rasa process for pushes and trackers."""
     fake = FakeRasa()
     with Served(fake.app()) as rasa:
         fake.url = rasa.url
-        settings = DeskSettings(
-            database_url=f"sqlite:///{tmp_path / 'desk.db'}",
-            api_token=API_TOKEN,
-            secret_key="browser-secret",
-            demo_password=PASSWORD,
-            sms_outbox=str(tmp_path / "sms.jsonl"),
-            sms_spool=str(tmp_path / "sms_spool.jsonl"),
-            rasa_url=rasa.url,
-            rasa_token=RASA_TOKEN,
-            channel_push_token=PUSH_TOKEN,
-            court_api_url="http://127.0.0.1:9",
-        )
+        settings = browser_settings(tmp_path, rasa.url)
         store = DeskStore.open(settings, engine=make_engine(settings.database_url), hasher=FAST_HASHER)
         with Served(create_app(settings, store)) as desk:
             yield desk.url, fake, store, settings

@@ -18,10 +18,9 @@ from playwright.sync_api import Page, expect, sync_playwright
 from services.desk.app import create_app
 from services.desk.db.engine import make_engine
 from services.desk.service.orders import DeskStore
-from services.desk.settings import DeskSettings
-from tests.desk.conftest import API_TOKEN, FAST_HASHER, PASSWORD
-from tests.desk.fakes import PUSH_TOKEN, RASA_TOKEN, FakeRasa, Served
-from tests.desk.test_browser import CHROMIUM, CHROMIUM_ARGS, SERVICE, create_order, log_in
+from tests.desk.conftest import FAST_HASHER, PASSWORD
+from tests.desk.fakes import FakeRasa, Served
+from tests.desk.test_browser import CHROMIUM, CHROMIUM_ARGS, SERVICE, browser_settings, create_order, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -48,17 +47,9 @@ def served(tmp_path):
     fake = FakeRasa()
     with Served(fake.app()) as rasa:
         fake.url = rasa.url
-        settings = DeskSettings(
-            database_url=f"sqlite:///{tmp_path / 'desk.db'}",
-            api_token=API_TOKEN,
-            secret_key="browser-secret",
-            demo_password=PASSWORD,
-            sms_outbox=str(tmp_path / "sms.jsonl"),
-            sms_spool=str(tmp_path / "sms_spool.jsonl"),
-            rasa_url=rasa.url,
-            rasa_token=RASA_TOKEN,
-            channel_push_token=PUSH_TOKEN,
-            court_api_url="http://127.0.0.1:9",
+        settings = browser_settings(
+            tmp_path,
+            rasa.url,
             queue_poll_seconds=2,
         )
         store = DeskStore.open(settings, engine=make_engine(settings.database_url), hasher=FAST_HASHER)
