@@ -22,7 +22,7 @@ TEST_ONLY: dict[str, str] = {
     "TEST_REDIS_URL": "tests/wechat/conftest.py: the local Redis of the shared-store tests",
     "DESK_FAULT_HOOK": "services/desk: the kill test's fault points (docs/workorders.md: tests only)",
     "CI": "tests/courtdata/test_schemathesis.py: under CI a missing tool fails the test instead of skipping it",
-    "SCREENSHOTS_DIR": "tests/webchat/test_browser_citizen.py, tests/desk/test_browser_workpage.py: screenshots",
+    "SCREENSHOTS_DIR": "tests/webchat/test_browser_citizen.py, tests/desk/browser.py: screenshots",
 }
 VARIABLE = re.compile(r"[A-Z][A-Z0-9_]*")
 EXPANDED = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}|\$([A-Z][A-Z0-9_]*)")

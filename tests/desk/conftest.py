@@ -85,20 +85,26 @@ def fresh_engine(request, tmp_path):
 CLOSED_URL = "http://127.0.0.1:9"  # nothing listens on the discard port: "Rasa is down"
 
 
+def make_settings(tmp_path, **overrides) -> DeskSettings:
+    """Test settings: SMS into a private outbox in tmp_path, Rasa and the court-data service unreachable
+    (each field can be overridden)."""
+    fields = {
+        "database_url": "(engine given)",
+        "api_token": API_TOKEN,
+        "secret_key": "test-secret",
+        "demo_password": PASSWORD,
+        "sms_outbox": str(tmp_path / "sms_outbox.jsonl"),
+        "sms_spool": str(tmp_path / "sms_spool.jsonl"),
+        "rasa_url": CLOSED_URL,
+        "court_api_url": CLOSED_URL,
+        "phone_key": PHONE_KEY,
+    }
+    return DeskSettings(**{**fields, **overrides})
+
+
 @pytest.fixture
 def settings(tmp_path) -> DeskSettings:
-    """Test settings: SMS into a private outbox, Rasa and the court-data service unreachable."""
-    return DeskSettings(
-        database_url="(engine given)",
-        api_token=API_TOKEN,
-        secret_key="test-secret",
-        demo_password=PASSWORD,
-        sms_outbox=str(tmp_path / "sms_outbox.jsonl"),
-        sms_spool=str(tmp_path / "sms_spool.jsonl"),
-        rasa_url=CLOSED_URL,
-        court_api_url=CLOSED_URL,
-        phone_key=PHONE_KEY,
-    )
+    return make_settings(tmp_path)
 
 
 @pytest.fixture
@@ -168,3 +174,14 @@ def desk_app(wired_settings, store, wiring):
 def pages(desk_app):
     """A browser-like client of the desk pages (cookies kept)."""
     return desk_app.test_client()
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def tab(request):
+    """A Chromium tab at a desktop (1280×800) or a phone (390×844) size, recording console errors, beeps and
+    desktop notifications (tests/desk/browser.py); `tab.size` says which."""
+    from tests.desk.browser import RECORDERS, VIEWPORTS, chromium_tab  # Playwright only for browser tests
+
+    with chromium_tab(VIEWPORTS[request.param], RECORDERS) as page:
+        page.size = request.param
+        yield page

@@ -9,96 +9,28 @@ Screenshots go to /tmp (desk_queue.png, desk_order.png, desk_figures.png, desk_c
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 import requests
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect
 
-from services.desk.app import create_app
-from services.desk.db.engine import make_engine
-from services.desk.service.orders import DeskStore
-from services.desk.settings import DeskSettings
-from tests.desk.conftest import API_TOKEN, FAST_HASHER, PASSWORD
-from tests.desk.fakes import PUSH_TOKEN, RASA_TOKEN, FakeRasa, Served
-from tests.desk.helpers import order_payload
+from tests.desk.browser import SERVICE, chromium_tab, create_order, desk_on_loopback, log_in
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SERVICE = {"Authorization": f"Bearer {API_TOKEN}"}
-
-
-def browser_settings(tmp_path, rasa_url: str, **extra) -> DeskSettings:
-    """The desk's settings for a browser test: SQLite in tmp_path, a fake Rasa at `rasa_url`, no court data."""
-    return DeskSettings(
-        database_url=f"sqlite:///{tmp_path / 'desk.db'}",
-        api_token=API_TOKEN,
-        secret_key="browser-secret",
-        demo_password=PASSWORD,
-        sms_outbox=str(tmp_path / "sms.jsonl"),
-        sms_spool=str(tmp_path / "sms_spool.jsonl"),
-        rasa_url=rasa_url,
-        rasa_token=RASA_TOKEN,
-        channel_push_token=PUSH_TOKEN,
-        court_api_url="http://127.0.0.1:9",
-        **extra,
-    )
 
 
 @pytest.fixture
 def served_desk(tmp_path):
     """The desk app on a loopback port, with a fake Rasa process for pushes and trackers."""
-    fake = FakeRasa()
-    with Served(fake.app()) as rasa:
-        fake.url = rasa.url
-        settings = browser_settings(tmp_path, rasa.url)
-        store = DeskStore.open(settings, engine=make_engine(settings.database_url), hasher=FAST_HASHER)
-        with Served(create_app(settings, store)) as desk:
-            yield desk.url, fake, store, settings
-        store.engine.dispose()
+    with desk_on_loopback(tmp_path) as desk:
+        yield desk
 
 
 @pytest.fixture
 def page():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is missing: apt-get install -y chromium")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-        tab = context.new_page()
-        problems: list[str] = []
-        tab.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-        tab.on("pageerror", lambda exc: problems.append(str(exc)))
-        tab.problems = problems
+    with chromium_tab({"width": 1366, "height": 900}) as tab:
         yield tab
-        browser.close()
-
-
-def create_order(base: str, **overrides) -> dict:
-    answer = requests.post(
-        f"{base}/api/v1/workorders", json=order_payload(**overrides), headers=SERVICE, timeout=5
-    )
-    assert answer.status_code == 201, answer.text
-    return answer.json()
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/desk/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("h1")).to_contain_text("工单队列")
 
 
 def test_clerk_claims_answers_calls_back_and_the_figures_follow(served_desk, page):

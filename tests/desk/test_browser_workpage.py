@@ -6,75 +6,26 @@ Screenshots of the order page and the queue go to docs/screenshots/.
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from services.desk.app import create_app
-from services.desk.db.engine import make_engine
-from services.desk.service.orders import DeskStore
-from tests.desk.conftest import FAST_HASHER, PASSWORD
-from tests.desk.fakes import FakeRasa, Served
-from tests.desk.test_browser import CHROMIUM, CHROMIUM_ARGS, SERVICE, browser_settings, create_order, log_in
+from tests.desk.browser import SERVICE, create_order, desk_on_loopback, log_in, screenshot
+from tests.desk.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-# SCREENSHOTS_DIR=docs/screenshots refreshes the ones in the docs (a test run never rewrites committed files)
-SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or "/tmp/court-screenshots")
-SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 JUDGE_CASE = "（2026）京0105民初8848号"
-# Records what the page asks of the speaker and of desktop notifications (headless Chromium has neither).
-RECORDERS = """
-window.__beeps = 0; window.__notes = [];
-window.AudioContext = class { constructor() { this.state = "running"; this.currentTime = 0; this.destination = {}; }
-  createOscillator() { window.__beeps += 1; return { frequency: {}, connect: (g) => g, start() {}, stop() {} }; }
-  createGain() { return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} }, connect: (d) => d }; } };
-window.Notification = class { constructor(title, options) { window.__notes.push({ title, body: options.body }); } };
-window.Notification.permission = "granted";
-window.Notification.requestPermission = async () => "granted";
-"""
 
 
 @pytest.fixture
 def served(tmp_path):
     """The desk on loopback (queue polled every 2 s), a fake Rasa process, and the store."""
-    fake = FakeRasa()
-    with Served(fake.app()) as rasa:
-        fake.url = rasa.url
-        settings = browser_settings(
-            tmp_path,
-            rasa.url,
-            queue_poll_seconds=2,
-        )
-        store = DeskStore.open(settings, engine=make_engine(settings.database_url), hasher=FAST_HASHER)
-        with Served(create_app(settings, store)) as desk:
-            yield desk.url, store
-        store.engine.dispose()
-
-
-@pytest.fixture(params=list(VIEWPORTS))
-def tab(request):
-    """A Chromium tab at one of the two sizes, recording console errors, beeps and notifications."""
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is missing: bash scripts/ensure_system_packages.sh")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport=VIEWPORTS[request.param], locale="zh-CN")
-        context.add_init_script(RECORDERS)
-        page = context.new_page()
-        problems: list[str] = []
-        page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: problems.append(str(exc)))
-        page.problems = problems
-        page.size = request.param
-        yield page
-        browser.close()
+    with desk_on_loopback(tmp_path, queue_poll_seconds=2) as desk:
+        yield desk.url, desk.store
 
 
 def in_first_screen(page: Page, selector: str) -> bool:
@@ -134,7 +85,7 @@ def test_the_reply_box_is_on_the_first_screen_and_clicks_read_as_words(served, t
     expect(own).to_contain_text("是的")
     expect(tab.locator("#transcript")).not_to_contain_text("/affirm")
     expect(tab.locator("details.earlier ol")).to_be_hidden()  # the earlier lookup is folded away
-    tab.screenshot(path=str(SCREENSHOTS / f"desk_order_{tab.size}.png"))
+    screenshot(tab, f"desk_order_{tab.size}")
     tab.click("details.earlier summary")
     expect(tab.locator("details.earlier ol")).to_contain_text("之前的问题第29句")
     if tab.size == "desktop":  # the panel stays beside the record while the clerk scrolls it
@@ -204,7 +155,7 @@ def test_the_queue_refreshes_itself_with_a_beep_and_a_notification(served, tab):
     notes = tab.evaluate("window.__notes")
     assert any(fresh in note["title"] and "诉讼费" in note["body"] for note in notes)
     expect(tab).to_have_title(re.compile(r"^（1）"))
-    tab.screenshot(path=str(SCREENSHOTS / f"desk_queue_{tab.size}.png"))
+    screenshot(tab, f"desk_queue_{tab.size}")
     answer = requests.post(  # a citizen asks for a person: the next heartbeat beeps and notifies
         f"{base}/api/v1/handoff",
         headers=SERVICE,

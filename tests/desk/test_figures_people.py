@@ -37,11 +37,11 @@ def handlers_table(html: str) -> dict[str, list[str]]:
     return {row[0]: row[1:] for row in rows if row}
 
 
-@pytest.fixture
-def march(store, actors):
-    """Orders of March 2026 (Beijing time) and one of April; returns their numbers by letter."""
-    judge, clerk = actors["judge_yi"], actors["clerk"]
-    numbers = {}
+def seed_march(store: DeskStore) -> dict[str, str]:
+    """Orders of March 2026 (Beijing time) and one of April; returns their numbers by letter. A and B are
+    易泽俊's (B answered late), C 周敏's (answered, called back, rated 4, closed), D the pool's, E April's."""
+    judge, clerk = (store.staff.authenticate(name, PASSWORD) for name in ("judge_yi", "clerk"))
+    supervisor = store.staff.authenticate("supervisor", PASSWORD)
     a = new_order(
         store, kind="联系法官", case_judge_id=YI, conversation_id="conv-a", now=local("2026-03-02 09:00")
     )
@@ -51,7 +51,7 @@ def march(store, actors):
         store, kind="联系法官", case_judge_id=YI, conversation_id="conv-b", now=local("2026-03-02 10:00")
     )
     store.claim(judge, b["number"], now=local("2026-03-02 10:30"))
-    late = store.get_order(actors["supervisor"], b["number"])["answer_due"]
+    late = store.get_order(supervisor, b["number"])["answer_due"]
     store.add_reply(judge, b["number"], "迟复", now=local(late[:16].replace("T", " ")) + timedelta(hours=1))
     c = new_order(store, conversation_id="conv-c", now=local("2026-03-04 09:00"))
     store.claim(clerk, c["number"], now=local("2026-03-04 09:10"))
@@ -61,9 +61,7 @@ def march(store, actors):
     d = new_order(store, conversation_id="conv-d", now=local("2026-03-06 09:00"))  # pool, never answered
     e = new_order(store, conversation_id="conv-e", now=local("2026-04-10 09:00"))  # outside the range
     store.claim(clerk, e["number"], now=local("2026-04-10 09:10"))
-    for letter, order in zip("abcde", (a, b, c, d, e), strict=True):
-        numbers[letter] = order["number"]
-    return numbers
+    return {letter: order["number"] for letter, order in zip("abcde", (a, b, c, d, e), strict=True)}
 
 
 # (conversation, seconds until a clerk took it or None, status, end reason)
@@ -78,16 +76,17 @@ HANDOFFS = [
 ]
 
 
-@pytest.fixture
-def handoffs(store, march):
-    with store._sessions.begin() as session:  # rows at known times, as the handoff book stores them
-        order_id = session.execute(select(WorkOrder.id).where(WorkOrder.number == march["d"])).scalar_one()
+def seed_handoffs(store: DeskStore, number: str) -> None:
+    """The HANDOFFS on order `number`, asked from 2026-03-06 09:00 a minute apart, as the handoff book
+    stores them."""
+    with store.sessions.begin() as session:
+        order_id = session.execute(select(WorkOrder.id).where(WorkOrder.number == number)).scalar_one()
         for n, (conversation, wait, status, reason) in enumerate(HANDOFFS):
             asked = local("2026-03-06 09:00") + timedelta(minutes=n)
             session.add(
                 Handoff(
                     work_order_id=order_id,
-                    number=march["d"],
+                    number=number,
                     conversation_id=conversation,
                     channel="web",
                     status=status,
@@ -98,6 +97,16 @@ def handoffs(store, march):
                     bot_resumed=True,
                 )
             )
+
+
+@pytest.fixture
+def march(store):
+    return seed_march(store)
+
+
+@pytest.fixture
+def handoffs(store, march):
+    seed_handoffs(store, march["d"])
 
 
 def tracker_db(path, events) -> str:
@@ -114,23 +123,24 @@ def tracker_db(path, events) -> str:
     return f"sqlite:///{path}"
 
 
+# Six conversations with a citizen message in March: a, b (orders) and h1 (handoff) reached a person.
+TRACKER_EVENTS = [
+    ("conv-a", "user", "2026-03-02 08:55"),  # became order A
+    ("conv-b", "user", "2026-03-02 09:55"),  # became order B
+    ("conv-h1", "user", "2026-03-06 08:59"),  # asked for a person
+    ("conv-x", "user", "2026-03-07 10:00"),  # the bot answered these three alone
+    ("conv-x", "user", "2026-03-07 10:01"),
+    ("conv-y", "user", "2026-03-08 10:00"),
+    ("conv-z", "user", "2026-03-31 23:59"),
+    ("conv-old", "user", "2026-02-28 23:59"),  # before the range
+    ("conv-bot", "bot", "2026-03-09 10:00"),  # no citizen message
+]
+
+
 @pytest.fixture
 def with_tracker(tmp_path, backend, settings, wired_settings, clock):
     """The desk app over the same database, reading conversations from a tracker store."""
-    url = tracker_db(
-        tmp_path / "tracker.db",
-        [
-            ("conv-a", "user", "2026-03-02 08:55"),  # became order A
-            ("conv-b", "user", "2026-03-02 09:55"),  # became order B
-            ("conv-h1", "user", "2026-03-06 08:59"),  # asked for a person
-            ("conv-x", "user", "2026-03-07 10:00"),  # the bot answered these three alone
-            ("conv-x", "user", "2026-03-07 10:01"),
-            ("conv-y", "user", "2026-03-08 10:00"),
-            ("conv-z", "user", "2026-03-31 23:59"),
-            ("conv-old", "user", "2026-02-28 23:59"),  # before the range
-            ("conv-bot", "bot", "2026-03-09 10:00"),  # no citizen message
-        ],
-    )
+    url = tracker_db(tmp_path / "tracker.db", TRACKER_EVENTS)
     tracked = dataclasses.replace(wired_settings, tracker_db_url=url)
     desk = DeskStore(backend, dataclasses.replace(settings, tracker_db_url=url), hasher=FAST_HASHER)
     app = create_app(tracked, desk, wiring=Wiring.from_settings(tracked, desk, clock=clock, kv=MemoryKV()))

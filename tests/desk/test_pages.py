@@ -145,6 +145,13 @@ def test_every_page_has_a_strict_csp_and_no_inline_code(pages, store):
         assert " style=" not in html and "<style" not in html and " onclick=" not in html, path
 
 
+def test_the_referrer_stays_within_the_desk(pages):
+    """A refused form post goes back to the page it came from (the Referer), so the browser must send it
+    to the desk itself; to other sites it sends nothing, so no order address leaves the desk."""
+    answer = pages.get("/desk/login")
+    assert answer.headers["Referrer-Policy"] == "same-origin"
+
+
 def test_api_answers_carry_the_headers_too(desk_app):
     answer = desk_app.test_client().get("/health")
     assert (

@@ -4,26 +4,16 @@ the citizen sees the reply in the same chat → the clerk records the callback �
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.stack import last_code, sms_messages
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 NUMBER = re.compile(r"[A-Z]{2}\d{8}-\d{4}")
 REPLY = "您好，网上立案请准备起诉状和身份证明，通过移动微法院提交即可。"
 
@@ -70,10 +60,9 @@ def ask_for_a_human(citizen, first: str, name: str, phone: str) -> None:
 
 @pytest.fixture
 def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is missing: run scripts/ensure_system_packages.sh")
+    require_chromium()
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

@@ -8,7 +8,6 @@ channel's output channel. What it answers depends on the text (see FakeBot.reply
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -17,7 +16,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
-import pytest
 import pytest_asyncio
 import socketio
 from playwright.async_api import Browser, async_playwright
@@ -31,6 +29,7 @@ from sanic import Sanic
 
 from bot.channels.webchat import WebChatInput, WebChatSettings
 from tests.channels.helpers import free_socket, serving  # noqa: F401 - test_rasa_app imports serving from here
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 SECRET = "test-secret-0123456789abcdef"
 PUSH_TOKEN = "push-token-for-tests"
@@ -257,24 +256,9 @@ async def new_session(server: Server) -> dict[str, Any]:
             return await resp.json()
 
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
 @pytest_asyncio.fixture
 async def browser() -> AsyncIterator[Browser]:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(
-            "Debian's chromium is missing: run scripts/ensure_system_packages.sh (apt-get install -y chromium)"
-        )
+    require_chromium()
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

@@ -9,7 +9,7 @@
 - Every POST under /desk carries the CSRF token: a hidden `csrf_token` field in forms, the `X-CSRF-Token`
   header in fetch calls. Compared in constant time.
 - Every answer gets a strict Content-Security-Policy (scripts and styles only from files of this origin, no
-  inline code), X-Frame-Options DENY, nosniff and no referrer; desk pages are not cached.
+  inline code), X-Frame-Options DENY, nosniff and a referrer only within the desk; desk pages are not cached.
 """
 
 from __future__ import annotations
@@ -61,7 +61,9 @@ def _headers(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # same-origin: a refused form post can go back to its page (errors._back reads the Referer), while no
+    # desk address (order numbers) is sent to another site; no-referrer sent the queue every refused post.
+    response.headers["Referrer-Policy"] = "same-origin"
     if request.path.startswith(("/desk", "/dev")) and "/static/" not in request.path:
         response.headers["Cache-Control"] = "no-store"
     return response
