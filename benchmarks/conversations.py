@@ -1,6 +1,6 @@
 """Conversation success by category, on the conversations written by someone who never saw the training data.
 
-    .venv/bin/python benchmarks/conversations.py MODEL.tar.gz [--folder tests/conversations/outside] [--show-failures]
+    .venv/bin/python benchmarks/conversations.py MODEL.tar.gz [--folder tests/conversations/outside] [--show-failures] [--ids a,b]
 
 Starts the real processes (tests/stack.py), plays every conversation (tests/conversations/runner.py) and
 prints, per category and in all, how many went right: every turn answered, and every effect the writer
@@ -27,8 +27,10 @@ def main() -> None:
     parser.add_argument("model")
     parser.add_argument("--folder", default=str(ROOT / "tests/conversations/outside"))
     parser.add_argument("--show-failures", action="store_true")
+    parser.add_argument("--ids", default="", help="comma-separated conversation ids to play (default: all)")
     args = parser.parse_args()
-    conversations = load(Path(args.folder))
+    wanted = {i for i in args.ids.split(",") if i}
+    conversations = [c for c in load(Path(args.folder)) if not wanted or c["id"] in wanted]
     total, good = Counter(), Counter()
     with tempfile.TemporaryDirectory() as tmp:
         stack = start_stack(Path(args.model), Path(tmp), extra_env={"COURTDATA_RESEND_SECONDS": "0"})
