@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 CANCEL_WORDS = re.compile(
     r"取消|算了|不查了|不找了|不办了|不弄了|不整了|不搞了|拉倒|不用了|不要了|不问了|不需要了|不登记了|不留言了|退出|结束对话|"
     r"我不是要|我不找|我不查|我不要|不想(?:查|找|办|弄|问)|先不(?:查|找|办|弄|提交|登记|留言)|不提交|"
+    r"不用(?:再)?(?:查|找|办|弄|问|登记|留言|麻烦)了?|"
     r"(?:下次|改天|以后|回头)再(?:查|问|说|办|弄|来)|再见|拜拜"
 )
 # A wish to move to another flow inside a cancel ("算了，帮我查下王伟是不是老赖") names that flow; "算了不查了，等
@@ -42,6 +43,8 @@ CHANGE_CUES = {
     Intent.REQUEST_HUMAN: re.compile(r"人工|真人|客服|工作人员|接线员"),
     Intent.FILE_COMPLAINT: re.compile(r"投诉|举报|反映|意见|建议"),
 }
+# "哦不对，我其实就是想知道开庭日子定了没有": no exit, but a move when it names another flow.
+MOVE_WORDS = re.compile(r"其实|我是想|我只是想|我就想|我就是想|我想要的是|不是这个|不对，我|不是，我")
 # Wishes that move to another flow: inside a form they are declined, so the rules start that flow.
 CHANGE_OF_MIND = frozenset(
     {
@@ -218,12 +221,13 @@ def exit_or_move(
     "我不查进度了，我要投诉法官" moves to the complaint (declined here, [] , so the rules start it);
     "不查了" / "退出" / "算了" end the form."""
     text = latest_text(tracker)
-    if not tracker.get_slot(Slot.REQUESTED) or not CANCEL_WORDS.search(text) or started_this_turn(tracker):
+    cancel, move = CANCEL_WORDS.search(text), MOVE_WORDS.search(text)
+    if not tracker.get_slot(Slot.REQUESTED) or not (cancel or move) or started_this_turn(tracker):
         return None
     intent = latest_intent(tracker)
     if intent in CHANGE_OF_MIND - {own} and CHANGE_CUES[intent].search(text):
         return []
-    return leave_form(dispatcher, slots, text)
+    return leave_form(dispatcher, slots, text) if cancel else None
 
 
 def started_this_turn(tracker: Tracker) -> bool:

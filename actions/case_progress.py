@@ -104,9 +104,10 @@ class ValidateCaseProgressForm(FormValidation):
         leaving = exit_or_move(dispatcher, tracker, Intent.QUERY_CASE_PROGRESS, FORM_SLOTS)
         if leaving is not None:
             return leaving
-        carries_data = any(latest_entity_value(tracker, e) for e in CARRIERS) or bool(
-            requested == Slot.CP_CODE and CODE.search(text)
-        )
+        carries_data = (
+            any(latest_entity_value(tracker, e) for e in CARRIERS)
+            or bool(requested == Slot.CP_CODE and (CODE.search(text) or RESEND.search(text)))
+        )  # "我没看见有短信啊，能不能再给我发一遍" is the code step's own business, whatever the model guessed
         if intent in DIGRESSIONS and not carries_data:
             return []  # a question of its own (FAQ, a wish for a human…): the rules answer it
         followup = self._already_verified(tracker)
@@ -316,7 +317,9 @@ class ValidateCaseProgressForm(FormValidation):
         return [SlotSet(Slot.CP_CODE, None), SlotSet(Slot.CP_VERIFICATION, sealed)]
 
 
-RESEND = re.compile(r"重新发送|重发|再发|没收到|收不到|没有收到")
+RESEND = re.compile(
+    r"重新发送|重发|再发|再给我发|重新发|没收到|收不到|没有收到|没(?:看见|看到|见到?)(?:有)?短信|没有?短信|短信.{0,4}没(?:来|到)"
+)
 # how long a sealed verification id stays usable: the code's lifetime with a resend or two
 CODE_TTL = 30 * 60
 CODE_BUTTONS = [

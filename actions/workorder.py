@@ -16,6 +16,7 @@ from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, Follo
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import (
+    REASK,
     AskSlot,
     CourtAction,
     FormValidation,
@@ -51,14 +52,17 @@ INTROS: dict[str, str] = {
     Kind.CREDIT_REPAIR: "好的，我帮您联系执行法官，咨询履行义务和移出失信名单的事宜。",
     Kind.SYSTEM_FAULT: "抱歉刚才系统出了问题，我帮您登记，由工作人员回电处理。",
 }
-# a name given before it was asked for counts only when the citizen says it is theirs ("我叫…"), so that
 # The citizen does not want to describe it: the order is stored without, the callback asks.
 SKIP_SUMMARY = re.compile(
     r"(?:跳过|没有|没了|没啥|没什么|不用了?|不用说了|不想说|确认|就这样|无)[。.!！~～]*"
 )
 NO_SUMMARY = "（未填写，回电时询问）"
-# "我要投诉江帆伟法官" never files the complaint under the judge's name
+# A name given before it was asked for counts only when the citizen says it is theirs ("我叫…"), so that
+# "我要投诉江帆伟法官" never files the complaint under the judge's name.
 OWN_NAME = re.compile(r"我叫|我是|本人|姓名|名字")
+# What is left of a message once its name, phone and their label words are gone: the request itself
+# when long enough ("我想咨询执行款退费的问题，我叫马建华，电话…"), nothing for "我叫林秀兰，手机158…".
+LABEL_WORDS = re.compile(r"我叫|我是|本人|姓名|名字|叫|手机号?码?|电话号?码?|联系方式|号码|是")
 WO_FORM_SLOTS = (
     Slot.WO_KIND,
     Slot.WO_CASE_NUMBER,
@@ -113,6 +117,7 @@ class ActionStartWorkorder(CourtAction):
             SlotSet(Slot.SUPPLEMENT_ORDER, None),  # a new order: nothing more goes to an earlier one
         ]
         case_number = latest_entity_value(tracker, Entity.CASE_NUMBER)
+        earlier = None
         if case_number:
             events.append(SlotSet(Slot.WO_CASE_NUMBER, case_number))
         else:  # a case from earlier in the conversation is offered for confirmation, never attached silently
@@ -125,6 +130,12 @@ class ActionStartWorkorder(CourtAction):
         # the first message says what it is about ("找不到承办法官"); a complaint needs more than "我要投诉"
         if len(text.strip()) >= (12 if kind == Kind.COMPLAINT else 6) and not text.startswith("/"):
             events.append(SlotSet(Slot.WO_SUMMARY, mask_text(text.strip()[:500])))
+        elif kind == Kind.HUMAN:
+            events.append(SlotSet(Slot.WO_SUMMARY, NO_SUMMARY))
+        if kind == Kind.HUMAN and not case_number and not earlier:
+            # 转人工: the person who calls back asks what it is about; name and phone, then the read-back
+            # (案号 and 内容 are one 修改 tap away, and anything typed there is added)
+            events.append(SlotSet(Slot.WO_CASE_NUMBER, NO_CASE))
         intro = INTROS.get(kind, "好的，我帮您转人工。先登记一下联系方式，工作人员会尽快联系您。")
         dispatcher.utter_message(text=intro)
         return events
@@ -209,10 +220,15 @@ class ValidateWorkorderForm(FormValidation):
             return leaving
         if requested == Slot.WO_CONFIRM:
             return self._confirm(dispatcher, tracker, text, intent)
-        for problem in find_problems(text):
-            dispatcher.utter_message(text=problem.message)
-            if requested:
-                return [SlotSet(requested, None)]
+        earlier = self._earlier_fixed(dispatcher, tracker, text, requested)
+        if earlier:
+            return earlier
+        problems = find_problems(text)
+        if problems:
+            for problem in problems:
+                dispatcher.utter_message(text=problem.message)
+            kept = self._kept_name(tracker, requested)
+            return kept or ([SlotSet(requested, None)] if requested else [])
         carries_data = any(latest_entity_value(tracker, e) for e in (Entity.CASE_NUMBER, Entity.PHONE))
         if intent in (Intent.FAQ, Intent.LEGAL_ADVICE) and requested != Slot.WO_SUMMARY and not carries_data:
             return []  # a question of its own: the rules answer it and the form asks again
@@ -227,6 +243,26 @@ class ValidateWorkorderForm(FormValidation):
         if handler is not None:
             events += handler(dispatcher, tracker, text, intent)
         return events
+
+    @staticmethod
+    def _earlier_fixed(dispatcher, tracker: Tracker, text: str, requested: str | None) -> list[EventType]:
+        """ "等一下，名字写错了，是谭倩琳" at the phone step: the name is corrected, the phone asked again."""
+        if requested in (None, Slot.WO_CONFIRM) or not EDIT_WORDS.search(text):
+            return []
+        fixed = [
+            e for e in corrections(tracker, text) if e["name"] != requested and tracker.get_slot(e["name"])
+        ]
+        if fixed:
+            dispatcher.utter_message(text="好的，已改正。" + REASK.get(requested, ""))
+        return fixed
+
+    @staticmethod
+    def _kept_name(tracker: Tracker, requested: str | None) -> list[EventType]:
+        """ "我叫郑丽华，电话1390123456": the phone is asked again, the name given with it stays."""
+        if requested != Slot.WO_NAME:
+            return []
+        who = identity_of(tracker)
+        return [SlotSet(Slot.WO_NAME, who.name)] if who.name and not who.is_org else []
 
     def _opportunistic(self, tracker: Tracker, requested: str | None) -> list[EventType]:
         """Values given before they were asked for (a phone number in the first message)."""
@@ -243,10 +279,9 @@ class ValidateWorkorderForm(FormValidation):
         if name and requested != Slot.WO_NAME and not tracker.get_slot(Slot.WO_NAME):
             events.append(SlotSet(Slot.WO_NAME, name))
         if (
-            requested == Slot.WO_CASE_NUMBER
-            and not tracker.get_slot(Slot.WO_SUMMARY)
-            and len(text.strip()) >= 12
-            and not text.startswith("/")
+            requested in (Slot.WO_CASE_NUMBER, Slot.WO_NAME)
+            and tracker.get_slot(Slot.WO_SUMMARY) in (None, NO_SUMMARY)
+            and request_words(text, who.name)
         ):
             # "我想咨询执行款退费的问题，我叫马建华，电话…": the request itself, not to be asked for again
             events.append(SlotSet(Slot.WO_SUMMARY, mask_text(text.strip()[:500])))
@@ -312,6 +347,9 @@ class ValidateWorkorderForm(FormValidation):
             return [SlotSet(Slot.WO_CONFIRM, None)]
         if intent == Intent.AFFIRM or re.search(r"确认|对的|没问题|提交|是的|可以", text):
             return [SlotSet(Slot.WO_CONFIRM, "yes")]
+        if tracker.get_slot(Slot.WO_SUMMARY) in (None, NO_SUMMARY) and request_words(text, None):
+            # what the citizen adds at the read-back is what it is about: kept, and read back again
+            return [SlotSet(Slot.WO_SUMMARY, mask_text(text.strip()[:500])), SlotSet(Slot.WO_CONFIRM, None)]
         dispatcher.utter_message(
             text="信息无误请点“确认提交”，要改请点对应的修改按钮。", buttons=[CONFIRM_BUTTON] + EDIT_BUTTONS
         )
@@ -334,6 +372,14 @@ EDIT_BUTTONS = [
     {"title": "修改内容", "payload": "修改内容"},
     {"title": "取消", "payload": "取消"},
 ]
+
+
+def request_words(text: str, name: str | None) -> bool:
+    """Whether a message says what it is about, beyond a name, a phone and their label words."""
+    if text.startswith("/"):
+        return False
+    rest = text.replace(name, "") if name else text
+    return len(re.findall(r"[\u4e00-\u9fa5]", LABEL_WORDS.sub("", rest))) >= 6
 
 
 def corrections(tracker: Tracker, text: str) -> list[EventType]:

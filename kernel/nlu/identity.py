@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from kernel.nlu.extract import CASE_NUMBER, CREDIT_CODE, ID_NUMBER, PHONE, analyse
+from kernel.nlu.name_finder import find_org_names
 from kernel.nlu.normalize import normalize
 
 ID_KIND, CREDIT_KIND, LICENCE_KIND = "id_number", "credit_code", "license_number"
@@ -292,8 +293,15 @@ def _org_name(segment: str) -> str | None:
         core = PREFIX.sub("", segment[:end], count=1)
         core = re.sub(r"^(?:我们|我|俺|在|是|叫|的)+", "", core)
         if len(core) >= 4 and not COURT_WORDS.search(core) and len(core) <= 60:
-            return core
+            return _trim_lead(core)
     return None
+
+
+def _trim_lead(core: str) -> str:
+    """The name without the words that led up to it ("有个客户北京鼎盛嘉业…有限公司" → 北京鼎盛嘉业…):
+    the name finder's walk back to a stop word and its place-name start decide where the name begins."""
+    found = [span for span in find_org_names(core) if span.end == len(core) and span.start > 0]
+    return found[-1].value if found else core
 
 
 def is_person_name(text: str, strict: bool = True) -> bool:

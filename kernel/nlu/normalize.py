@@ -8,7 +8,7 @@ character it came from, so entity offsets of training examples can be moved alon
 
 Chinese punctuation is kept: （）【】〔〕 belong to case numbers and the case-number parser reads
 them. Whitespace: Jieba turns every space into a token of its own, so the result keeps a space
-only between two Latin letters (between two words). Between digit groups the space is dropped
+only between two Latin words or a word and a number (`code 9111…`). Between digit groups the space is dropped
 when the groups form one number (`138 1234 5678`, `110105 19900101 1234`, a long number such
 as a bank card) and becomes 、 when they are separate numbers (`2 3个`, a year and a phone).
 Everywhere else (next to Chinese text or punctuation) it is simply dropped.
@@ -29,7 +29,7 @@ Step = Callable[[str], tuple[str, list[int]]]
 _SPACE_FOLD = {0x3000: " ", 0x00A0: " "}
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _WHITESPACE = re.compile(r"\s+")
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 #: Frequent citizen typos and homophones in court terms: (pattern, replacement). Guards keep
 #: them off correct text: 法管 is only fixed where it is not 司法管理 / 依法管辖, 立按 only where
@@ -124,7 +124,13 @@ def tidy_spaces(text: str) -> tuple[str, list[int]]:
             mapping.append(src_map[i])
             continue
         left, right = src[i - 1 : i], src[i + 1 : i + 2]
-        if left and right and _ASCII_LETTER.match(left) and _ASCII_LETTER.match(right):
+        if (
+            left
+            and right
+            and _ASCII_WORD.match(left)
+            and _ASCII_WORD.match(right)
+            and not (left.isdigit() and right.isdigit())
+        ):  # two words, or a word and a number ("credit code 9111…": the code starts after the space)
             out.append(" ")
         elif left.isdigit() and right.isdigit() and left.isascii() and right.isascii():
             gap = _digit_gap(src, runs, i)

@@ -235,3 +235,79 @@ def test_a_request_with_the_details_needs_no_second_description():
     _, events = run(ValidateWorkorderForm(), tracker)
     slots = slots_of(events)
     assert slots[Slot.WO_NAME] == "马建华" and slots[Slot.WO_SUMMARY].startswith("我想咨询执行款退费")
+
+
+def test_a_wish_for_a_person_asks_name_and_phone_then_reads_back():
+    """Three blind writers expected 转人工 → name → phone → 确认: the caller-back asks what it is about."""
+    _, events = run(ActionStartWorkorder(), make_tracker("转人工", intent=Intent.REQUEST_HUMAN))
+    filled = slots_of(events)
+    assert filled[Slot.WO_CASE_NUMBER] == "无" and filled[Slot.WO_SUMMARY] == "（未填写，回电时询问）"
+    judge, _ = run(ActionStartWorkorder(), make_tracker("找法官", intent=Intent.CONTACT_JUDGE))
+    assert slots_of(judge).get(Slot.WO_CASE_NUMBER) is None  # a judge's callback still needs its case
+
+
+@pytest.mark.parametrize(
+    ("text", "summary"),
+    [
+        ("我想咨询执行款退费的问题，我叫马建华，电话13520147789", "我想咨询执行款退费的问题，我叫马建华，电话135****7789"),
+        ("我叫林秀兰，手机15801357924", "（未填写，回电时询问）"),
+        ("name: 林嘉怡, phone: 186-1234-0098", "（未填写，回电时询问）"),
+    ],
+)  # fmt: skip
+def test_a_request_given_with_the_name_becomes_the_summary_and_a_bare_identity_does_not(text, summary):
+    slots = {
+        Slot.REQUESTED: Slot.WO_NAME,
+        Slot.WO_KIND: "人工咨询",
+        Slot.WO_SUMMARY: "（未填写，回电时询问）",
+    }
+    _, events = run(ValidateWorkorderForm(), make_tracker(text, intent="inform", slots=slots))
+    assert slots_of(events).get(Slot.WO_SUMMARY, "（未填写，回电时询问）") == summary
+
+
+def test_a_mistyped_phone_keeps_the_name_given_with_it():
+    slots = {Slot.REQUESTED: Slot.WO_NAME, Slot.WO_KIND: "人工咨询"}
+    _, events = run(ValidateWorkorderForm(), make_tracker("我叫郑丽华，电话1390123456", slots=slots))
+    assert slots_of(events) == {Slot.WO_NAME: "郑丽华"}  # the phone step comes next and reads 少打了一位，是…
+    checked = "我叫郑丽华，身份证110105198806152451"  # a check digit that fails: told, the name still kept
+    messages, events = run(ValidateWorkorderForm(), make_tracker(checked, slots=slots))
+    assert slots_of(events)[Slot.WO_NAME] == "郑丽华" and messages
+
+
+def test_words_added_at_the_read_back_become_the_summary():
+    slots = {**READ_BACK, Slot.WO_SUMMARY: "（未填写，回电时询问）"}
+    _, events = run(ValidateWorkorderForm(), make_tracker("想问一下执行款什么时候能到账", slots=slots))
+    assert slots_of(events) == {Slot.WO_SUMMARY: "想问一下执行款什么时候能到账", Slot.WO_CONFIRM: None}
+    _, kept = run(ValidateWorkorderForm(), make_tracker("想问一下执行款什么时候能到账", slots=READ_BACK))
+    assert Slot.WO_SUMMARY not in slots_of(kept)  # a summary already given is not overwritten
+
+
+def test_a_name_corrected_at_the_phone_step_is_changed_and_the_phone_asked_again():
+    slots = {
+        Slot.REQUESTED: Slot.WO_PHONE,
+        Slot.WO_KIND: "联系法官",
+        Slot.WO_NAME: "谭倩玲",
+        Slot.WO_CASE_NUMBER: CASE,
+    }
+    messages, events = run(ValidateWorkorderForm(), make_tracker("等一下，名字写错了，是谭倩琳", slots=slots))
+    assert slots_of(events) == {Slot.WO_NAME: "谭倩琳"} and "手机号" in messages[-1]["text"]
+
+
+@pytest.mark.parametrize("text", ["哦不用查了😂我想起来上个月已经解除了", "不用麻烦了"])
+def test_no_need_any_more_ends_the_debtor_form(text):
+    from actions.debtor import ValidateDebtorForm
+
+    tracker = make_tracker(text, intent="query_case_progress", slots={Slot.REQUESTED: Slot.DEBTOR_NAME})
+    _, events = run(ValidateDebtorForm(), tracker)
+    assert active(events) == [{"event": "active_loop", "name": None, "timestamp": None}]
+
+
+def test_actually_i_want_the_progress_moves_out_of_the_judge_form():
+    tracker = make_tracker(
+        "哦不对，我其实就是想知道开庭日子定了没有，你能直接帮我查吗",
+        intent=Intent.QUERY_CASE_PROGRESS,
+        slots={Slot.REQUESTED: Slot.WO_CASE_NUMBER, Slot.WO_KIND: "联系法官"},
+    )
+    assert run(ValidateWorkorderForm(), tracker) == ([], [])
+    stay = make_tracker("其实是想问下开庭的事", intent=Intent.INFORM, slots={Slot.REQUESTED: Slot.WO_SUMMARY})
+    _, events = run(ValidateWorkorderForm(), stay)
+    assert not active(events)  # an answer to the form, not an exit

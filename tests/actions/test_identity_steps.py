@@ -89,6 +89,10 @@ def test_resend_sends_a_new_code_to_the_same_party(court):
     slots = {**slots_of(events), Slot.CP_CASE_NUMBER: CASE, Slot.REQUESTED: Slot.CP_CODE}
     run(ValidateCaseProgressForm(), make_tracker("验证码还没收到", slots=slots))
     assert [s["phone"] for s in court.sent] == ["13900001001", "13900001001"]
+    # an elderly citizen's words, which the classifier took for a wish for a person: still a resend
+    asked = make_tracker("我没看见有短信啊，能不能再给我发一遍", intent="request_human", slots=slots)
+    run(ValidateCaseProgressForm(), asked)
+    assert [s["phone"] for s in court.sent] == ["13900001001"] * 3
 
 
 def test_a_code_on_its_way_stays_usable_after_cancel(court):

@@ -38,7 +38,8 @@ REAL_QUESTIONS = Path("/work/shared/data/real_legal_questions/lawbench_questions
         ("2 3个人", "2、3个人"),
         ("2022 13812345678", "2022、13812345678"),
         ("hello   world 你好", "hello world你好"),
-        ("iPhone 13 坏了", "iPhone13坏了"),
+        ("iPhone 13 坏了", "iPhone 13坏了"),  # a word and a number keep their space
+        ("credit code 91110117MA0Y1RDN8E", "credit code 91110117MA0Y1RDN8E"),
         ("零宽\u200b字符", "零宽字符"),
         # typos and homophones in court terms
         ("我的安件进度", "我的案件进度"),
