@@ -102,7 +102,8 @@ ORG_ENDINGS = (
 COURT_WORDS = re.compile(r"法院|法庭|人民法院")
 # Words that start a segment but are not part of the name: labels and the little phrases around them.
 PREFIX = re.compile(
-    r"^(?:(?:您好|你好|好的|嗯|哦|对|是的|请问|麻烦您|麻烦|请帮我|请|帮忙|帮我|帮俺|我想|我要|查一下|查询|查|我们|俺|咱|"
+    r"^(?:(?:您好|你好|好的|嗯|哦|对|是的|请问|麻烦您|麻烦|请帮我|请|帮忙|帮我|帮俺|我想|我要|先|再|"
+    r"查一下|查下|查查|查询|查|看一下|看下|问一下|问下|我们|俺|咱|"
     r"本人的?|我的|我)[，,\s]*)*"
     r"(?:(?:我|本人|我们|俺)?(?:的)?(?:真实)?(?:姓名|名字|名称|全名|全称)(?:是|叫|为)?|"
     r"(?:我们|我|俺|本)?(?:公司|单位|企业|厂|店)(?:的)?(?:名称|名字|全称|名)?(?:是|叫|为)?|"
@@ -112,7 +113,7 @@ PREFIX = re.compile(
     r"我叫|我是|我系|我叫做|本人是|本人叫|本人|叫做|叫|是|系)*"
 )
 SUFFIX = re.compile(
-    r"(?:(?:的)?(?:代理)?律师|本人|先生|女士|同志|"
+    r"(?:(?:的)?(?:代理)?律师|本人|先生|女士|同志|(?:的)?(?:联系)?(?:电话|手机)(?:号码?|是)?|"
     r"(?:的)?(?:居民)?(?:身份证|身分证|证件|执业证|律师证|统一社会信用代码|社会信用代码|信用代码|营业执照|号码|号)+"
     r"(?:号码?|码)?(?:是|为)?|(?:我的|的))+$"
 )
@@ -136,9 +137,10 @@ LICENCE = re.compile(r"(?<![0-9A-Za-z])(\d{17})(?![0-9A-Za-z])")
 # a space inside a name ("陈 思远") is left to the normaliser, which joins it.
 SPACED = re.compile(r"(?<=[\u4e00-\u9fa5]{2})[ \t\u3000]+(?=[\u4e00-\u9fa5]{2})")
 # A name inside a sentence, between a lead-in and a tail: "我想查下李磊国系咪老赖", "被执行人王伟有没有…".
+# A zero-width search, so that overlapping lead-ins are all tried ("帮我查下王伟": 查 + 下王伟, then 查下 + 王伟).
+LEAD_IN = r"查一下|查下|查查|查询|帮我查|看看|看下|看一下|瞅瞅|瞧瞧|一下|问下|问一下|被执行人|老赖|联系人|名叫|叫|是"
 EMBEDDED = re.compile(
-    r"(?:查一下|查下|查查|查询|帮我查|看看|看下|看一下|瞅瞅|瞧瞧|一下|问下|问一下|被执行人|老赖|联系人|名叫|叫|是)"
-    r"([\u4e00-\u9fa5]{2,4}?)(?=系|是不是|是否|有没有|在不在|上没上|有无|的|欠|被|还|在|$)"
+    rf"(?=(?:{LEAD_IN}|^)([\u4e00-\u9fa5]{{2,4}}?)(?=系|是不是|是否|有没有|在不在|上没上|有无|的|欠|被|还|在|$))"
 )
 HAN_NAME = re.compile(r"[\u4e00-\u9fa5]{2,4}|[\u4e00-\u9fa5]{1,6}·[\u4e00-\u9fa5]{1,8}")
 
@@ -278,9 +280,15 @@ def _after_marker(segment: str) -> str | None:
 
 
 def _embedded(segment: str) -> str | None:
-    for found in EMBEDDED.finditer(segment):
-        if is_person_name(found.group(1)):
-            return found.group(1)
+    """The first name-shaped span; where a later one ends with it, after a lead-in word ("查下王伟是不是…":
+    查下王伟 would be a name too, 查 being a surname), the later one."""
+    found = [(m.start(1), m.group(1)) for m in EMBEDDED.finditer(segment) if is_person_name(m.group(1))]
+    for start, name in found:
+        for later, inner in found:
+            lead = name[: later - start]
+            if later > start and name.endswith(inner) and re.fullmatch(f"(?:{LEAD_IN})+", lead):
+                return inner
+        return name
     return None
 
 

@@ -311,3 +311,13 @@ def test_actually_i_want_the_progress_moves_out_of_the_judge_form():
     stay = make_tracker("其实是想问下开庭的事", intent=Intent.INFORM, slots={Slot.REQUESTED: Slot.WO_SUMMARY})
     _, events = run(ValidateWorkorderForm(), stay)
     assert not active(events)  # an answer to the form, not an exit
+
+
+def test_giving_up_a_complaint_for_fear_for_ones_case_is_an_exit_not_a_progress_query():
+    tracker = make_tracker(
+        "哎算了，不投诉了，怕影响我的案子",
+        intent=Intent.QUERY_CASE_PROGRESS,
+        slots={Slot.REQUESTED: Slot.WO_NAME, Slot.WO_KIND: "投诉举报"},
+    )
+    _, events = run(ValidateWorkorderForm(), tracker)
+    assert active(events) == [{"event": "active_loop", "name": None, "timestamp": None}]

@@ -1,8 +1,9 @@
 """The conversations written by someone who never saw the training data, against a model trained in the run.
 
-Three sets, each written by a different helper who was given the README, the demo data and the contract but
+Four sets, each written by a different helper who was given the README, the demo data and the contract but
 never the training data, the rules or the actions: `outside/` (146), `fresh/` (50, written after the code of
-its time was finished) and `blind/` (60, written after this session's dialogue work). Every conversation is
+its time was finished), `blind/` (60, written after a later session's dialogue work) and `late/` (80, written
+after the code was finished, 2026-12-01). Every conversation is
 played through the running assistant (tests/conversations/runner.py), which checks the effects its writer
 expected. The README's demo rows must all go right; of each set at least its bar must, a floor set just under
 what was measured (docs/benchmarks.md), so that a regression fails the run while the conversations still
@@ -18,7 +19,8 @@ import pytest
 from tests.conversations.runner import HERE, load, play
 
 pytestmark = pytest.mark.slow
-BARS = {"outside": 0.90, "fresh": 0.90, "blind": 0.85}  # measured 141/146, 48/50, 54/60 (docs/benchmarks.md)
+# measured 144/146, 49/50, 55/60; late 69/80 before the fixes it led to (docs/benchmarks.md)
+BARS = {"outside": 0.90, "fresh": 0.90, "blind": 0.85, "late": 0.90}
 SETS = {name: load(HERE / name) for name in BARS}
 
 
