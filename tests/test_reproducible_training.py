@@ -66,3 +66,32 @@ def test_a_second_training_parses_every_message_the_same(trained_model, tmp_path
     print(f"\n{len(texts)} messages; {len(decided)} parsed differently; largest confidence drift {drift:.2e}")
     assert not decided, "\n".join(f"{t}: {a} != {b}" for t, a, b in decided[:20])
     assert drift <= CONFIDENCE_TOLERANCE
+
+
+def test_a_second_training_with_nothing_changed_trains_nothing(trained_model):
+    """What a second `make run` does: the model in place is kept, no component is trained again."""
+    before = trained_model.stat().st_mtime_ns
+    proc = subprocess.run(
+        [
+            str(ROOT / ".venv/bin/rasa"),
+            "train",
+            "--config",
+            "config.yml",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data",
+            "--out",
+            str(trained_model.parent),
+            "--fixed-model-name",
+            trained_model.name.removesuffix(".tar.gz"),
+        ],
+        cwd=ROOT,
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"),
+        capture_output=True,
+        text=True,
+    )
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log[-3000:]
+    assert "Starting to train component" not in log, log[-3000:]
+    assert trained_model.stat().st_mtime_ns == before
