@@ -45,12 +45,13 @@ CHANGE_CUES = {
 }
 # "哦不对，我其实就是想知道开庭日子定了没有": no exit, but a move when it names another flow.
 MOVE_WORDS = re.compile(r"其实|我是想|我只是想|我就想|我就是想|我想要的是|不是这个|不对，我|不是，我")
-# A move asks for something ("帮我查下王伟是不是老赖", "我要投诉法官"); "不投诉了，怕影响我的案子" names the case
+# A move asks for something ("帮我查下王伟是不是老赖", "不查了，投诉他"); "不投诉了，怕影响我的案子" names the case
 # but asks for nothing, so it is an exit.
 WISH = re.compile(
-    r"帮我|帮忙|给我|我要|我想|想(?:问|查|知道|了解|找|看)|要(?:查|找|问|投诉|举报)|查(?:下|一下|查|询)|"
-    r"看(?:下|一下|看)|问(?:下|一下|问)|能不能|能否|可以|麻烦|请|转|找"
+    r"帮我|帮忙|给我|我要|我想|想(?:问|查|知道|了解|找|看)|查|看(?:下|一下|看)|问(?:下|一下|问)|能不能|能否|"
+    r"可以|麻烦|请|转|找|投诉|举报|联系"
 )
+NEGATED = re.compile(r"不(?:再|用|想|要)?(?:查|找|问|办|投诉|举报|联系|转)了?")
 # Wishes that move to another flow: inside a form they are declined, so the rules start that flow.
 CHANGE_OF_MIND = frozenset(
     {
@@ -231,7 +232,11 @@ def exit_or_move(
     if not tracker.get_slot(Slot.REQUESTED) or not (cancel or move) or started_this_turn(tracker):
         return None
     intent = latest_intent(tracker)
-    if intent in CHANGE_OF_MIND - {own} and CHANGE_CUES[intent].search(text) and WISH.search(text):
+    if (
+        intent in CHANGE_OF_MIND - {own}
+        and CHANGE_CUES[intent].search(text)
+        and WISH.search(NEGATED.sub("", text))
+    ):
         return []
     return leave_form(dispatcher, slots, text) if cancel else None
 

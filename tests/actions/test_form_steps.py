@@ -321,3 +321,26 @@ def test_giving_up_a_complaint_for_fear_for_ones_case_is_an_exit_not_a_progress_
     )
     _, events = run(ValidateWorkorderForm(), tracker)
     assert active(events) == [{"event": "active_loop", "name": None, "timestamp": None}]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "moves"),
+    [
+        ("不查了，投诉他", Intent.FILE_COMPLAINT, True),
+        ("算了，直接转人工吧", Intent.REQUEST_HUMAN, True),
+        ("算了，先帮我查下王伟是不是老赖，身份证110112198511207912", Intent.QUERY_DISHONEST_DEBTOR, True),
+        ("算了不查了，怕影响我的案子", Intent.QUERY_CASE_PROGRESS, False),
+    ],
+)
+def test_a_cancel_moves_only_when_it_asks_for_the_other_flow(text, intent, moves):
+    tracker = make_tracker(
+        text, intent=intent, slots={Slot.REQUESTED: Slot.CP_IDENTITY, Slot.CP_CASE_NUMBER: CASE}
+    )
+    if intent == Intent.QUERY_CASE_PROGRESS:  # from the debtor form, so the progress flow is another one
+        from actions.debtor import ValidateDebtorForm
+
+        tracker = make_tracker(text, intent=intent, slots={Slot.REQUESTED: Slot.DEBTOR_NAME})
+        _, events = run(ValidateDebtorForm(), tracker)
+    else:
+        _, events = run(ValidateCaseProgressForm(), tracker)
+    assert (events == []) == moves
