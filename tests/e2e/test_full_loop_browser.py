@@ -48,14 +48,13 @@ def open_desk(browser, stack, username: str = "clerk"):
 
 
 def ask_for_a_human(citizen, first: str, name: str, phone: str) -> None:
-    """The work-order form of a 转人工 request without a case number, up to the confirmation."""
+    """The work-order form of a 转人工 request with nobody online: name and phone, then the read-back."""
     say(citizen, first)
-    expect(last_bot(citizen)).to_contain_text("案号", timeout=30_000)
-    say(citizen, "没有")
     expect(last_bot(citizen)).to_contain_text("姓名", timeout=30_000)
     say(citizen, name)
     expect(last_bot(citizen)).to_contain_text("手机", timeout=30_000)
     say(citizen, phone)
+    expect(last_bot(citizen)).to_contain_text("请确认", timeout=30_000)
 
 
 @pytest.fixture
@@ -70,9 +69,10 @@ def browser():
 def test_citizen_escalates_clerk_answers_in_the_same_chat(stack, browser):
     citizen = open_chat(browser, stack)
     ask_for_a_human(citizen, "我要转人工", "张红梅", "13712345678")
-    expect(last_bot(citizen)).to_contain_text("说明", timeout=30_000)
+    # what the citizen adds at the read-back is what it is about: read back again, then confirmed
     say(citizen, "想问网上立案要准备什么材料 <img src=x onerror=alert(1)>")
-    expect(last_bot(citizen)).to_contain_text("137****5678", timeout=30_000)
+    expect(last_bot(citizen)).to_contain_text("想问网上立案", timeout=30_000)
+    expect(last_bot(citizen)).to_contain_text("137****5678")
     citizen.locator("#messages").get_by_role("button", name="确认提交").last.click()
     expect(last_bot(citizen)).to_contain_text("已为您登记工单", timeout=30_000)
     number = NUMBER.search(last_bot(citizen).inner_text()).group(0)
