@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy
 from playwright.sync_api import expect, sync_playwright
 
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
@@ -181,3 +182,32 @@ def test_case_progress_by_taps_ends_in_a_card(stack, browser):
     assert answer.locator(".bubble").inner_text().count("12月10日") == 1  # the hearing once
     chat, top = citizen.locator("#main").bounding_box(), answer.bounding_box()
     assert chat and top and chat["y"] <= top["y"] < chat["y"] + 60  # the answer read from its start
+
+
+def test_a_judge_callback_by_taps_on_a_phone_types_only_the_data(stack, browser):
+    """联系法官 from the welcome button; the citizen types the case number, name and phone and taps the rest
+    (跳过 for the summary, 确认提交); the order is stored with what was typed and the number shown."""
+    citizen = open_chat(browser, stack)
+    citizen.locator(".welcome").get_by_role("button", name="联系法官").click()
+    expect(last_bot(citizen)).to_contain_text("案号", timeout=30_000)
+    say(citizen, "（2026）京0105民初8848号")
+    expect(last_bot(citizen)).to_contain_text("姓名", timeout=30_000)
+    say(citizen, "陈思远")
+    expect(last_bot(citizen)).to_contain_text("手机", timeout=30_000)
+    say(citizen, "13900001001")
+    skip = citizen.locator("#messages .msg-bot").last.get_by_role("button", name="跳过")
+    expect(skip).to_be_visible(timeout=30_000)
+    skip.click()
+    confirm = citizen.locator("#messages .msg-bot").last.get_by_role("button", name="确认提交")
+    expect(confirm).to_be_visible(timeout=30_000)
+    confirm.click()
+    expect(last_bot(citizen)).to_contain_text("已为您登记工单", timeout=30_000)
+    number = NUMBER.search(last_bot(citizen).inner_text()).group(0)
+    engine = sqlalchemy.create_engine(stack.env["DESK_DATABASE_URL"])
+    with engine.connect() as conn:
+        row = conn.execute(
+            sqlalchemy.text("SELECT kind, citizen_name, case_number FROM work_orders WHERE number = :n"),
+            {"n": number},
+        ).one()
+    engine.dispose()
+    assert tuple(row) == ("联系法官", "陈思远", "（2026）京0105民初8848号")
