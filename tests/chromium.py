@@ -24,3 +24,14 @@ def require_chromium() -> None:
         pytest.fail(
             "Debian's chromium is missing: run scripts/ensure_system_packages.sh (apt-get install -y chromium)"
         )
+
+
+def sync_browser():
+    """A launched Chromium for a sync Playwright test (a generator: the fixture yields it, then closes it)."""
+    from playwright.sync_api import sync_playwright
+
+    require_chromium()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

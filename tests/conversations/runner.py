@@ -100,18 +100,25 @@ class Player:
             wanted = str(turn["tap"])
             button = next((b for b in self.buttons if wanted in b.get("title", "")), None)
             return (f"[{wanted}]", self.send(button["payload"])) if button else (wanted, self.send(wanted))
-        text = str(turn)
+        text = self.typed(str(turn), sms_before)
+        return text, self.send(text)
+
+    def typed(self, text: str, sms_before: int) -> str:
+        """The turn's text with `{code}` (the newest code received since the start) and `{wrong_code}` filled."""
         if "{code}" in text:
             new = self.sms()[sms_before:]
             codes = [CODE.search(m["text"]).group(1) for m in new if CODE.search(m["text"])]
             text = text.replace("{code}", codes[-1] if codes else "000000")
-        if "{wrong_code}" in text:
-            text = text.replace("{wrong_code}", "987650")
-        return text, self.send(text)
+        return text.replace("{wrong_code}", "987650")
 
 
 def play(stack, conversation: dict[str, Any], sender: str) -> Outcome:
-    player, outcome = Player(stack, sender), Outcome()
+    return play_with(Player(stack, sender), conversation)
+
+
+def play_with(player: Player, conversation: dict[str, Any]) -> Outcome:
+    """Every turn through `player` (REST here, the web page in web.py), then the effects checked."""
+    outcome = Outcome()
     sms_before = len(player.sms())
     for turn in conversation["turns"]:
         typed, said = player.turn(turn, sms_before)

@@ -8,9 +8,8 @@ import re
 
 import pytest
 import sqlalchemy
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.stack import last_code, sms_messages
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -56,15 +55,6 @@ def ask_for_a_human(citizen, first: str, name: str, phone: str) -> None:
     expect(last_bot(citizen)).to_contain_text("手机", timeout=30_000)
     say(citizen, phone)
     expect(last_bot(citizen)).to_contain_text("请确认", timeout=30_000)
-
-
-@pytest.fixture
-def browser():
-    require_chromium()
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_citizen_escalates_clerk_answers_in_the_same_chat(stack, browser):
