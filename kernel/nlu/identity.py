@@ -262,7 +262,7 @@ def _as_name(segment: str, strict: bool = True) -> tuple[str | None, bool]:
     if core != segment:
         core = SUFFIX.sub("", PREFIX.sub("", core, count=1))  # "我是律师周婷": the label came in two parts
     if not is_person_name(core, strict):
-        core = _after_marker(segment) or _embedded(segment) or core
+        core = _after_marker(segment) or _embedded(segment) or _after_particle(segment) or core
     whole_ok, core_ok = is_person_name(segment, strict), core != segment and is_person_name(core, strict)
     if whole_ok and (not core_ok or len(segment) <= 3 or segment[:2] in COMPOUND_SURNAMES):
         return segment, False  # 查文静 is a name, not 查 + 文静
@@ -277,6 +277,15 @@ def _after_marker(segment: str) -> str | None:
         if is_person_name(tail):
             return tail
     return None
+
+
+# "我是不是失信人原了 蒋玲 1101…": the name right after a sentence's closing particle, before the identifier.
+AFTER_PARTICLE = re.compile(r"[了的吗呢啊吧呀嘛]([\u4e00-\u9fa5]{2,3})$")
+
+
+def _after_particle(segment: str) -> str | None:
+    found = AFTER_PARTICLE.search(segment)
+    return found.group(1) if found and is_person_name(found.group(1)) else None
 
 
 def _embedded(segment: str) -> str | None:
