@@ -209,9 +209,12 @@ class ChatClient:
 
     @staticmethod
     def untimed(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The messages without their time, after checking each has one from the last minute."""
+        """The messages without their time, after checking each has a real one (epoch seconds) from this run.
+
+        Fifteen minutes, not one: the restart test reads a history written before the processes restarted,
+        which on a loaded 2-core CI machine took 92 s once."""
         for message in messages:
-            assert abs(time.time() - message.pop("ts")) < 60, message
+            assert abs(time.time() - message.pop("ts")) < 900, message
         return messages
 
     async def join(self, session: dict[str, Any]) -> list[dict[str, Any]]:
