@@ -60,33 +60,30 @@ def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None) ->
     raise TimeoutError(f"{url} did not answer within {timeout}s")
 
 
-def train_model(out_dir: Path, name: str = "court") -> Path:
-    """Train the full model (seeded) into out_dir; fails on a misaligned-entity warning."""
+def rasa_train(out_dir: Path, name: str, force: bool) -> str:
+    """`rasa train` of the real config and data (seeded) into out_dir; its log. `force`: train everything."""
     env = dict(os.environ, TF_DETERMINISTIC_OPS="1", PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="2")
-    proc = subprocess.run(
-        [
-            str(ROOT / ".venv" / "bin" / "rasa"),
-            "train",
-            "--config",
-            "config.yml",
-            "--domain",
-            "domain.yml",
-            "--data",
-            "data",
-            "--out",
-            str(out_dir),
-            "--fixed-model-name",
-            name,
-            "--force",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+    command = [
+        str(ROOT / ".venv" / "bin" / "rasa"),
+        "train",
+        "--config",
+        "config.yml",
+        "--domain",
+        "domain.yml",
+    ]
+    command += ["--data", "data", "--out", str(out_dir), "--fixed-model-name", name] + (
+        ["--force"] if force else []
     )
+    proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     log = proc.stdout + proc.stderr
     if proc.returncode != 0:
         raise RuntimeError("rasa train failed:\n" + log[-5000:])
+    return log
+
+
+def train_model(out_dir: Path, name: str = "court") -> Path:
+    """Train the full model (seeded) into out_dir; fails on a misaligned-entity warning."""
+    log = rasa_train(out_dir, name, force=True)
     if "Misaligned entity annotation" in log:
         raise AssertionError("training data has misaligned entity annotations:\n" + log[-5000:])
     return out_dir / f"{name}.tar.gz"

@@ -7,40 +7,16 @@ longest step, so it is a benchmark, not a CI test.
 
 from __future__ import annotations
 
-import os
-import subprocess
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.stack import rasa_train
+
 pytestmark = pytest.mark.slow
 
 
 def test_a_second_training_with_nothing_changed_trains_nothing(trained_model):
     """What a second `make run` does: the model in place is kept, no component is trained again."""
     before = trained_model.stat().st_mtime_ns
-    proc = subprocess.run(
-        [
-            str(ROOT / ".venv/bin/rasa"),
-            "train",
-            "--config",
-            "config.yml",
-            "--domain",
-            "domain.yml",
-            "--data",
-            "data",
-            "--out",
-            str(trained_model.parent),
-            "--fixed-model-name",
-            trained_model.name.removesuffix(".tar.gz"),
-        ],
-        cwd=ROOT,
-        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"),
-        capture_output=True,
-        text=True,
-    )
-    log = proc.stdout + proc.stderr
-    assert proc.returncode == 0, log[-3000:]
+    log = rasa_train(trained_model.parent, trained_model.name.removesuffix(".tar.gz"), force=False)
     assert "Starting to train component" not in log, log[-3000:]
     assert trained_model.stat().st_mtime_ns == before
