@@ -216,7 +216,12 @@ def start_stack(
             # every REST conversation of a test run comes from one address, whose failed identity matches
             # (the suites' non-parties and typos) the service now counts together (tests/courtdata tests it)
             "COURTDATA_IDENTITY_MAX_FAILURES": "100000",
+            # every e2e conversation comes from 127.0.0.1 and the suites search the same demo debtors well
+            # over 100 times: the daily limits per client and per searched identity (tests/courtdata and
+            # tests/actions test them) are lifted here; the per-conversation limit stays (test_lookups.py)
             "DEBTOR_LIMIT_PER_DAY": "100000",
+            "DEBTOR_LIMIT_PER_IDENTITY": "100000",
+            "COURTDATA_DEBTOR_DAILY_LIMIT": "100000",
             "DESK_PORT": str(ports["desk"]),
             "DESK_URL": f"http://127.0.0.1:{ports['desk']}",
             "DESK_DATABASE_URL": f"sqlite:///{workdir / 'desk.db'}",

@@ -70,9 +70,10 @@ def test_a_burst_of_one_conversation_through_haproxy_is_kept_whole_and_in_order(
     # 20 ms apart: in order. At once (µs apart on the wire) a busy machine may let the replica read the
     # first message after the next few: at most one such pair (docs/cluster.md, "Measured").
     assert disorder <= (1 if gap_ms == 0 else 0), outcome.stored
-    # queued, the turns cost what they cost one at a time: no 1-second poll steps (Rasa's store: 18 s),
-    # no pollers eating the replica's event loop; < 3 s on a quiet machine
-    assert outcome.last_answer_s < max(3.0, 1.25 * serial), (outcome.last_answer_s, serial)
+    # queued, the turns must not wait on 1-second poll steps (Rasa's own lock store: 18 s for these 20)
+    # nor on pollers eating the replica's event loop. The bound only tells that failure apart from a
+    # busy machine (CI measured 4.5 s against 2.7 s one at a time); the figures are benchmarks/burst.py's
+    assert outcome.last_answer_s < max(8.0, 2.5 * serial), (outcome.last_answer_s, serial)
     sent = {name: int(row["stot"]) - before[name] for name, row in cluster.server_stats().items()}
     assert sorted(sent.values())[-1] >= 20, sent  # every message of the conversation on one replica
     assert sorted(sent.values())[0] <= 1, sent  # the other one got at most the tracker read
