@@ -27,7 +27,7 @@ from actions.base import (
     latest_text,
 )
 from actions.settings import debtor_limits, kv, shared_client
-from actions.stash import stash, unstash
+from actions.stash import drop, stash, unstash
 from kernel.clients.court import CourtError, DebtorEntry
 from kernel.names import Action, Intent, Slot
 from kernel.nlu.extract import CASE_NUMBER, find_problems
@@ -59,6 +59,8 @@ IDENTITY_LIMITED = (
     "请明天再试，或到“信用中国”、中国执行信息公开网查询。"
 )
 DAY = 24 * 3600
+#: stash key of the execution case of the one entry a lookup found
+LISTED_CASE = "debtor_listed_case"
 
 
 def limits() -> tuple[int, int, int]:
@@ -166,6 +168,11 @@ class ActionDebtorLookup(CourtAction):
             )
             return reset
         render_result(dispatcher, name, result.on_list, result.deleted)
+        # the one entry just shown is the case a credit-repair order is about (actions/workorder.py)
+        if len(result.on_list) == 1:
+            stash(tracker.sender_id, LISTED_CASE, result.on_list[0].case_number)
+        else:
+            drop(tracker.sender_id, LISTED_CASE)
         return reset
 
 

@@ -27,6 +27,7 @@ from actions.base import (
     latest_intent,
     latest_text,
 )
+from actions.debtor import LISTED_CASE
 from actions.settings import shared_client, workorder_client
 from actions.stash import drop, stash, unstash
 from kernel.clients.court import CourtError
@@ -117,6 +118,10 @@ class ActionStartWorkorder(CourtAction):
             SlotSet(Slot.SUPPLEMENT_ORDER, None),  # a new order: nothing more goes to an earlier one
         ]
         case_number = latest_entity_value(tracker, Entity.CASE_NUMBER)
+        if not case_number and kind == Kind.CREDIT_REPAIR:
+            # "联系执行法官" right under the one list entry just shown: that entry's execution case
+            # (the read-back shows it, 修改 is one tap away)
+            case_number = unstash(tracker.sender_id, LISTED_CASE)
         earlier = None
         if case_number:
             events.append(SlotSet(Slot.WO_CASE_NUMBER, case_number))

@@ -14,7 +14,7 @@ from actions.case_progress import ActionCaseProgress
 from actions.debtor import ActionDebtorLookup
 from actions.settings import ActionSettings, configure
 from actions.stash import seal, stash
-from actions.workorder import ActionSubmitWorkorder, ActionWorkorderStatus
+from actions.workorder import ActionStartWorkorder, ActionSubmitWorkorder, ActionWorkorderStatus
 from kernel.clients.court import (
     DebtorEntry,
     DebtorSearchResult,
@@ -23,7 +23,7 @@ from kernel.clients.court import (
 )
 from kernel.clients.workorders import WorkOrderError
 from kernel.contracts import client_key
-from kernel.names import Slot
+from kernel.names import Action, Intent, Slot
 from tests.actions.conftest import make_tracker, run, slots_of
 
 CASE = "（2026）京0105民初8848号"
@@ -226,6 +226,33 @@ def test_an_entry_on_the_list_is_shown_masked_with_the_way_off_it(court, monkeyp
     assert "110105********1234" in shown and "110105198506152453" not in shown
     assert "（2025）京0105执1234号" in shown and "移出" in shown
     assert slots_of(events)[Slot.DEBTOR_NAME] is None
+
+
+def test_contact_the_judge_under_the_one_entry_shown_files_it_on_that_case(court, monkeypatch):
+    """钱我都还上了，想申请信用修复，帮我联系执行法官 under the entry: the order carries its execution case."""
+
+    async def found(name, client=None, **identifier):
+        return DebtorSearchResult(entries=(_entry(),))
+
+    monkeypatch.setattr(court, "search_debtors", found)
+    run(ActionDebtorLookup(), _debtor_tracker())
+    lookup = [{"event": "action", "name": Action.DEBTOR_LOOKUP}, {"event": "bot", "text": "查询到 胡波刚 …"}]
+    asked = make_tracker(
+        "钱还上了，帮我联系执行法官", intent=Intent.CONTACT_JUDGE, events=lookup, sender="conv-d"
+    )
+    filled = slots_of(run(ActionStartWorkorder(), asked)[1])
+    assert filled[Slot.WO_KIND] == "信用修复" and filled[Slot.WO_CASE_NUMBER] == "（2025）京0105执1234号"
+
+
+def test_with_two_entries_shown_the_case_is_asked(court, monkeypatch):
+    async def two(name, client=None, **identifier):
+        return DebtorSearchResult(entries=(_entry(), _entry()))
+
+    monkeypatch.setattr(court, "search_debtors", two)
+    run(ActionDebtorLookup(), _debtor_tracker())
+    lookup = [{"event": "action", "name": Action.DEBTOR_LOOKUP}]
+    asked = make_tracker("联系执行法官", intent=Intent.CONTACT_JUDGE, events=lookup, sender="conv-d")
+    assert slots_of(run(ActionStartWorkorder(), asked)[1]).get(Slot.WO_CASE_NUMBER) is None
 
 
 def test_a_deleted_entry_says_not_on_the_list(court, monkeypatch):
