@@ -125,7 +125,9 @@ NOT_NAME = re.compile(
     r"电话|手机|留言|投诉|举报|人工|客服|律师|先生|女士|本人|没有|不是|就是|还是|已经|一直|这个|那个|哪个|辛苦|"
     r"麻烦|打扰|马上|方便|明白|时间|全部|不好意思|同志|师傅|老师|领导|姑娘|小伙|姓名|名字|修改|更改|改成|换成|确认|提交|"
     # roles in a case ("我是原告的代理律师": 原 is a surname, 原告 is not a name)
-    r"原告|被告|上诉|申请人|第三人|代理|当事|委托|家属"
+    r"原告|被告|上诉|申请人|第三人|代理|当事|委托|家属|"
+    # a correction's own words ("身份证输错了 应该是1101…": 应 is a surname, 应该是 is not a name)
+    r"应该|应当|输错|写错|打错|弄错|错了|正确|重新"
 )
 # "公司叫星河云帆": after an organisation label, the rest of the segment is the organisation's name.
 ORG_LABEL = re.compile(

@@ -39,6 +39,9 @@ CASES = [
     ("查下王伟是不是老赖", "王伟", None, None),
     ("我是不是失信人原了 蒋玲 11011719940403408x", "蒋玲", ID_KIND, "11011719940403408X"),
     ("我是不是失信人原了蒋玲11011719940403408x", "蒋玲", ID_KIND, "11011719940403408X"),  # as normalised
+    # a correction of the number alone carries no name (the form keeps the one given before)
+    ("身份证输错了 应该是11010519780315149X", None, ID_KIND, "11010519780315149X"),
+    ("应该是11010519780315149X", None, ID_KIND, "11010519780315149X"),
     ("查文静是不是老赖", "查文静", None, None),
     ("唐洋凯 电话１８５１３９８７７４８", "唐洋凯", None, None),
     ("唐洋凯电话18513987748", "唐洋凯", None, None),
