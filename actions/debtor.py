@@ -147,6 +147,8 @@ class ActionDebtorLookup(CourtAction):
 
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
         reset = [SlotSet(s, None) for s in FORM_SLOTS]
+        # a refused or failed lookup leaves no earlier entry's case behind for a credit-repair order
+        drop(tracker.sender_id, LISTED_CASE)
         name = tracker.get_slot(Slot.DEBTOR_NAME)
         stashed = unstash(tracker.sender_id, "debtor_identifier")
         if not name or not stashed:
@@ -171,8 +173,6 @@ class ActionDebtorLookup(CourtAction):
         # the one entry just shown is the case a credit-repair order is about (actions/workorder.py)
         if len(result.on_list) == 1:
             stash(tracker.sender_id, LISTED_CASE, result.on_list[0].case_number)
-        else:
-            drop(tracker.sender_id, LISTED_CASE)
         return reset
 
 

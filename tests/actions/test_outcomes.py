@@ -255,6 +255,19 @@ def test_with_two_entries_shown_the_case_is_asked(court, monkeypatch):
     assert slots_of(run(ActionStartWorkorder(), asked)[1]).get(Slot.WO_CASE_NUMBER) is None
 
 
+def test_a_refused_lookup_leaves_no_earlier_entrys_case_for_the_order(court, monkeypatch):
+    async def found(name, client=None, **identifier):
+        return DebtorSearchResult(entries=(_entry(),))
+
+    monkeypatch.setattr(court, "search_debtors", found)
+    run(ActionDebtorLookup(), _debtor_tracker())
+    configure(ActionSettings.from_env({"DEBTOR_LIMIT_PER_CONVERSATION": "1"}))
+    assert "上限" in texts(run(ActionDebtorLookup(), _debtor_tracker())[0])
+    lookup = [{"event": "action", "name": Action.DEBTOR_LOOKUP}]
+    asked = make_tracker("联系执行法官", intent=Intent.CONTACT_JUDGE, events=lookup, sender="conv-d")
+    assert slots_of(run(ActionStartWorkorder(), asked)[1]).get(Slot.WO_CASE_NUMBER) is None
+
+
 def test_a_deleted_entry_says_not_on_the_list(court, monkeypatch):
     async def deleted(name, client=None, **identifier):
         return DebtorSearchResult(entries=(_entry(on_list=False),))
