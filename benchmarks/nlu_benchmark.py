@@ -35,10 +35,13 @@ from kernel.names import CASE_SPECIFIC_INTENTS  # noqa: E402
 PY = str(ROOT / ".venv" / "bin" / "python")
 RASA = str(ROOT / ".venv" / "bin" / "rasa")
 HELDOUT = ROOT / "tests" / "nlu" / "data" / "heldout.yml"
-SETS = {  # name in the report -> file; the last one decides (written blind, from the contract only)
+SETS = {  # name in the report -> file; the blind ones were written from the contract only
     "own held-out": HELDOUT,
     "outside (blind)": ROOT / "tests" / "nlu" / "data" / "outside.yml",
     "second held-out (blind)": ROOT / "tests" / "nlu" / "data" / "heldout_b.yml",
+    # written 2026-12-02 from the contract alone, after the second set's errors had been read (the topics
+    # of the boundary data and of OtherBodyGuard came from them): the one set nothing here was tuned on
+    "third held-out (blind)": ROOT / "tests" / "nlu" / "data" / "heldout_c.yml",
 }
 REAL = ROOT.parent / "shared" / "data" / "real_legal_questions" / "lawbench_questions.tsv"
 COPIED_LIST = ROOT / "data" / "nlu" / "README.md"
@@ -85,12 +88,14 @@ def load_real() -> tuple[list[str], set[str]]:
 
 
 def train(config: str, out_dir: str, name: str) -> tuple[str, float]:
+    """A training from scratch: Rasa's cache is a fresh folder, or the time would be that of a restore."""
     env = dict(
         os.environ,
         TF_DETERMINISTIC_OPS="1",
         PYTHONHASHSEED="0",
         TF_CPP_MIN_LOG_LEVEL="2",
         PYTHONPATH=str(ROOT),
+        RASA_CACHE_DIRECTORY=str(Path(out_dir) / f"cache-{name}"),
     )
     t0 = time.perf_counter()
     subprocess.run(

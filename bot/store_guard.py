@@ -76,6 +76,10 @@ class GuardedTrackerStore(_store_base()):  # type: ignore[misc]
     async def retrieve(self, sender_id: str) -> Any:
         return await self._call("retrieve", self.inner.retrieve, sender_id)
 
+    async def create_tracker(self, sender_id: str, append_action_listen: bool = True) -> Any:
+        """The inner store's own (the masking store stores a new tracker with its first turn)."""
+        return await self.inner.create_tracker(sender_id, append_action_listen)
+
     async def retrieve_full_tracker(self, conversation_id: str) -> Any:
         return await self._call("retrieve", self.inner.retrieve_full_tracker, conversation_id)
 

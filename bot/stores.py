@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from rasa.core.tracker_store import TrackerStore, create_tracker_store
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.private_files import prepare_sql_store
+from bot.sql_store import CourtSQLTrackerStore
 from kernel.names import Entity, Slot
 from kernel.privacy import mask_id, mask_phone, mask_text
 
@@ -31,6 +33,8 @@ CODE_SLOTS = {Slot.CP_CODE}
 CODE_REQUEST = Slot.CP_CODE
 _CODE_RUN = re.compile(r"(?<![0-9０-９])[0-9０-９]{4,8}(?![0-9０-９])")
 _ENTITY_MASKERS = {Entity.ID_NUMBER: mask_id, Entity.PHONE: mask_phone}
+#: On a tracker this store read or created: how many of its events the inner store holds (bot/sql_store.py).
+STORED = "_court_events_stored"
 
 
 def mask_code_text(text: str) -> str:
@@ -184,7 +188,7 @@ class MaskingTrackerStore(TrackerStore):
         inner_config = (
             EndpointConfig(url=host, type=inner_type, **kwargs) if inner_type != "in_memory" else None
         )
-        self.inner = create_tracker_store(inner_config, domain, event_broker)
+        self.inner = _inner_store(inner_config, domain, event_broker)
         self._cache = MaskCache()
         engine = getattr(self.inner, "engine", None)
         if engine is not None and engine.dialect.name == "sqlite":
@@ -200,11 +204,28 @@ class MaskingTrackerStore(TrackerStore):
         self._domain = self.inner.domain
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        masked = self._cache.masked(tracker)
-        await self.inner.save(events_only_tracker(tracker.sender_id, masked, self.domain))
+        masked = events_only_tracker(tracker.sender_id, self._cache.masked(tracker), self.domain)
+        stored = getattr(tracker, STORED, None)
+        if stored is not None and isinstance(self.inner, CourtSQLTrackerStore):
+            await self.inner.save_from(masked, stored)
+        else:
+            await self.inner.save(masked)
+        _mark(tracker)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        return await self.inner.retrieve(sender_id)
+        tracker = await self.inner.retrieve(sender_id)
+        if tracker is not None:
+            _mark(tracker)  # read under the conversation's lock: all of these events are stored
+        return tracker
+
+    async def create_tracker(self, sender_id: str, append_action_listen: bool = True) -> DialogueStateTracker:
+        """A new conversation's tracker, not saved yet: the turn's own save stores it with the turn
+        (Rasa's default saved the lone action_listen first, a second write per new conversation)."""
+        tracker = self.init_tracker(sender_id)
+        if append_action_listen:
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+        setattr(tracker, STORED, 0)
+        return tracker
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         return await self.inner.retrieve_full_tracker(conversation_id)
@@ -214,3 +235,19 @@ class MaskingTrackerStore(TrackerStore):
 
     async def exists(self, conversation_id: str) -> bool:
         return await self.inner.exists(conversation_id)
+
+
+def _mark(tracker: DialogueStateTracker) -> None:
+    """Remember on the tracker that all its events are stored; not for a capped tracker (max_event_history),
+    whose length is not the number stored."""
+    if tracker.events.maxlen is None:
+        setattr(tracker, STORED, len(tracker.events))
+
+
+def _inner_store(config: EndpointConfig | None, domain: Domain | None, event_broker: Any) -> TrackerStore:
+    """The configured store; SQL as CourtSQLTrackerStore (Rasa's, without the count per save)."""
+    if config is not None and (config.type or "").lower() == "sql":
+        return CourtSQLTrackerStore(
+            domain=domain, host=config.url, event_broker=event_broker, **config.kwargs
+        )
+    return create_tracker_store(config, domain, event_broker)

@@ -65,3 +65,73 @@ def test_a_wider_existing_file_is_narrowed(tmp_path):
     private_file(path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert path.read_bytes() == b""  # never truncated
+
+
+def _turn(tracker: DialogueStateTracker, text: str, answer: str) -> None:
+    tracker.update(UserUttered(text, {"name": "faq"}))
+    tracker.update(BotUttered(answer))
+    tracker.update(ActionExecuted("action_listen"))
+
+
+async def _stored_texts(db: Path, domain: Domain, sender: str) -> list[str]:
+    again = await embedded_store(db, domain).retrieve_full_tracker(sender)
+    return [e.text for e in again.events if isinstance(e, (UserUttered, BotUttered))]
+
+
+async def test_turns_are_stored_once_each_in_order_without_a_count_per_save(tmp_path):
+    """A new conversation, then turns as Rasa runs them (retrieve → update → save): each event is stored
+    exactly once (bot/sql_store.py inserts after the number read at the start of the turn)."""
+    domain = Domain.from_path(str(ROOT / "domain.yml"))
+    db = tmp_path / "tracker.db"
+    store = embedded_store(db, domain)
+    tracker = await store.create_tracker("rest:t1")
+    assert await store.retrieve("rest:t1") is None  # a new tracker is stored with its first turn
+    _turn(tracker, "诉讼费多少", "按标的额计算")
+    await store.save(tracker)
+    for text in ("法院几点上班", "在哪里"):
+        tracker = await store.retrieve("rest:t1")
+        _turn(tracker, text, "好的，答复如下")
+        await store.save(tracker)
+    assert await _stored_texts(db, domain, "rest:t1") == [
+        "诉讼费多少",
+        "按标的额计算",
+        "法院几点上班",
+        "好的，答复如下",
+        "在哪里",
+        "好的，答复如下",
+    ]
+
+
+async def test_a_tracker_the_store_did_not_read_is_still_stored_once(tmp_path):
+    """A copy (as the HTTP API builds one) carries no stored count: Rasa's counting save is used."""
+    domain = Domain.from_path(str(ROOT / "domain.yml"))
+    db = tmp_path / "tracker.db"
+    store = embedded_store(db, domain)
+    tracker = await store.create_tracker("rest:t2")
+    _turn(tracker, "第一句", "第一答")
+    await store.save(tracker)
+    copy = DialogueStateTracker.from_events("rest:t2", list((await store.retrieve("rest:t2")).events))
+    _turn(copy, "第二句", "第二答")
+    await store.save(copy)
+    assert await _stored_texts(db, domain, "rest:t2") == ["第一句", "第一答", "第二句", "第二答"]
+
+
+async def test_the_event_broker_gets_each_new_event_once(tmp_path):
+    """With a broker (RabbitMQ in the cluster) only the turn's new events are published, masked."""
+    domain = Domain.from_path(str(ROOT / "domain.yml"))
+    store = embedded_store(tmp_path / "tracker.db", domain)
+    published: list[dict] = []
+
+    class Broker:
+        def publish(self, event: dict) -> None:
+            published.append(event)
+
+    store.inner.event_broker = Broker()
+    tracker = await store.create_tracker("rest:t3")
+    _turn(tracker, f"我的身份证{RAW_ID}", "收到")
+    await store.save(tracker)
+    tracker = await store.retrieve("rest:t3")
+    _turn(tracker, "谢谢", "不客气")
+    await store.save(tracker)
+    texts = [e.get("text") for e in published if e.get("event") in ("user", "bot")]
+    assert texts == ["我的身份证110105********245X", "收到", "谢谢", "不客气"]

@@ -1,6 +1,6 @@
 """CourtEntityExtractor: case_number, id_number, credit_code and phone by rule, canonical values.
 
-Put it after DIETClassifier (and after ChineseNormalizer + JiebaTokenizer) in the pipeline.
+Put it last among the extractors (after ChineseNormalizer + JiebaTokenizer) in the pipeline.
 For its entity types it is authoritative: entities of those types that other extractors
 found are replaced by the rule's canonical entity, or dropped when the rules do not
 confirm them (only complete, valid values are entities; a wrong ID must not be looked up).

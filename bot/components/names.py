@@ -6,9 +6,9 @@ jieba-sized pieces) and is ahead on person_name. Rasa's SpacyNLP/SpacyEntityExtr
 load a model by path (not packed in the Rasa model, not fingerprinted with the data) and run spaCy
 twice, so this component trains the NER itself in `train()` and keeps it in Rasa's model storage.
 
-Place it after DIETClassifier and before CourtEntityExtractor. It sees the normalised text
+Place it after the intent classifier and before CourtEntityExtractor. It sees the normalised text
 (ChineseNormalizer runs first and moves the training offsets along). In `process()` it replaces
-DIET's person_name / org_name with its own whole names; a name that overlaps a rule entity
+any other extractor's person_name / org_name with its own whole names; a name that overlaps a rule entity
 (case_number, id_number, credit_code, phone) already present is not added.
 """
 

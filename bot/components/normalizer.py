@@ -54,7 +54,7 @@ class ChineseNormalizer(GraphComponent):
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """Rasa fingerprints this class's source only; the rules live in kernel/nlu, so the sources
         of the rules it runs are added: a changed rule must not reuse cached, differently normalised data."""
-        return digest(kernel_sources([Path(__file__)]))
+        return digest([Path(__file__), *kernel_sources([Path(__file__)])])
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

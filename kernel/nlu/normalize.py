@@ -11,6 +11,7 @@ them. Whitespace: Jieba turns every space into a token of its own, so the result
 only between two Latin words or a word and a number (`code 9111…`). Between digit groups the space is dropped
 when the groups form one number (`138 1234 5678`, `110105 19900101 1234`, a long number such
 as a bank card) and becomes 、 when they are separate numbers (`2 3个`, a year and a phone).
+Between the groups of a 统一社会信用代码 written in groups (`9133 0106 MA27 XQ9J 05`) it is dropped.
 Everywhere else (next to Chinese text or punctuation) it is simply dropped.
 """
 
@@ -21,6 +22,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from kernel.nlu.creditcode import credit_code_problem
 from kernel.nlu.digits import WIDTH_FOLD, Run, digit_runs, units
 from kernel.text import is_invisible
 
@@ -30,6 +32,9 @@ _SPACE_FOLD = {0x3000: " ", 0x00A0: " "}
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _WHITESPACE = re.compile(r"\s+")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+_ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
+_GROUPED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]+(?: [A-Za-z0-9]+)+(?![A-Za-z0-9])")
+CREDIT_CODE_LENGTH = 18
 
 #: Frequent citizen typos and homophones in court terms: (pattern, replacement). Guards keep
 #: them off correct text: 法管 is only fixed where it is not 司法管理 / 依法管辖, 立按 only where
@@ -111,11 +116,36 @@ def _digit_gap(text: str, runs: list[Run], pos: int) -> str:
     return ""
 
 
+def credit_code_gaps(text: str) -> set[int]:
+    """Positions of the single spaces inside a valid credit code written in groups: consecutive
+    groups of letters and digits, 18 characters together, with letters, in the code's layout (a wrong
+    check character is joined too, so the citizen is told about it). The layout keeps words and
+    separate numbers ("case 2023 ...") from being joined."""
+    gaps: set[int] = set()
+    for match in _GROUPED.finditer(text):
+        pieces = [(match.start() + p.start(), p.group()) for p in _ALNUM_RUN.finditer(match.group())]
+        for i in range(len(pieces)):
+            total, j = 0, i
+            while j < len(pieces) and total < CREDIT_CODE_LENGTH:
+                total += len(pieces[j][1])
+                j += 1
+            value = "".join(piece for _, piece in pieces[i:j])
+            if (
+                j - i > 1
+                and total == CREDIT_CODE_LENGTH
+                and not value.isdigit()
+                and credit_code_problem(value.upper()) != "format"
+            ):
+                gaps |= {start + len(piece) for start, piece in pieces[i : j - 1]}
+    return gaps
+
+
 def tidy_spaces(text: str) -> tuple[str, list[int]]:
     """Trim, collapse, and drop or replace spaces as described in the module docstring."""
     src = _WHITESPACE.sub(" ", text)
     src_map = [m.start() for m in re.finditer(r"\S|\s+", text)]  # index in `src` → in `text`
     runs = list(digit_runs(src))
+    code_gaps = credit_code_gaps(src)
     out: list[str] = []
     mapping: list[int] = []
     for i, ch in enumerate(src):
@@ -124,6 +154,8 @@ def tidy_spaces(text: str) -> tuple[str, list[int]]:
             mapping.append(src_map[i])
             continue
         left, right = src[i - 1 : i], src[i + 1 : i + 2]
+        if i in code_gaps:
+            continue
         if (
             left
             and right

@@ -115,8 +115,7 @@ def test_the_recipe_places_the_normaliser_before_the_tokenizer_on_both_paths():
         "pipeline": [
             {"name": "bot.components.normalizer.ChineseNormalizer"},
             {"name": "JiebaTokenizer", "dictionary_path": str(DICT_DIR)},
-            {"name": "CountVectorsFeaturizer"},
-            {"name": "DIETClassifier", "epochs": 1},
+            {"name": "bot.components.intent.NgramIntentClassifier"},
             {"name": "bot.components.entities.CourtEntityExtractor"},
         ],
         "policies": [],
@@ -127,6 +126,6 @@ def test_the_recipe_places_the_normaliser_before_the_tokenizer_on_both_paths():
     assert train[normalizer].fn == "process_training_data"
     assert train["run_JiebaTokenizer1"].needs["training_data"] == normalizer
     assert predict["run_JiebaTokenizer1"].needs["messages"] == normalizer
-    extractor = predict["run_bot.components.entities.CourtEntityExtractor4"]
-    assert extractor.needs["messages"] == "run_DIETClassifier3"
+    extractor = predict["run_bot.components.entities.CourtEntityExtractor3"]
+    assert extractor.needs["messages"] == "run_bot.components.intent.NgramIntentClassifier2"
     DefaultV1RecipeValidator(graph.train_schema)._raise_if_more_than_one_tokenizer()

@@ -40,6 +40,11 @@ REAL_QUESTIONS = Path("/work/shared/data/real_legal_questions/lawbench_questions
         ("hello   world 你好", "hello world你好"),
         ("iPhone 13 坏了", "iPhone 13坏了"),  # a word and a number keep their space
         ("credit code 91110117MA0Y1RDN8E", "credit code 91110117MA0Y1RDN8E"),
+        # a credit code written in groups becomes one code; a wrong check character is joined too (and told)
+        ("信用代码是9133 0106 MA27 XQ9J 05", "信用代码是91330106MA27XQ9J05"),
+        ("code 9111 0117 ma0y 1rdn 8e ok", "code 91110117ma0y1rdn8e ok"),
+        ("代码9111 0117 MA0Y 1RDN 8F", "代码91110117MA0Y1RDN8F"),
+        ("case 2023 MA27 XQ9J", "case 2023 MA27 XQ9J"),  # not 18 characters in the layout: words stay apart
         ("零宽\u200b字符", "零宽字符"),
         # typos and homophones in court terms
         ("我的安件进度", "我的案件进度"),

@@ -29,3 +29,19 @@ def test_the_digest_follows_the_bytes(tmp_path: Path) -> None:
     before = digest([rule])
     rule.write_text("A = 2\n", encoding="utf-8")
     assert digest([rule]) != before and digest([rule]) == digest([rule])
+
+
+def test_components_with_module_level_helpers_fingerprint_their_own_module(monkeypatch) -> None:
+    """Rasa fingerprints a component's class source only: a change to a helper beside the class (how the
+    classifier reads a message) restored the old model from the cache, which then read messages the new way."""
+    import bot.components.intent as intent
+    import bot.components.normalizer as normalizer
+
+    for module, component in (
+        (intent, intent.NgramIntentClassifier),
+        (normalizer, normalizer.ChineseNormalizer),
+    ):
+        seen: list[Path] = []
+        monkeypatch.setattr(module, "digest", lambda paths, seen=seen: seen.extend(paths) or "x")
+        component.fingerprint_addon({})
+        assert Path(module.__file__).resolve() in {p.resolve() for p in seen}
