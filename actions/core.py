@@ -9,8 +9,8 @@ from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, FollowupActio
 
 from actions.base import EXIT_WORDS, CourtAction, end_of_grant, latest_entity_value, latest_intent
 from actions.settings import court_info
-from kernel.faq import FAQ_BUTTONS
-from kernel.names import FAQ_KEYS, INTENT_LABELS, Action, Entity, Intent, Response, Slot
+from kernel.faq import FAQ_BUTTONS, faq_answer, faq_key
+from kernel.names import INTENT_LABELS, Action, Entity, Intent, Response, Slot
 
 # Slots a cancelled form leaves empty again (verification survives: it is cleared by the session's end).
 FORM_SLOTS = (
@@ -132,29 +132,17 @@ class ActionGoodbye(CourtAction):
 
 
 class ActionAnswerFaq(CourtAction):
-    """Answers the FAQ key the response selector chose, filling in this court's own figures."""
+    """Answers the FAQ key the classifier chose, filling in this court's own figures. The Rasa server
+    answers FAQs itself (bot/local_actions.py, same kernel/faq.py); this one serves a Rasa started
+    without that wrapper."""
 
     def name(self) -> str:
         return Action.ANSWER_FAQ
 
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
-        key = faq_key(tracker.latest_message)
-        if key is None:  # the 常见问题 button, or no key chosen: the ten topics as buttons
-            dispatcher.utter_message(
-                response=Response.FAQ_MENU,
-                buttons=[{"title": title, "payload": question} for title, question in FAQ_BUTTONS.values()],
-            )
-        else:
-            dispatcher.utter_message(response=Response.FAQ_PREFIX + key, **court_info())
+        response, buttons = faq_answer(tracker.latest_message)
+        dispatcher.utter_message(response=response, buttons=buttons or None, **court_info())
         return []
-
-
-def faq_key(parse_data: dict[str, Any]) -> str | None:
-    """`faq/<key>` from the response selector's output, if it names a key we answer."""
-    selector = (parse_data.get("response_selector") or {}).get("faq") or {}
-    full_key = ((selector.get("response") or {}).get("intent_response_key")) or ""
-    key = full_key.split("/", 1)[1] if "/" in full_key else ""
-    return key if key in FAQ_KEYS else None
 
 
 class ActionClarify(CourtAction):

@@ -8,7 +8,8 @@ With `--enable-api`, the HTTP API's token comes from RASA_TOKEN in the environme
 inside the process: a token on the command line is readable by every user of the machine (`ps`). Without
 a token the API would answer anyone, so the server refuses to start.
 
-The Rasa server also answers the citizen itself when a custom action fails or is slow (bot/resilience.py)
+The Rasa server answers FAQs itself, without the action server (bot/local_actions.py), and answers the
+citizen when a custom action fails or is slow (bot/resilience.py)
 and when the tracker store cannot be read or written (bot/store_guard.py: no silent fall-back to memory).
 """
 
@@ -48,13 +49,14 @@ def main() -> None:
         return
     from rasa.__main__ import main as rasa_main
 
-    from bot import action_validation, resilience, store_guard
+    from bot import action_validation, local_actions, resilience, store_guard
 
     logging.basicConfig()
     logmask.install()
     resilience.install()
     store_guard.install()
     action_validation.install()
+    local_actions.install()
     sys.argv = ["rasa", *rasa_argv(sys.argv[1:], os.environ)]
     rasa_main()
 

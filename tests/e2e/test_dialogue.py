@@ -37,6 +37,18 @@ def test_faq_answer_uses_this_courts_settings(chat):
     assert load_court_settings()["court_address"] in reply
 
 
+def test_the_faq_button_offers_the_ten_topics_and_a_topic_is_answered(chat):
+    """The menu's 常见问题 button sends a bare /faq; the Rasa server answers it itself (bot/local_actions.py)."""
+    from kernel.faq import FAQ_BUTTONS
+
+    chat.say("你好")
+    replies = chat.say("/faq")
+    payloads = [b["payload"] for r in replies for b in r.get("buttons") or []]
+    assert [question for _, question in FAQ_BUTTONS.values()] == payloads[-len(FAQ_BUTTONS) :]
+    title, question = FAQ_BUTTONS["office_hours"]
+    assert load_court_settings()["office_hours"] in chat.text(question)
+
+
 def test_appeal_terms(chat):
     reply = chat.text("不服判决多少天内可以上诉")
     assert "15日" in reply and "10日" in reply
