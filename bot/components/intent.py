@@ -281,15 +281,14 @@ class NgramIntentClassifier(GraphComponent, IntentClassifier):
     def process(self, messages: list[Message]) -> list[Message]:
         if self.model is None:
             return messages
+        todo = []
         for message in messages:
-            if not _parseable(
-                message.get(TEXT)
-            ):  # no guess; the RegexMessageHandler sets the trigger's intent
-                message.set(
-                    INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True
-                )
-                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
-        todo = [m for m in messages if _parseable(m.get(TEXT))]
+            if _parseable(message.get(TEXT)):
+                todo.append(message)
+                continue
+            # an intent trigger: no guess, the RegexMessageHandler sets its intent
+            message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [], add_to_output=True)
         if not todo:
             return messages
         inputs = [classifier_input(m) for m in todo]
