@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import string
 import subprocess
 import sys
@@ -136,6 +137,41 @@ def answers(url: str) -> bool:
         return False
 
 
+def haproxy_command(sock_path: Path, command: str) -> str:
+    """One command on HAProxy's runtime socket (`show stat`, `show servers state`)."""
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.settimeout(5)
+        sock.connect(str(sock_path))
+        sock.sendall(command.encode() + b"\n")
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks).decode(errors="replace")
+
+
+def haproxy_stats(sock_path: Path, backend: str) -> dict[str, dict[str, str]]:
+    """Per server of `backend`: HAProxy's CSV statistics (status, stot = requests sent, …)."""
+    lines = haproxy_command(sock_path, "show stat").splitlines()
+    if not lines:
+        return {}
+    header = lines[0].lstrip("# ").split(",")
+    rows = [dict(zip(header, line.split(","))) for line in lines[1:] if line]
+    return {
+        r["svname"]: r
+        for r in rows
+        if r.get("pxname") == backend and r.get("svname") not in ("FRONTEND", "BACKEND")
+    }
+
+
+def haproxy_up(sock_path: Path, backend: str) -> set[str]:
+    """The servers of `backend` that HAProxy reports UP (none while its socket cannot be asked)."""
+    try:
+        stats = haproxy_stats(sock_path, backend)
+    except OSError:
+        return set()
+    return {name for name, row in stats.items() if row.get("status", "").startswith("UP")}
+
+
 @dataclass
 class Supervisor:
     settings: ClusterSettings
@@ -180,6 +216,21 @@ class Supervisor:
                 raise SystemExit(f"not up in time: {', '.join(p.name for p in waiting)}")
             time.sleep(0.5)
 
+    def wait_routed(self, timeout: float = 60) -> None:
+        """Until HAProxy itself sends to every replica and action server: a replica that answers directly
+        is marked UP only after `rise` health checks, and until then the balancer answers 503."""
+        wanted = {"rasa": {"replica_a", "replica_b"}, "actions": {"actions_a", "actions_b"}}
+        sock_path = self.settings.run_dir / "haproxy.sock"
+        deadline = time.time() + timeout
+        while not self.stopping:
+            missing = {b: names - haproxy_up(sock_path, b) for b, names in wanted.items()}
+            if not any(missing.values()):
+                self.say("HAProxy routes to every replica")
+                return
+            if time.time() > deadline:
+                raise SystemExit(f"HAProxy does not route to {missing} (see logs/haproxy.log)")
+            time.sleep(0.5)
+
     def run(self) -> None:
         (self.settings.run_dir / "logs").mkdir(parents=True, exist_ok=True)
         (self.settings.run_dir / "ready").unlink(missing_ok=True)
@@ -196,6 +247,7 @@ class Supervisor:
                 self.start(process)
             self.say("loading the model in both Rasa replicas (a minute or two)")
             self.wait_ready(replicas)
+            self.wait_routed()
             self._announce()
             self.watch()
         finally:

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 if [ ! -x .venv/bin/python ]; then
   echo "» creating .venv with Python 3.10"
-  if command -v pyenv >/dev/null 2>&1 && pyenv versions --bare | grep -qx '3.10.13'; then
+  # grep without -q reads all of pyenv's output: with -q and pipefail, pyenv's SIGPIPE failed the test
+  if command -v pyenv >/dev/null 2>&1 && pyenv versions --bare 2>/dev/null | grep -x '3.10.13' >/dev/null; then
     PYENV_VERSION=3.10.13 python3.10 -m venv .venv
   else
     python3.10 -m venv .venv

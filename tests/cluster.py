@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from scripts.cluster import haproxy_command, haproxy_stats, haproxy_up
 from tests.stack import PG_URL, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,24 +43,19 @@ class Cluster:
 
     def haproxy(self, command: str) -> str:
         """A command on HAProxy's runtime socket (`show stat`, `show servers state`)."""
-        with socket.socket(socket.AF_UNIX) as sock:
-            sock.connect(str(self.run_dir / "haproxy.sock"))
-            sock.sendall(command.encode() + b"\n")
-            chunks = []
-            while chunk := sock.recv(65536):
-                chunks.append(chunk)
-        return b"".join(chunks).decode()
+        return haproxy_command(self.run_dir / "haproxy.sock", command)
 
     def server_stats(self, backend: str = "rasa") -> dict[str, dict[str, str]]:
         """Per server of `backend`: HAProxy's CSV statistics (status, stot = requests sent, …)."""
-        lines = self.haproxy("show stat").splitlines()
-        header = lines[0].lstrip("# ").split(",")
-        rows = [dict(zip(header, line.split(","))) for line in lines[1:] if line]
-        return {
-            r["svname"]: r
-            for r in rows
-            if r.get("pxname") == backend and r["svname"] not in ("FRONTEND", "BACKEND")
-        }
+        return haproxy_stats(self.run_dir / "haproxy.sock", backend)
+
+    def wait_routed(self, timeout: float = 60) -> None:
+        """Until HAProxy sends to both replicas again (warm-up turns can delay a health check)."""
+        deadline = time.time() + timeout
+        while haproxy_up(self.run_dir / "haproxy.sock", "rasa") != {"replica_a", "replica_b"}:
+            if time.time() > deadline:
+                raise RuntimeError(f"HAProxy does not route to both replicas: {self.haproxy('show stat')}")
+            time.sleep(0.5)
 
     def stop(self) -> None:
         if self.proc.poll() is None:

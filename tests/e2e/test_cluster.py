@@ -43,6 +43,7 @@ def cluster(trained_model, tmp_path_factory):
     for replica in running.replicas:  # a serving cluster is warm: the first turns after a model load are slow
         for n in range(3):
             Chat(replica, f"warm-{n}-{uuid.uuid4().hex[:6]}").say("诉讼费怎么交")
+    running.wait_routed()
     yield running
     running.stop()
 
