@@ -11,6 +11,7 @@ from actions.base import EXIT_WORDS, CourtAction, end_of_grant, latest_entity_va
 from actions.settings import court_info
 from kernel.faq import FAQ_BUTTONS, faq_answer, faq_key
 from kernel.names import INTENT_LABELS, Action, Entity, Intent, Response, Slot
+from kernel.session import carried_over
 
 # Slots a cancelled form leaves empty again (verification survives: it is cleared by the session's end).
 FORM_SLOTS = (
@@ -38,23 +39,17 @@ MENU = [
 
 
 class ActionSessionStart(CourtAction):
-    """A new session greets with what the assistant can do and the privacy notice.
-
-    Nothing is carried over from an earlier session, so a verification ends with its session; only the
-    order whose staff reply is the latest thing in the conversation (`supplement_order`, no personal data)
-    stays, since a reply often comes hours after the citizen's last message (actions/supplement.py).
-    """
+    """A new session greets with what the assistant can do and the privacy notice; it keeps only what
+    kernel/session.py carries over. The Rasa process started by bot/cli.py runs its own copy
+    (bot/local_actions.py); this one serves a Rasa server started without it."""
 
     def name(self) -> str:
         return Action.SESSION_START
 
     async def act(self, dispatcher, tracker, domain) -> list[EventType]:
         dispatcher.utter_message(response=Response.WELCOME, **court_info())
-        events: list[EventType] = [SessionStarted()]
-        pending = tracker.get_slot(Slot.SUPPLEMENT_ORDER)
-        if pending:
-            events.append(SlotSet(Slot.SUPPLEMENT_ORDER, pending))
-        return events + [ActionExecuted("action_listen")]
+        kept = [SlotSet(name, value) for name, value in carried_over(tracker.get_slot).items()]
+        return [SessionStarted(), *kept, ActionExecuted("action_listen")]
 
 
 class ActionGreet(CourtAction):

@@ -155,12 +155,20 @@ class MaskCache:
         return masked
 
 
-def tune_sqlite(engine: Any) -> None:
-    """The embedded SQLite store in WAL mode with `synchronous=NORMAL`: a save no longer waits for two
-    fsyncs (profiled at about half of the Rasa server's time under 16 concurrent conversations). A crash of
-    any process loses nothing committed; only a power cut can lose the last commits, which the embedded
-    default accepts (the production path is PostgreSQL)."""
+def tune_sqlite(store: Any) -> None:
+    """The embedded SQLite store with pooled connections, in WAL mode with `synchronous=NORMAL`.
+
+    Pooled: SQLAlchemy 1.4 gives a SQLite file `NullPool`, so every fetch and every save opened a new
+    connection, set its pragmas and closed it again (about 16 % of the Rasa server's event loop under 16
+    concurrent conversations, docs/benchmarks.md). A pool keeps a few open (SQLAlchemy 2.0's default for
+    files); the store is used from the event loop's thread, one session at a time per connection.
+    WAL and `synchronous=NORMAL`: a save no longer waits for two fsyncs. A crash of any process loses
+    nothing committed; only a power cut can lose the last commits, which the embedded default accepts
+    (the production path is PostgreSQL)."""
+    import sqlalchemy
     from sqlalchemy import event
+    from sqlalchemy.orm import sessionmaker
+    from sqlalchemy.pool import QueuePool
 
     def on_connect(connection: Any, _record: Any) -> None:
         cursor = connection.cursor()
@@ -168,8 +176,21 @@ def tune_sqlite(engine: Any) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    old = store.engine
+    if old.url.database in (None, "", ":memory:"):  # an in-memory database lives in one connection
+        event.listen(old, "connect", on_connect)
+        return
+    engine = sqlalchemy.create_engine(
+        old.url,
+        poolclass=QueuePool,
+        pool_size=4,
+        max_overflow=8,
+        connect_args={"check_same_thread": False},
+    )
     event.listen(engine, "connect", on_connect)
-    engine.dispose()  # connections opened before the listener are replaced
+    store.engine = engine
+    store.sessionmaker = sessionmaker(bind=engine)
+    old.dispose()
 
 
 class MaskingTrackerStore(TrackerStore):
@@ -192,7 +213,7 @@ class MaskingTrackerStore(TrackerStore):
         self._cache = MaskCache()
         engine = getattr(self.inner, "engine", None)
         if engine is not None and engine.dialect.name == "sqlite":
-            tune_sqlite(engine)
+            tune_sqlite(self.inner)
 
     @property
     def domain(self) -> Domain:

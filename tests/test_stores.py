@@ -136,3 +136,23 @@ async def test_the_embedded_sqlite_store_runs_in_wal_mode_and_keeps_what_it_save
     assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     reopened = MaskingTrackerStore(domain=domain, inner_type="sql", dialect="sqlite", db=str(path))
     assert len((await reopened.retrieve_full_tracker("c4")).events) == len(tracker.events)
+
+
+async def test_the_embedded_sqlite_store_reuses_its_connections_across_turns(tmp_path):
+    """SQLAlchemy 1.4 opened a new SQLite connection for every fetch and save (NullPool); the pooled
+    store opens one and keeps it, and what ten turns saved is all there."""
+    from sqlalchemy import event
+
+    domain = Domain.from_yaml(open("domain.yml", encoding="utf-8").read())
+    store = MaskingTrackerStore(domain=domain, inner_type="sql", dialect="sqlite", db=str(tmp_path / "t.db"))
+    opened = []
+    event.listen(store.inner.engine, "connect", lambda *_: opened.append(1))
+    for n in range(10):
+        tracker = await store.retrieve(f"c{n}") or DialogueStateTracker(f"c{n}", domain.slots)
+        for event_ in _turns(1)[0]:
+            tracker.update(event_)
+        await store.save(tracker)
+    assert len(opened) <= 1
+    assert [len((await store.retrieve_full_tracker(f"c{n}")).events) for n in range(10)] == [
+        len(_turns(1)[0])
+    ] * 10
