@@ -2,11 +2,15 @@
 
     .venv/bin/python benchmarks/load.py --url http://127.0.0.1:5005 [--concurrency 1,16,64] [--seconds 20]
     .venv/bin/python benchmarks/load.py --start [--model models/court.tar.gz]   # starts its own stack
+    .venv/bin/python benchmarks/load.py --all [--model M]   # every figure of issue 11 in one run
 
 Each virtual citizen opens a new conversation, asks one FAQ question (a few phrasings, so the NLU really
 runs), waits for the answer and starts again, for `--seconds` at each concurrency. Printed per level:
 turns per second, latency p50 / p95 / p99, errors (non-200 or an empty answer), and the RSS of the
-stack's processes when it started them. `--plain` also trains (once, seeded) and serves a plain Rasa bot
+stack's processes when it started them. `--lookups N` adds N rounds of lookup turns (the court
+service in the loop, benchmarks/lookup_turns.py); `--cluster` starts `make cluster`'s topology on the real
+engines and runs the same levels through HAProxy, a same-conversation burst and a replica killed under
+load. `--plain` also trains (once, seeded) and serves a plain Rasa bot
 on the same data with Rasa's default Chinese pipeline and no custom actions, as the reference.
 """
 
@@ -109,27 +113,91 @@ def main() -> None:
     parser.add_argument("--model", default=str(ROOT / "models" / "court.tar.gz"))
     parser.add_argument("--concurrency", default="1,16,64")
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--lookups", type=int, default=0, help="with --start: N rounds of lookup turns too")
+    parser.add_argument("--cluster", action="store_true", help="also make cluster's topology on real engines")
     parser.add_argument("--plain", action="store_true", help="also a plain Rasa bot as the reference")
+    parser.add_argument("--all", action="store_true", help="--start --lookups 20 --cluster --plain")
     args = parser.parse_args()
+    if args.all:
+        args.start, args.cluster, args.plain = True, True, True
+        args.lookups = args.lookups or 20
     levels = [int(x) for x in args.concurrency.split(",")]
     if args.url:
         run_levels("ours", args.url.rstrip("/") + "/webhooks/rest/webhook", levels, args.seconds)
     if args.start:
-        from tests.stack import start_stack
-
-        with tempfile.TemporaryDirectory() as tmp:
-            stack = start_stack(Path(args.model), Path(tmp))
-            try:
-                run_levels(
-                    "ours (single node)", stack.urls["rasa"] + "/webhooks/rest/webhook", levels, args.seconds
-                )
-                sizes = rss_mb([p.pid for p in stack.procs])
-                names = {p.pid: n for n, (p, *_rest) in stack.started.items()}
-                print("RSS: " + ", ".join(f"{names.get(pid, pid)} {mb:.0f} MB" for pid, mb in sizes.items()))
-            finally:
-                stack.stop()
+        single_node(Path(args.model), levels, args.seconds, args.lookups)
+    if args.cluster:
+        cluster_run(Path(args.model), levels, args.seconds)
     if args.plain:
         plain_reference(levels, args.seconds)
+
+
+def single_node(model: Path, levels: list[int], seconds: float, lookups: int) -> None:
+    """The embedded stack (`make run`'s processes): FAQ levels, then lookup turns, then RSS per process."""
+    from benchmarks.lookup_turns import LOOKUP_ENV, measure, table
+    from tests.stack import start_stack
+
+    with tempfile.TemporaryDirectory() as tmp:
+        stack = start_stack(model, Path(tmp), extra_env=LOOKUP_ENV)
+        try:
+            run_levels("ours (single node)", stack.urls["rasa"] + "/webhooks/rest/webhook", levels, seconds)
+            if lookups:
+                print("\n" + table(measure(stack, lookups), lookups), flush=True)
+            names = {p.pid: n for n, (p, *_rest) in stack.started.items()}
+            print_rss({names.get(p.pid, str(p.pid)): p.pid for p in stack.procs})
+        finally:
+            stack.stop()
+
+
+def cluster_run(model: Path, levels: list[int], seconds: float) -> None:
+    """`make cluster` (tests/cluster.py: HAProxy, two Rasa replicas, two action servers, PostgreSQL, our
+    Redis lock store, RabbitMQ): FAQ levels through HAProxy, a 20-message burst of one conversation
+    through HAProxy and round robin to the replicas, then one replica killed under load."""
+    import signal
+
+    from benchmarks.burst import HEADER, over_http
+    from benchmarks.failover import run_load, stop_replica
+    from tests.cluster import start_cluster
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cluster = start_cluster(model, Path(tmp))
+        try:
+            cluster.wait_routed()
+            run_levels(
+                "cluster (HAProxy, two replicas)", cluster.url + "/webhooks/rest/webhook", levels, seconds
+            )
+            print_rss(cluster.pids())
+            print("\nSame-conversation burst (20 messages):\n" + HEADER)
+            token = cluster.env["RASA_TOKEN"]
+            for label, urls in (
+                ("through HAProxy", [cluster.url]),
+                ("round robin to 2 replicas", cluster.replicas),
+            ):
+                for gap_s in (0.0, 0.02):
+                    cluster.wait_routed()
+                    print(asyncio.run(over_http(urls, token, 20, gap_s, label)).row(), flush=True)
+            cluster.wait_routed()
+            stop = stop_replica(cluster.run_dir, "rasa-a", signal.SIGKILL)
+            result = asyncio.run(run_load(cluster.url, 6, 25, 8, stop))
+            print("\nReplica rasa-a killed 8 s into 25 s of 6 clients: " + result.report(25), flush=True)
+        finally:
+            cluster.stop()
+
+
+def print_rss(pids: dict[str, int]) -> None:
+    """RSS per process, a process's children included (HAProxy's worker, a server's forks)."""
+    sizes = {name: sum(rss_mb(tree(pid)).values()) for name, pid in pids.items()}
+    print("RSS: " + ", ".join(f"{name} {mb:.0f} MB" for name, mb in sizes.items() if mb), flush=True)
+
+
+def tree(pid: int) -> list[int]:
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += [p for child in task.read_text().split() for p in tree(int(child))]
+        except OSError:
+            continue
+    return found
 
 
 def plain_reference(levels: list[int], seconds: float) -> None:
